@@ -1,0 +1,165 @@
+"""Write a company to a dataset folder (atomically) and load it back.
+
+Layout of a dataset folder::
+
+    donnees.xlsx                 every observable table, one sheet each (French headers)
+    csv/<table>.csv              the same tables, « ; »-separated UTF-8 with BOM (French Excel)
+    fec/<SIREN>FEC<AAAAMMJJ>.txt the general ledger entries (FEC, article A47 A-1 du LPF)
+    banque/<relevé>.xml          bank statements (camt.053)
+    emails/<fil>/<n>.eml         e-mail threads
+    contrats/<contrat>.md        contracts
+    verite/                      ground truth: for trainers and scoring only, never for a model
+    manifeste.json               seed, versions and checksums of every file
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import DataFileError, OutputFolderError
+from .model import Company
+from .schema import OBSERVABLE_TABLES, TRUTH_TABLES
+
+__all__ = ["write_dataset", "load_company", "FORMATS", "WORKBOOK_NAME"]
+
+#: What write_dataset can produce; the default writes all of them.
+FORMATS = ("excel", "csv", "fec", "camt053", "eml", "contracts", "truth")
+WORKBOOK_NAME = "donnees.xlsx"
+EXCEL_MAX_ROWS = 1_048_575
+
+
+def _prepare_target(out: Path, force: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise OutputFolderError(f"« {out} » existe déjà et n'est pas un dossier.",
+                                todo="choisissez un autre chemin avec --out")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise OutputFolderError(f"Le dossier « {out} » existe déjà et n'est pas vide.",
+                                valid="un dossier inexistant ou vide",
+                                todo="choisissez un autre dossier, ou ajoutez --force pour le remplacer")
+    parent = out.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputFolderError(f"Impossible de créer le dossier « {parent} » ({exc.strerror}).",
+                                todo="vérifiez le chemin et vos droits d'écriture") from None
+    if not os.access(parent, os.W_OK):
+        raise OutputFolderError(f"Pas de droit d'écriture dans « {parent} ».",
+                                todo="choisissez un dossier où vous pouvez écrire")
+
+
+def write_dataset(company: Company, out, *, force: bool = False, formats=FORMATS) -> Path:
+    """Write every file of ``company`` into the folder ``out`` and return its path.
+
+    The files are first written into a temporary folder next to ``out``, then moved into place
+    in one step: an interruption never leaves a half-written dataset. An existing non-empty
+    folder is replaced only with ``force=True``.
+    """
+    from ..formats import (company_to_fec, write_camt053, write_csv, write_excel, write_fec,
+                           write_thread)
+
+    out = Path(out)
+    _prepare_target(out, force)
+    unknown = set(formats) - set(FORMATS)
+    if unknown:
+        raise OutputFolderError(f"Format(s) inconnu(s) : {', '.join(sorted(unknown))}.",
+                                valid=", ".join(FORMATS))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        tables = company.tables
+        if "excel" in formats:
+            big = [n for n, df in tables.items() if len(df) > EXCEL_MAX_ROWS]
+            sheets = {n: df for n, df in tables.items() if n not in big}
+            write_excel(sheets, tmp / WORKBOOK_NAME)
+        if "csv" in formats:
+            (tmp / "csv").mkdir()
+            for t in OBSERVABLE_TABLES:
+                write_csv(tables[t.name], t.name, tmp / "csv" / f"{t.name}.csv")
+        if "fec" in formats:
+            (tmp / "fec").mkdir()
+            write_fec(company_to_fec(company), tmp / "fec", company.tables["company"]["siren"].iloc[0],
+                      company.as_of)
+        if "camt053" in formats:
+            (tmp / "banque").mkdir()
+            owner = company.tables["company"].iloc[0].to_dict()
+            tx = tables["bank_transactions"]
+            for st in tables["bank_statements"].itertuples(index=False):
+                write_camt053(st._asdict(), tx[tx["statement_id"] == st.statement_id], owner,
+                              tmp / "banque" / f"{st.statement_id}.xml")
+        if "eml" in formats:
+            (tmp / "emails").mkdir()
+            for thread_id, messages in tables["emails"].groupby("thread_id", sort=True):
+                write_thread(messages, tmp / "emails" / thread_id)
+        if "contracts" in formats:
+            (tmp / "contrats").mkdir()
+            for name, text in sorted(company.documents.items()):
+                (tmp / "contrats" / name).write_text(text, encoding="utf-8")
+        if "truth" in formats:
+            (tmp / "verite").mkdir()
+            for t in TRUTH_TABLES:
+                write_csv(company.truth[t.name], t.name, tmp / "verite" / f"{t.name}.csv")
+            (tmp / "verite" / "scenario.json").write_text(
+                json.dumps(company.scenario, ensure_ascii=False, indent=2, sort_keys=True, default=str),
+                encoding="utf-8")
+        _write_manifest(company, tmp)
+        if out.exists():
+            trash = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+            out.rename(trash / "old")
+            tmp.rename(out)
+            shutil.rmtree(trash, ignore_errors=True)
+        else:
+            tmp.rename(out)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputFolderError(f"Écriture impossible dans « {out} » ({exc.strerror or exc}).",
+                                todo="vérifiez l'espace disque et vos droits d'écriture") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def _write_manifest(company: Company, folder: Path) -> None:
+    import faker
+    import numpy
+
+    from .. import __version__
+
+    files = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        files[path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    manifest = {
+        "seed": company.seed, "as_of": company.as_of.isoformat(),
+        "customers": int(len(company.tables["customers"])), "noise": company.scenario.get("noise"),
+        "versions": {"o2c_lab": __version__, "faker": faker.VERSION, "numpy": numpy.__version__},
+        "files": files,
+    }
+    (folder / "manifeste.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
+                                           encoding="utf-8")
+
+
+def load_company(path) -> Company:
+    """Load a dataset folder written by :func:`write_dataset` (reads the CSV files)."""
+    from ..formats import read_csv
+
+    folder = Path(path)
+    if not (folder / "csv").is_dir():
+        raise DataFileError("Ce dossier ne contient pas de jeu de données o2c_lab (sous-dossier csv/ absent).",
+                            path=folder, todo="indiquez le dossier créé par « o2c-lab generate »")
+    tables = {t.name: read_csv(folder / "csv" / f"{t.name}.csv", t.name) for t in OBSERVABLE_TABLES}
+    truth, scenario = {}, {}
+    if (folder / "verite").is_dir():
+        truth = {t.name: read_csv(folder / "verite" / f"{t.name}.csv", t.name) for t in TRUTH_TABLES
+                 if (folder / "verite" / f"{t.name}.csv").exists()}
+        scenario_file = folder / "verite" / "scenario.json"
+        if scenario_file.exists():
+            scenario = json.loads(scenario_file.read_text(encoding="utf-8"))
+    documents = {p.name: p.read_text(encoding="utf-8") for p in sorted((folder / "contrats").glob("*.md"))} \
+        if (folder / "contrats").is_dir() else {}
+    return Company(tables, truth, scenario, documents)

@@ -1,0 +1,184 @@
+"""Generate the fil-rouge company: truth first, then the observable documents.
+
+>>> company = generate_company(seed=7, customers=60)          # doctest: +SKIP
+>>> len(company.disputes.query("status == 'en litige'"))      # doctest: +SKIP
+2
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import numpy as np
+import pandas as pd
+from faker import Faker
+
+from ..errors import InvalidParameterError
+from . import identities
+from .model import Company
+from .payments import NOISE_LEVELS, simulate_payments
+from .portfolio import make_catalog, make_customers
+from .sales import make_sales
+from .schema import OBSERVABLE_TABLES, TRUTH_TABLES
+from .story import make_story
+
+__all__ = ["generate_company", "DEFAULT_SEED", "DEFAULT_CUSTOMERS", "DEFAULT_AS_OF",
+           "MIN_CUSTOMERS", "MAX_CUSTOMERS"]
+
+DEFAULT_SEED = 2026
+DEFAULT_CUSTOMERS = 150
+DEFAULT_AS_OF = dt.date(2026, 12, 14)
+MIN_CUSTOMERS = 30
+MAX_CUSTOMERS = 100_000
+HISTORY_MONTHS = 15
+
+
+def _check_params(seed, customers, as_of, noise) -> tuple[int, int, dt.date, str]:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InvalidParameterError(f"Graine invalide : {seed!r}.", valid="un entier positif ou nul",
+                                    todo="indiquez par exemple --seed 2026")
+    if isinstance(customers, bool) or not isinstance(customers, (int, np.integer)) or \
+            not MIN_CUSTOMERS <= customers <= MAX_CUSTOMERS:
+        raise InvalidParameterError(
+            f"Nombre de clients invalide : {customers!r}.",
+            valid=f"un entier entre {MIN_CUSTOMERS} et {MAX_CUSTOMERS:,}".replace(",", " "),
+            todo=f"indiquez par exemple --customers {DEFAULT_CUSTOMERS} (taille d'une session)")
+    as_of = parse_date(as_of)
+    if not dt.date(2000, 1, 1) <= as_of <= dt.date(2100, 12, 31):
+        raise InvalidParameterError(f"Date d'arrêté hors limites : {as_of:%d/%m/%Y}.",
+                                    valid="une date entre 2000 et 2100")
+    if noise not in NOISE_LEVELS:
+        raise InvalidParameterError(f"Niveau de difficulté inconnu : « {noise} ».",
+                                    valid=" ou ".join(NOISE_LEVELS))
+    return int(seed), int(customers), as_of, noise
+
+
+def parse_date(value) -> dt.date:
+    """A date from a ``date``, ``AAAA-MM-JJ`` or ``JJ/MM/AAAA``; a French error otherwise."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise InvalidParameterError(f"Date impossible ou illisible : « {value} ».",
+                                valid="une date réelle au format AAAA-MM-JJ ou JJ/MM/AAAA (ex. 2026-12-14)",
+                                todo="vérifiez le jour et le mois")
+
+
+def _history_start(as_of: dt.date) -> dt.date:
+    month = as_of.month - HISTORY_MONTHS
+    year = as_of.year + (month - 1) // 12
+    return dt.date(year, (month - 1) % 12 + 1, 1)
+
+
+def _conform(tables: dict, definitions) -> dict:
+    """Keep each table's schema columns, in schema order, with their types."""
+    out = {}
+    for t in definitions:
+        df = tables[t.name]
+        missing = [c for c in t.names if c not in df.columns]
+        if missing:
+            raise RuntimeError(f"table {t.name}: missing columns {missing}")
+        df = df[t.names].reset_index(drop=True).copy()
+        for c in t.columns:
+            if c.kind == "date":
+                df[c.name] = pd.to_datetime(df[c.name]).astype("datetime64[ns]")
+            elif c.kind in ("cents", "int"):
+                df[c.name] = df[c.name].fillna(0).astype(np.int64)
+            elif c.kind == "bool":
+                df[c.name] = df[c.name].astype(bool)
+            elif c.kind == "float":
+                df[c.name] = df[c.name].astype(float)
+            else:
+                df[c.name] = df[c.name].fillna("").astype(str)
+        out[t.name] = df
+    return out
+
+
+def generate_company(seed: int = DEFAULT_SEED, customers: int = DEFAULT_CUSTOMERS,
+                     as_of=DEFAULT_AS_OF, noise: str = "defaut", progress: bool = False) -> Company:
+    """Simulate the fil-rouge company.
+
+    Args:
+        seed: same seed, same company (byte for byte in the written files).
+        customers: portfolio size, from 30 (a small class) to 100 000 (performance tests).
+        as_of: the case date (``date`` or ``AAAA-MM-JJ``); 15 months of history precede it and
+            13 weeks of future payments follow it in the truth.
+        noise: ``"defaut"`` or ``"difficile"`` (more missing references, grouped and partial payments).
+        progress: print the stages and their durations (large companies).
+    """
+    seed, n, as_of, noise = _check_params(seed, customers, as_of, noise)
+    history_start = _history_start(as_of)
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)]
+    fake = Faker("fr_FR")
+    fake.seed_instance(seed)
+    fakers_eu = {}
+    for k, locale in enumerate(("nl_BE", "de_DE")):
+        fakers_eu[locale] = Faker(locale)
+        fakers_eu[locale].seed_instance(seed + k + 1)
+    fakers_eu["fr_FR"] = fake
+    clock = _Clock(progress)
+
+    company_siren = identities.sirens(streams[0], 1)[0]
+    company_name = f"{fake.last_name()} Fournitures Industrielles"
+    company_iban = identities.fr_iban("30004", "00821", f"{int(streams[0].integers(0, 10**11)):011d}")
+    company_row = pd.Series({
+        "name": company_name, "siren": company_siren, "vat_number": identities.fr_vat(company_siren),
+        "iban": company_iban, "bic": identities.BIC_BY_BANK["30004"],
+        "address": f"{fake.street_address()}, 69007 Lyon", "as_of": pd.Timestamp(as_of),
+        "history_start": pd.Timestamp(history_start), "seed": seed,
+    })
+    catalog = make_catalog()
+    customers_df, contacts, contracts, behaviour, roles, activity = make_customers(
+        n, as_of, history_start, streams[0], fake, fakers_eu)
+    clock.tick("portefeuille clients")
+    sales, anomalies = make_sales(customers_df, contracts, catalog, activity, behaviour, roles,
+                                  as_of, history_start, streams[1])
+    clock.tick(f"ventes ({len(sales['invoice_lines']):,} lignes de facture)".replace(",", " "))
+    pay_tables, pay_truth, pay_story = simulate_payments(
+        sales["invoices"], sales["credit_notes"], customers_df, contracts, behaviour, roles,
+        company_iban, as_of, history_start, streams[2], noise)
+    clock.tick(f"paiements ({len(pay_tables['bank_transactions']):,} opérations)".replace(",", " "))
+    story_tables, story_truth, documents, scenario = make_story(
+        company_row, customers_df, contacts, contracts, catalog, sales, pay_tables, pay_story,
+        behaviour, roles, as_of, streams[3], fake)
+    clock.tick("litiges, e-mails, signaux")
+
+    tables = {"company": pd.DataFrame([company_row]), "customers": customers_df, "contacts": contacts,
+              "products": catalog, "contracts": contracts, **sales, **pay_tables, **story_tables}
+    tables["dunning"] = _stop_dunning(tables["dunning"], tables["disputes"], tables["external_signals"])
+    truth = {"customer_truth": behaviour, "invoice_anomalies": anomalies, **pay_truth, **story_truth}
+    scenario.update(seed=seed, as_of=as_of.isoformat(), customers=n, noise=noise)
+    company = Company(_conform(tables, OBSERVABLE_TABLES), _conform(truth, TRUTH_TABLES), scenario,
+                      documents)
+    clock.tick("mise en forme")
+    return company
+
+
+def _stop_dunning(dunning, disputes, signals):
+    """The collection team stops chasing a disputed invoice once the dispute is open, and every
+    invoice of a customer under collective proceedings once the BODACC notice is out."""
+    opened = disputes[disputes["status"] == "en litige"].set_index("invoice_id")["opened_on"]
+    stop_invoice = dunning["invoice_id"].map(opened)
+    bodacc = signals[signals["source"] == "BODACC"].set_index("customer_id")["published_on"]
+    stop_customer = dunning["customer_id"].map(bodacc)
+    keep = ~(dunning["sent_on"] >= stop_invoice) & ~(dunning["sent_on"] >= stop_customer)
+    return dunning[keep].reset_index(drop=True)
+
+
+class _Clock:
+    def __init__(self, verbose: bool):
+        self.verbose, self.start = verbose, time.perf_counter()
+        self.last = self.start
+
+    def tick(self, label: str) -> None:
+        now = time.perf_counter()
+        if self.verbose:
+            print(f"  {label} : {now - self.last:.1f} s", flush=True)
+        self.last = now

@@ -1,0 +1,95 @@
+"""Shared test fixtures and the network guard.
+
+The guard refuses every connection outside the loopback range for the whole test session, so a
+test that would reach the Internet fails instead of passing by luck on a connected machine.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_FIXTURES = ROOT.parent / "shared" / "fixtures-real"
+
+_ATTEMPTS: list = []
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _is_loopback(host) -> bool:
+    if host is None or host in ("localhost", "localhost.localdomain", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(str(host).strip("[]").split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _refuse(address):
+    _ATTEMPTS.append(address)
+    raise OSError(f"Connexion réseau interdite pendant les tests : {address!r}")
+
+
+def _guarded_connect(self, address):
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
+        _refuse(address)
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self, address):
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
+        _refuse(address)
+    return _real_connect_ex(self, address)
+
+
+def _guarded_getaddrinfo(host, *args, **kwargs):
+    if not _is_loopback(host):
+        _refuse((host, args[0] if args else None))
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+def pytest_configure(config):
+    socket.socket.connect = _guarded_connect
+    socket.socket.connect_ex = _guarded_connect_ex
+    socket.getaddrinfo = _guarded_getaddrinfo
+
+
+@pytest.fixture(autouse=True)
+def _no_network_leak():
+    before = len(_ATTEMPTS)
+    yield
+    leaked = _ATTEMPTS[before:]
+    if leaked:
+        pytest.fail(f"tentative(s) de connexion hors boucle locale : {leaked!r}")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _ATTEMPTS and session.exitstatus == 0:
+        session.exitstatus = 1
+
+
+@pytest.fixture
+def network_attempts():
+    """The list of refused non-loopback connection attempts (for tests that assert on it)."""
+    return _ATTEMPTS
+
+
+@pytest.fixture(scope="session")
+def shared_fixtures() -> Path:
+    """Folder of real public sample files; tests using it skip when it is absent."""
+    if not SHARED_FIXTURES.is_dir():
+        pytest.skip("dossier ../shared/fixtures-real absent : fichiers réels non disponibles")
+    return SHARED_FIXTURES
+
+
+@pytest.fixture(scope="session")
+def company():
+    """The default classroom company (seed 2026), generated once per test session."""
+    from o2c_lab import generate_company
+
+    return generate_company()
