@@ -93,3 +93,21 @@ def company():
     from o2c_lab import generate_company
 
     return generate_company()
+
+
+class _CompanyCache(dict):
+    """Companies generated on first use, one per seed, shared by the whole test session."""
+
+    customers = 80
+
+    def __missing__(self, seed):
+        from o2c_lab import generate_company
+
+        self[seed] = generate_company(seed=seed, customers=self.customers)
+        return self[seed]
+
+
+@pytest.fixture(scope="session")
+def many_companies():
+    """``many_companies[seed]``: a classroom-sized company (80 customers) for invariant tests."""
+    return _CompanyCache()

@@ -22,6 +22,7 @@ from .portfolio import make_catalog, make_customers
 from .sales import make_sales
 from .schema import OBSERVABLE_TABLES, TRUTH_TABLES
 from .story import make_story
+from .tension import tension_metrics
 
 __all__ = ["generate_company", "DEFAULT_SEED", "DEFAULT_CUSTOMERS", "DEFAULT_AS_OF",
            "MIN_CUSTOMERS", "MAX_CUSTOMERS"]
@@ -32,6 +33,7 @@ DEFAULT_AS_OF = dt.date(2026, 12, 14)
 MIN_CUSTOMERS = 30
 MAX_CUSTOMERS = 100_000
 HISTORY_MONTHS = 15
+MAX_PAYMENT_DRAWS = 25
 
 
 def _check_params(seed, customers, as_of, noise) -> tuple[int, int, dt.date, str]:
@@ -140,11 +142,24 @@ def generate_company(seed: int = DEFAULT_SEED, customers: int = DEFAULT_CUSTOMER
     clock.tick("portefeuille clients")
     sales, anomalies = make_sales(customers_df, contracts, catalog, activity, behaviour, roles,
                                   as_of, history_start, streams[1])
-    clock.tick(f"ventes ({len(sales['invoice_lines']):,} lignes de facture)".replace(",", " "))
-    pay_tables, pay_truth, pay_story = simulate_payments(
-        sales["invoices"], sales["credit_notes"], customers_df, contracts, behaviour, roles,
-        company_iban, as_of, history_start, streams[2], noise)
-    clock.tick(f"paiements ({len(pay_tables['bank_transactions']):,} opérations)".replace(",", " "))
+    clock.tick(f"ventes ({_thousands(len(sales['invoice_lines']))} lignes de facture)")
+    # The story needs a tense aged balance at the case date. Payment histories are drawn until
+    # the documented thresholds hold; each new draw makes the ordinary customers a little later
+    # and a little more often lost, and the truth records the delays actually used.
+    base_behaviour = behaviour
+    for attempt in range(MAX_PAYMENT_DRAWS):
+        lateness = 1.0 + 0.12 * attempt
+        behaviour = base_behaviour.copy()
+        ordinary = behaviour["role"] == ""
+        behaviour.loc[ordinary, "mean_delay_days"] = (behaviour.loc[ordinary, "mean_delay_days"] * lateness).round(1)
+        pay_tables, pay_truth, pay_story = simulate_payments(
+            sales["invoices"], sales["credit_notes"], customers_df, contracts, behaviour, roles,
+            company_iban, as_of, history_start, np.random.default_rng([seed, 2, attempt]), noise,
+            lost_factor=lateness)
+        probe = Company({"company": pd.DataFrame([company_row]), **sales, **pay_tables}, {})
+        if tension_metrics(probe)["is_tense"]:
+            break
+    clock.tick(f"paiements ({_thousands(len(pay_tables['bank_transactions']))} opérations, tirage {attempt + 1})")
     story_tables, story_truth, documents, scenario = make_story(
         company_row, customers_df, contacts, contracts, catalog, sales, pay_tables, pay_story,
         behaviour, roles, as_of, streams[3], fake)
@@ -154,7 +169,8 @@ def generate_company(seed: int = DEFAULT_SEED, customers: int = DEFAULT_CUSTOMER
               "products": catalog, "contracts": contracts, **sales, **pay_tables, **story_tables}
     tables["dunning"] = _stop_dunning(tables["dunning"], tables["disputes"], tables["external_signals"])
     truth = {"customer_truth": behaviour, "invoice_anomalies": anomalies, **pay_truth, **story_truth}
-    scenario.update(seed=seed, as_of=as_of.isoformat(), customers=n, noise=noise)
+    scenario.update(seed=seed, as_of=as_of.isoformat(), customers=n, noise=noise,
+                    payment_draw=attempt)
     company = Company(_conform(tables, OBSERVABLE_TABLES), _conform(truth, TRUTH_TABLES), scenario,
                       documents)
     clock.tick("mise en forme")
@@ -170,6 +186,10 @@ def _stop_dunning(dunning, disputes, signals):
     stop_customer = dunning["customer_id"].map(bodacc)
     keep = ~(dunning["sent_on"] >= stop_invoice) & ~(dunning["sent_on"] >= stop_customer)
     return dunning[keep].reset_index(drop=True)
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
 
 
 class _Clock:

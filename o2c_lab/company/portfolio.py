@@ -80,15 +80,14 @@ _REGIONS = {
               "49", "50", "53", "56", "61", "72", "76", "79", "85", "86"},
 }
 _AP_ROLES = ["Comptable fournisseurs", "Responsable comptabilité fournisseurs", "Assistante comptable"]
-_OTHER_ROLES = ["Acheteur", "Directeur administratif et financier", "Responsable qualité",
-                "Responsable des achats"]
+_BUYER_ROLES = ["Acheteur", "Responsable des achats"]
 
 # Latent behaviour of ordinary customers: (profile, share, mean delay after due date, sd).
 _ORDINARY_PROFILES = [
-    ("ponctuel", 0.36, 1.0, 3.0),
-    ("leger_retard", 0.30, 10.0, 6.0),
-    ("retard_chronique", 0.20, 24.0, 8.0),
-    ("mauvais_payeur", 0.14, 52.0, 18.0),
+    ("ponctuel", 0.32, 1.0, 3.0),
+    ("leger_retard", 0.30, 12.0, 6.0),
+    ("retard_chronique", 0.22, 27.0, 8.0),
+    ("mauvais_payeur", 0.16, 62.0, 18.0),
 ]
 
 
@@ -226,8 +225,9 @@ def make_customers(n: int, as_of: dt.date, history_start: dt.date, rng: np.rando
         n_contacts = 3 if seg in ("grand_compte", "eti_pme") else 2
         for k in range(n_contacts):
             first, last = faker_i.first_name(), faker_i.last_name()
-            role_label = _AP_ROLES[int(rng.integers(len(_AP_ROLES)))] if k == 0 else \
-                _OTHER_ROLES[(k - 1 + int(rng.integers(len(_OTHER_ROLES)))) % len(_OTHER_ROLES)]
+            role_label = (_AP_ROLES[int(rng.integers(len(_AP_ROLES)))] if k == 0 else
+                          _BUYER_ROLES[int(rng.integers(len(_BUYER_ROLES)))] if k == 1 else
+                          "Responsable qualité")
             contacts.append({
                 "contact_id": f"{ids[i]}-{k + 1}", "customer_id": ids[i], "first_name": first,
                 "last_name": last, "role": role_label,
@@ -285,7 +285,7 @@ def _behaviour(customers: pd.DataFrame, roles: dict, as_of: dt.date,
         sd[draw == k] = s
     # Large groups pay late as a matter of routine (Altares: ~18 days for groups > 1 000 staff).
     big = seg == "grand_compte"
-    profiles[big], mean[big], sd[big] = "grand_groupe", 16.0, 7.0
+    profiles[big], mean[big], sd[big] = "grand_groupe", 18.0, 7.0
     public = seg == "secteur_public"
     profiles[public], mean[public], sd[public] = "lent_sur", 22.0, 7.0
     eu = seg == "export_ue"

@@ -44,7 +44,7 @@ def _orders(customers, activity, truth, roles, as_of, history_start, rng):
     by = {r: customers.index[customers["customer_id"] == c][0] for r, c in roles.items()}
     specials = pd.DataFrame({
         "cust": [by["reliable_key_account"], by["dispute_a_customer"], by["unilateral_deducter"]],
-        "order_date": [np.busday_offset(_day(as_of) - int(rng.integers(118, 135)), 0, roll="forward"),
+        "order_date": [np.busday_offset(_day(as_of) - int(rng.integers(160, 185)), 0, roll="forward"),
                        np.busday_offset(_day(as_of) - int(rng.integers(58, 66)), 0, roll="forward"),
                        np.busday_offset(_day(as_of) - int(rng.integers(88, 100)), 0, roll="forward")],
         "special": ["key_blocked", "dispute_a", "dispute_b"],

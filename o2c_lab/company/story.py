@@ -96,7 +96,8 @@ def make_story(company_row, customers, contacts, contracts, catalog, sales, pay_
     staff = {}
     for key, role in (("collector", "Chargée de recouvrement"), ("credit_manager", "Credit manager"),
                       ("warehouse", "Responsable logistique"), ("accountant", "Comptable clients")):
-        first, last = fake.first_name(), fake.last_name()
+        first = fake.first_name_female() if key == "collector" else fake.first_name()
+        last = fake.last_name()
         staff[key] = {"name": f"{first} {last}", "email": f"{_slug(first)}.{_slug(last)}@{domain}",
                       "role": role}
     people = _People(company_row["name"], domain, customers, contacts, staff)
@@ -126,7 +127,7 @@ def make_story(company_row, customers, contacts, contracts, catalog, sales, pay_
         "delivery_id": da["delivery_id"], "delivery_date": _py(da["delivery_date"]),
         "product_label": la["label"], "qty_ordered": int(la["quantity"]), "qty_delivered": delivered,
         "unit_price_cents": int(la["unit_price_cents"]), "invoice_ttc_cents": int(da["total_ttc_cents"]),
-        "missing_ttc_cents": missing_ttc, "start": start_a,
+        "missing_ttc_cents": missing_ttc, "start": start_a, "until": as_of,
     }
     msgs = texts.dispute_quantity_thread(facts_a, rng)
     add_thread("FIL-A", cid_a, msgs, category="litige_quantite",
@@ -179,11 +180,12 @@ def make_story(company_row, customers, contacts, contracts, catalog, sales, pay_
         "contract_id": cid_contract, "contract_discount_pct": disc,
         "billed_unit_price_cents": int(first["unit_price_cents"]), "contract_unit_price_cents": contract_unit,
         "discounted_product_label": first["label"], "discount_gap_ttc_cents": gap_ttc,
-        "damaged_product_label": damaged["label"], "damaged_qty": max(1, int(damaged["quantity"]) // 4),
+        "damaged_product_label": damaged["label"], "damaged_qty": int(min(int(damaged["quantity"]), rng.integers(1, 6))),
         "delivery_id": db["delivery_id"], "delivery_date": _py(db["delivery_date"]),
         "invoice_ttc_cents": ttc_b, "paid_cents": paid_b, "deduction_cents": deduction,
         "deduction_pct": round(100 * deduction / int(db["total_ht_cents"]), 1),
-        "payment_date": _py(pay_story["dispute_b_paid_on"]), "start": start_b,
+        "payment_date": _py(pay_story["dispute_b_paid_on"]), "start": start_b, "until": as_of,
+        "deduction_base": "HT",
     }
     msgs = texts.dispute_price_thread(facts_b, rng)
     add_thread("FIL-B", cid_b, msgs, category="litige_prix",
@@ -243,7 +245,7 @@ def make_story(company_row, customers, contacts, contracts, catalog, sales, pay_
         promised = _py(np.busday_offset(a + 10, 0, roll="forward", weekmask="Fri"))
         f = {"company": company_row["name"], "customer": cname[cid], "contact": people.theirs(cid, 0),
              "collector": collector, "invoice_ids": list(items["invoice_id"]), "amount_cents": amount,
-             "promised_date": promised, "start": _workday_at(a - 13, 15, 30)}
+             "promised_date": promised, "start": _workday_at(a - 13, 15, 30), "until": as_of}
         add_thread("FIL-C", cid, texts.tuesday_reply_thread(f, rng), category="promesse",
                    real_issue=f"Factures {', '.join(items['invoice_id'])} en retard ; le client ne lit que ses e-mails, le mardi.",
                    blockers="Aucun blocage : délai de traitement interne du client.",
@@ -261,7 +263,7 @@ def make_story(company_row, customers, contacts, contracts, catalog, sales, pay_
     f = {"company": company_row["name"], "customer": cname[cid], "contact": people.theirs(cid, 0),
          "collector": collector, "invoice_ids": [ap["invoice_id"]], "amount_cents": amount,
          "paid_on": _py(pay_story["already_paid_on"]), "payer_label": payer_label,
-         "start": _workday_at(a - 4, 11, 0)}
+         "start": _workday_at(a - 4, 11, 0), "until": as_of}
     add_thread("FIL-D", cid, texts.already_paid_thread(f, rng), category="deja_paye",
                real_issue=(f"Le client a payé {format_eur(amount)} le {format_date(f['paid_on'])} "
                            f"(libellé bancaire « {payer_label} ») ; le virement n'a pas été affecté."),
@@ -278,7 +280,7 @@ def make_story(company_row, customers, contacts, contracts, catalog, sales, pay_
         parts = [total // 3, total // 3, total - 2 * (total // 3)]
         f = {"company": company_row["name"], "customer": cname[cid], "contact": people.theirs(cid, 0),
              "collector": collector, "total_cents": total, "schedule": list(zip(dates, parts)),
-             "accepted": True, "start": _workday_at(a - 8, 14, 0)}
+             "accepted": True, "start": _workday_at(a - 8, 14, 0), "until": as_of}
         add_thread("FIL-E", cid, texts.payment_plan_thread(f, rng), category="plan_paiement",
                    real_issue=f"Le client demande d'étaler {format_eur(total)} en trois échéances.",
                    blockers="Trésorerie du client tendue.",
@@ -292,7 +294,7 @@ def make_story(company_row, customers, contacts, contracts, catalog, sales, pay_
         r = it.iloc[0]
         f = {"company": company_row["name"], "customer": cname[cid], "contact": people.theirs(cid, 0),
              "collector": collector, "invoice_id": r["invoice_id"], "invoice_date": _py(r["invoice_date"]),
-             "amount_cents": int(r["open_cents"]), "start": _workday_at(a - 9, 10, 0)}
+             "amount_cents": int(r["open_cents"]), "start": _workday_at(a - 9, 10, 0), "until": as_of}
         add_thread("FIL-F", cid, texts.invoice_not_received_thread(f, rng), category="facture_non_recue",
                    real_issue=f"Le client dit ne pas avoir reçu la facture {r['invoice_id']}.",
                    blockers="La facture n'est pas dans le circuit de validation du client.",
@@ -302,7 +304,7 @@ def make_story(company_row, customers, contacts, contracts, catalog, sales, pay_
     cid = next_ordinary()
     f = {"company": company_row["name"], "customer": cname[cid], "old_contact": people.theirs(cid, 0),
          "new_contact": people.theirs(cid, 1), "collector": collector,
-         "effective_date": _py(np.busday_offset(a - 20, 0, roll="forward")), "start": _workday_at(a - 22, 9, 30)}
+         "effective_date": _py(np.busday_offset(a - 20, 0, roll="forward")), "start": _workday_at(a - 22, 9, 30), "until": as_of}
     add_thread("FIL-G", cid, texts.contact_change_thread(f, rng), category="changement_contact",
                real_issue=f"Nouvel interlocuteur comptable : {f['new_contact']['name']}.",
                blockers="Aucun.", promised_date=pd.NaT, promised_amount_cents=0,
@@ -311,7 +313,7 @@ def make_story(company_row, customers, contacts, contracts, catalog, sales, pay_
     cid = next_ordinary()
     f = {"company": company_row["name"], "customer": cname[cid], "contact": people.theirs(cid, 0),
          "backup_contact": people.theirs(cid, 1), "collector": collector,
-         "return_date": _py(np.busday_offset(a + 6, 0, roll="forward")), "start": _workday_at(a - 5, 8, 45)}
+         "return_date": _py(np.busday_offset(a + 6, 0, roll="forward")), "start": _workday_at(a - 5, 8, 45), "until": as_of}
     add_thread("FIL-H", cid, texts.out_of_office_thread(f, rng), category="absence",
                real_issue=f"Interlocuteur absent jusqu'au {format_date(f['return_date'])}.",
                blockers="Absence de l'interlocuteur habituel.", promised_date=pd.NaT, promised_amount_cents=0,
@@ -323,7 +325,7 @@ def make_story(company_row, customers, contacts, contracts, catalog, sales, pay_
         r = it.iloc[0]
         f = {"company": company_row["name"], "customer": cname[cid], "contact": people.theirs(cid, 0),
              "collector": collector, "invoice_id": r["invoice_id"], "delivery_id": r["delivery_id"],
-             "start": _workday_at(a - 7, 16, 10)}
+             "start": _workday_at(a - 7, 16, 10), "until": as_of}
         add_thread("FIL-I", cid, texts.delivery_note_request_thread(f, rng), category="demande_bl",
                    real_issue=f"Le client attend la copie du BL {r['delivery_id']} pour payer {r['invoice_id']}.",
                    blockers="Preuve de livraison manquante chez le client.", promised_date=pd.NaT,

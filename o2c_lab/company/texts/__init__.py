@@ -14,9 +14,16 @@ sent on working days during office hours (an automatic out-of-office reply follo
 
 from .disputes import dispute_price_thread, dispute_quantity_thread
 from .documents import bodacc_notice, contract_document, press_rumour, score_drop
-from .threads import (already_paid_thread, contact_change_thread, delivery_note_request_thread,
-                      invoice_not_received_thread, out_of_office_thread, payment_plan_thread,
-                      promise_thread, tuesday_reply_thread)
+from .threads import (
+                      already_paid_thread,
+                      contact_change_thread,
+                      delivery_note_request_thread,
+                      invoice_not_received_thread,
+                      out_of_office_thread,
+                      payment_plan_thread,
+                      promise_thread,
+                      tuesday_reply_thread,
+)
 
 __all__ = [
     "dispute_quantity_thread",

@@ -7,20 +7,21 @@ thread is the same for the same facts and the same generator state.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from decimal import Decimal
 from functools import lru_cache
 
 import numpy as np
+import pandas as pd
 from dateutil.easter import easter
 
 from ...errors import InvalidParameterError
 from ...money import format_date, format_eur, format_number
 
 __all__ = [
-    "Thread", "Voices", "is_missing", "pick", "chance", "require", "clock_start", "later", "days_later",
-    "at", "is_workday", "add_workdays", "next_workday", "first_name", "greet", "join_fr",
-    "invoices_phrase", "pct", "qty", "units_of", "hhmm", "reply_subject", "format_date", "format_eur",
+    "NEUTRAL", "FIRM", "Thread", "add_workdays", "at", "chance", "clock_start", "days_later",
+    "first_name", "format_date", "format_eur", "hhmm", "invoices_phrase", "is_missing", "later",
+    "limit_of", "next_workday", "opt", "pct", "pick", "plural", "qty", "reply_subject", "require",
+    "units", "units_of",
 ]
 
 _DAY_OPEN = dt.time(8, 0)
@@ -49,7 +50,9 @@ def join_fr(items) -> str:
 
 def invoices_phrase(invoice_ids) -> tuple[str, bool]:
     """(« la facture F1 » or « les factures F1 et F2 », plural?)."""
-    ids = [invoice_ids] if isinstance(invoice_ids, str) else list(invoice_ids)
+    if isinstance(invoice_ids, str):  # the promises table keeps « F1, F2 »
+        invoice_ids = invoice_ids.split(",")
+    ids = [str(i).strip() for i in invoice_ids if str(i).strip()]
     if len(ids) == 1:
         return f"la facture {ids[0]}", False
     return f"les factures {join_fr(ids)}", True
@@ -67,9 +70,19 @@ def qty(n) -> str:
     return format_number(int(n), 0)
 
 
+def units(n) -> str:
+    """``1 unité``, ``1 150 unités``."""
+    return f"{qty(n)} unité{plural(n)}"
+
+
+def plural(n) -> str:
+    """The plural ``s`` for a count (French: 0 and 1 are singular)."""
+    return "s" if int(n) > 1 else ""
+
+
 def units_of(n, label: str) -> str:
     """``250 unités de l'article « Roulement à billes 6204-2RS »`` (label kept verbatim)."""
-    return f"{qty(n)} unité{'s' if int(n) > 1 else ''} de l'article « {label} »"
+    return f"{units(n)} de l'article « {label} »"
 
 
 def hhmm(moment: dt.datetime) -> str:
@@ -84,11 +97,18 @@ def reply_subject(subject: str, prefix: str = "RE: ") -> str:
 # --- validation ----------------------------------------------------------------------------------
 
 def is_missing(value) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
+    """None, NaN, NaT, pandas NA, a blank string or an empty list."""
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, (list, tuple)):
+        return len(value) == 0
+    return bool(pd.api.types.is_scalar(value) and pd.isna(value))
+
+
+def opt(f: dict, key: str):
+    """An optional fact, or None when absent or empty."""
+    value = f.get(key)
+    return None if is_missing(value) else value
 
 
 def require(f: dict, keys, where: str) -> None:
@@ -113,18 +133,34 @@ def _public_holidays(year: int) -> frozenset:
     return frozenset([dt.date(year, m, d) for m, d in fixed] + movable)
 
 
+def as_date(day) -> dt.date:
+    """A plain date from a date, a datetime or a pandas Timestamp."""
+    return dt.date(day.year, day.month, day.day)
+
+
 def is_workday(day: dt.date) -> bool:
+    day = as_date(day)
     return day.weekday() < 5 and day not in _public_holidays(day.year)
 
 
 def next_workday(day: dt.date) -> dt.date:
-    day += dt.timedelta(days=1)
+    day = as_date(day) + dt.timedelta(days=1)
     while not is_workday(day):
         day += dt.timedelta(days=1)
     return day
 
 
+def limit_of(until) -> dt.datetime | None:
+    """``until`` as a datetime: a date means the start of that day (nothing sent that day)."""
+    if is_missing(until):
+        return None
+    if isinstance(until, dt.datetime):
+        return dt.datetime(until.year, until.month, until.day, until.hour, until.minute)
+    return dt.datetime(until.year, until.month, until.day)
+
+
 def add_workdays(day: dt.date, n: int) -> dt.date:
+    day = as_date(day)
     for _ in range(n):
         day = next_workday(day)
     return day
@@ -141,6 +177,7 @@ def clock_start(start, rng: np.random.Generator) -> dt.datetime:
     """The first message time: ``start`` itself when it falls in office hours on a working day,
     else the next working morning. Accepts a date, a datetime or a pandas Timestamp."""
     if not isinstance(start, dt.datetime):
+        start = as_date(start)
         return at(start if is_workday(start) else next_workday(start), rng, (8, 45), (11, 30))
     moment = dt.datetime(start.year, start.month, start.day, start.hour, start.minute)
     if is_workday(moment.date()) and _DAY_OPEN <= moment.time() <= _DAY_CLOSE:
@@ -201,6 +238,10 @@ _EXTERNAL_CLOSINGS = [
     "Je vous en remercie par avance et vous souhaite une bonne journée.\n\nBien cordialement,",
     "Dans l'attente de votre retour,\n\nCordialement,",
 ]
+#: Closings for a message that asks for nothing (a promise, an acknowledgement).
+NEUTRAL = ["Cordialement,", "Bien cordialement,", "Bien à vous,"]
+#: Closings for a complaint or a refusal.
+FIRM = ["Cordialement,", "Bien cordialement,", "Dans l'attente de votre retour,\n\nCordialement,"]
 _INTERNAL_CLOSINGS = ["Merci,", "Merci d'avance,", "Bonne journée,", "Cordialement,", "Merci à vous,"]
 
 
@@ -245,6 +286,28 @@ class Thread:
         self.voices = Voices(rng)
         self.messages: list[dict] = []
         self._own_bodies: list[str] = []
+        self._essential = 0
+
+    def mark_essential(self) -> None:
+        """The messages so far carry the required facts: :meth:`finish` never drops them."""
+        self._essential = len(self.messages)
+
+    def finish(self, until, where: str, essential: int | None = None) -> list[dict]:
+        """The messages sent before ``until`` (see :func:`limit_of`); later optional ones are
+        dropped, and a required one (the first ``essential``, default: up to the last
+        :meth:`mark_essential`) falling after ``until`` is an error."""
+        limit = limit_of(until)
+        if limit is None:
+            return self.messages
+        kept = [m for m in self.messages if m["sent_at"] < limit]
+        if len(kept) < (self._essential if essential is None else essential):
+            late = self.messages[len(kept)]["sent_at"]
+            raise InvalidParameterError(
+                f"Le fil « {where} » commence trop tard : un message indispensable tomberait le "
+                f"{format_date(late)} à {hhmm(late)}, après la limite du {format_date(limit)}.",
+                valid="une date de début laissant au fil le temps de se dérouler avant la limite",
+                todo="avancez la date de début (start) ou reculez la limite (until)")
+        return kept
 
     def _last_received(self, person: dict) -> int | None:
         """Index of the latest e-mail ``person`` received (only those can be quoted)."""

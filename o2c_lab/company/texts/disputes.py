@@ -2,6 +2,11 @@
 
 The facts are decided by the generator; these functions only write them. Both threads end with
 the matter still open: the reader must establish the facts and the fair outcome.
+
+Optional ``until`` (date or datetime, e.g. the case date): no message is sent at or after it.
+Trailing optional messages are dropped; when a message carrying required facts (dispute A: up
+to the call note; dispute B: up to the sales rep's check of the contract) cannot fit,
+:class:`~o2c_lab.errors.InvalidParameterError` asks for an earlier ``start``.
 """
 
 from __future__ import annotations
@@ -10,11 +15,9 @@ import datetime as dt
 
 import numpy as np
 
-from ._common import (Thread, add_workdays, at, chance, clock_start, days_later, first_name,
-                      format_date, format_eur, hhmm, later, pct, pick, qty, reply_subject, require,
-                      units_of)
-
-_FIRM = ["Cordialement,", "Bien cordialement,", "Dans l'attente de votre retour,\n\nCordialement,"]
+from ._common import (FIRM, Thread, add_workdays, at, chance, clock_start, days_later, first_name,
+                     format_date, format_eur, hhmm, later, opt, pct, pick, qty, reply_subject,
+                     require, plural, units, units_of)
 
 __all__ = ["dispute_quantity_thread", "dispute_price_thread"]
 
@@ -57,14 +60,19 @@ def _forwarded(sender: dict, to: dict, sent_at: dt.datetime, subject: str, body:
 def dispute_quantity_thread(f: dict, rng: np.random.Generator) -> list[dict]:
     """Dispute A: the invoice bills the full order, the signed delivery note shows less.
 
-    Required keys: see the module's ``_A_KEYS`` (Persons for ``ap_clerk``, ``buyer``,
-    ``sales_rep``, ``collector``, ``warehouse``; dates; integer cents; ``start`` datetime).
-    Optional: ``buyer_note_date`` (date of the buyer's early e-mail to the sales rep about the
-    back-order; default: the delivery date or the next working day), ``backorder_date`` (date
-    the remainder is expected; default: no firm date yet).
+    Required keys: ``company`` and ``customer`` (names); Persons ``ap_clerk`` and ``buyer``
+    (customer side), ``sales_rep``, ``collector`` and ``warehouse`` (our side); ``invoice_id``,
+    ``invoice_date``, ``due_date``, ``order_id`` (ours), ``customer_po`` (theirs),
+    ``delivery_id``, ``delivery_date``, ``product_label``, ``qty_ordered``, ``qty_delivered``,
+    ``unit_price_cents`` (HT), ``invoice_ttc_cents``, ``missing_ttc_cents`` (TTC value of the
+    units not delivered) and ``start`` (datetime of our first reminder). Optional:
+    ``buyer_note_date`` (date of the buyer's early e-mail to the sales rep about the back-order;
+    default: the delivery date or the next working day), ``backorder_date`` (date the remainder
+    is expected; default: no firm date yet).
 
-    Returns 7 to 10 messages over about three weeks, including one call note; the thread ends
-    with the invoice still blocked and no corrective document issued.
+    Returns 7 to 10 messages over about three weeks (last one 12 to 17 working days after the
+    first), including one call note; the thread ends with the invoice still blocked and no
+    corrective document issued.
     """
     require(f, _A_KEYS, "le litige sur les quantités")
     ap, buyer, rep = f["ap_clerk"], f["buyer"], f["sales_rep"]
@@ -76,7 +84,7 @@ def dispute_quantity_thread(f: dict, rng: np.random.Generator) -> list[dict]:
     ttc, missing_ttc = format_eur(f["invoice_ttc_cents"]), format_eur(f["missing_ttc_cents"])
     unit = format_eur(f["unit_price_cents"])
     d_inv, d_due, d_bl = (format_date(f[k]) for k in ("invoice_date", "due_date", "delivery_date"))
-    note_day = f.get("buyer_note_date") or add_workdays(f["delivery_date"], int(rng.integers(0, 2)))
+    note_day = opt(f, "buyer_note_date") or add_workdays(f["delivery_date"], int(rng.integers(0, 2)))
     t = Thread(rng)
 
     # 1. Our reminder.
@@ -113,11 +121,12 @@ def dispute_quantity_thread(f: dict, rng: np.random.Generator) -> list[dict]:
         pick(rng, [
             f"Elle porte sur {qty(q_ord)} × {product} à {unit} HT, soit la totalité de notre "
             f"commande {po} (votre référence {order}). Or le bon de livraison {bl} du {d_bl} ne "
-            f"mentionne que {qty(q_del)} unités livrées. Les {qty(missing)} unités restantes ne "
-            f"nous sont jamais parvenues : cela représente {missing_ttc} TTC facturés sans livraison.",
-            f"Votre facture reprend les {qty(q_ord)} unités commandées de l'article « {product} » (notre commande {po}, "
-            f"votre référence {order}), alors que nous n'avons reçu que {qty(q_del)} unités "
-            f"avec le bon de livraison {bl} du {d_bl}. L'écart est de {qty(missing)} unités, "
+            f"mentionne que {units(q_del)} livrée{plural(q_del)}. Il nous manque donc "
+            f"{units(missing)} : cela représente {missing_ttc} TTC facturés sans livraison.",
+            f"Votre facture reprend, à {unit} HT l'unité, les {qty(q_ord)} unités commandées de "
+            f"l'article « {product} » (notre commande {po}, "
+            f"votre référence {order}), alors que nous n'avons reçu que {units(q_del)} "
+            f"avec le bon de livraison {bl} du {d_bl}. L'écart est de {units(missing)}, "
             f"soit {missing_ttc} TTC.",
         ]),
         pick(rng, [
@@ -129,7 +138,7 @@ def dispute_quantity_thread(f: dict, rng: np.random.Generator) -> list[dict]:
             "restera bloquée tant que cet écart ne sera pas levé.",
         ]),
         f"Je mets en copie {buyer['name']} ({buyer['role']}), qui suit cette commande.",
-    ], closing=_FIRM, quote_p=0.4)
+    ], closing=FIRM, quote_p=0.4)
 
     # Optional: our holding reply.
     if chance(rng, 0.5):
@@ -150,7 +159,7 @@ def dispute_quantity_thread(f: dict, rng: np.random.Generator) -> list[dict]:
         f"Nous avons réceptionné le {d_bl} notre commande {po} (votre référence {order}) : "
         f"{units_of(q_del, product)} sur les {qty(q_ord)} commandées. Le transporteur n'a rien pu nous "
         "dire sur le reste.",
-        f"Pouvez-vous me confirmer la date d'expédition du reliquat de {qty(missing)} unités ? "
+        f"Pouvez-vous me confirmer la date d'expédition du reliquat de {units(missing)} ? "
         "Nous en avons besoin pour notre production.",
         "Cordialement,",
         t.voices.signature(buyer),
@@ -171,7 +180,7 @@ def dispute_quantity_thread(f: dict, rng: np.random.Generator) -> list[dict]:
             "Nous travaillons volontiers avec vous et nos volumes augmentent, mais nous avons besoin "
             "d'une facturation conforme aux livraisons.",
         ]),
-    ], closing=_FIRM)
+    ], closing=FIRM)
     buyer_message = t.messages[-1]
     buyer_message["body"] += "\n\n" + _forwarded(buyer, rep, note_sent, early_subject, early_body)
 
@@ -180,13 +189,14 @@ def dispute_quantity_thread(f: dict, rng: np.random.Generator) -> list[dict]:
     t.add(days_later(t.last, rng, 0, 1), collector, [rep], [warehouse], internal_subject, [
         pick(rng, [
             f"Pouvez-vous regarder ce dossier ? {f['customer']} bloque la facture {inv} ({ttc} TTC) : "
-            f"ils disent n'avoir reçu que {qty(q_del)} unités sur {qty(q_ord)}.",
-            f"{f['customer']} refuse de payer la facture {inv} ({ttc} TTC) : d'après eux, seules "
-            f"{qty(q_del)} unités sur {qty(q_ord)} ont été livrées.",
+            f"ils disent n'avoir reçu que {units(q_del)} sur {qty(q_ord)}.",
+            f"{f['customer']} refuse de payer la facture {inv} ({ttc} TTC) : d'après eux, "
+            f"{units(q_del)} seulement sur {qty(q_ord)} ont été livrées.",
         ]),
-        f"{first_name(rep)}, l'acheteur dit vous avoir écrit le {format_date(note_day)} à ce sujet "
+        f"{first_name(rep)}, {buyer['name']} dit vous avoir écrit le {format_date(note_day)} à ce sujet "
         "(message transféré plus bas) : l'aviez-vous reçu ?",
-        f"{first_name(warehouse)}, pouvez-vous me confirmer les quantités portées sur le bon de livraison {bl} "
+        f"{first_name(warehouse)}, pouvez-vous me confirmer les quantités portées sur le bon de "
+        f"livraison {bl} "
         f"du {d_bl} et m'en envoyer la copie signée ?",
     ], internal=True, greeting=pick(rng, ["Bonjour à tous les deux,", "Bonjour,"]))
     t.messages[-1]["body"] += "\n\n" + _forwarded(buyer, collector, buyer_message["sent_at"],
@@ -218,16 +228,16 @@ def dispute_quantity_thread(f: dict, rng: np.random.Generator) -> list[dict]:
         ], internal=True)
 
     # 5. The warehouse confirms the signed delivery note.
-    if f.get("backorder_date"):
-        remainder = (f"Le reliquat de {qty(missing)} unités est commandé chez notre fournisseur ; "
+    if opt(f, "backorder_date"):
+        remainder = (f"Le reliquat ({units(missing)}) est commandé chez notre fournisseur ; "
                      f"sa livraison est prévue le {format_date(f['backorder_date'])}.")
     else:
-        remainder = (f"Le reliquat de {qty(missing)} unités est toujours en attente de "
+        remainder = (f"Le reliquat ({units(missing)}) est toujours en attente de "
                      "réapprovisionnement ; je n'ai pas de date ferme à ce jour.")
     t.add(days_later(t.last, rng, 0, 2), warehouse, [collector], [rep], reply_subject(internal_subject), [
         pick(rng, [
             f"Je confirme : le bon de livraison {bl} du {d_bl}, signé par le client à la réception, porte "
-            f"{units_of(q_del, product)} livrées pour {qty(q_ord)} commandées.",
+            f"{units_of(q_del, product)} livrée{plural(q_del)} pour {qty(q_ord)} commandées.",
             f"Voici les éléments : bon de livraison {bl}, livré le {d_bl}, quantité commandée {qty(q_ord)}, "
             f"quantité livrée {qty(q_del)} (article « {product} »). Le bon est signé par le réceptionnaire "
             "du client.",
@@ -240,17 +250,20 @@ def dispute_quantity_thread(f: dict, rng: np.random.Generator) -> list[dict]:
     call_at = days_later(t.last, rng, 1, 2, (9, 30), (17, 30))
     _call_note(t, call_at, collector, ap, f"Note d'appel – {f['customer']} – facture {inv}", [
         f"{ap['name']} confirme que la facture {inv} ({ttc} TTC) est bloquée pour écart de "
-        f"quantité : {qty(q_del)} unités réceptionnées avec le bon de livraison {bl}, {qty(q_ord)} facturées.",
+        f"quantité : {units(q_del)} réceptionnée{plural(q_del)} avec le bon de livraison {bl}, "
+        f"{qty(q_ord)} facturées.",
         "Le BL signé que nous a transmis l'entrepôt confirme ces quantités ; je le lui ai dit.",
         pick(rng, [
             "Le client réglera la partie livrée dès réception d'un document corrigé.",
             "Leur système ne permet de payer qu'une facture validée en totalité : aucun paiement "
             "partiel en l'état.",
         ]),
-        "Demande une réponse écrite, avec copie à l'acheteur.",
+        f"Demande une réponse écrite, avec copie à {buyer['name']}.",
     ], pick(rng, ["faire le point avec le commercial et la facturation ; réponse écrite promise au client.",
                   "voir avec l'administration des ventes comment régulariser ; rappeler le client "
                   "ensuite."]))
+
+    t.mark_essential()
 
     # 7. The AP clerk follows up: still nothing received, about three weeks after the start.
     follow_day = max(add_workdays(t.last.date(), 2),
@@ -264,7 +277,7 @@ def dispute_quantity_thread(f: dict, rng: np.random.Generator) -> list[dict]:
         ]),
         pick(rng, ["Merci de nous tenir informés.",
                    "Pouvez-vous nous dire quand nous pouvons espérer une régularisation ?"]),
-    ], quote_p=0.3)
+    ], closing=FIRM, quote_p=0.3)
 
     # Optional: the buyer links the next orders to the matter.
     if chance(rng, 0.5):
@@ -275,20 +288,27 @@ def dispute_quantity_thread(f: dict, rng: np.random.Generator) -> list[dict]:
                 "Je prépare nos besoins du prochain trimestre. Avant d'aller plus loin, j'aimerais "
                 f"que la facture {inv} et la livraison du reliquat soient réglées.",
             ]),
-        ], internal=False)
-    return t.messages
+        ], greeting=f"Bonjour {first_name(rep)},", closing=FIRM)
+    return t.finish(opt(f, "until"), "le litige sur les quantités")
 
 
 def dispute_price_thread(f: dict, rng: np.random.Generator) -> list[dict]:
     """Dispute B: damage claimed, contract discount forgotten, « pénalité logistique » deducted.
 
-    Required keys: see the module's ``_B_KEYS`` (Persons for ``ap_clerk``, ``buyer``,
-    ``quality_manager``, ``sales_rep``, ``collector``; dates; integer cents; percentages as
-    numbers, e.g. ``8.0``; ``start`` datetime). Optional: ``penalty_reference`` (the customer's
-    own purchasing terms the clerk cites; default « nos conditions générales d'achat »).
+    Required keys: ``company``, ``customer``; Persons ``ap_clerk``, ``buyer``,
+    ``quality_manager`` (customer side), ``sales_rep``, ``collector`` (ours); ``invoice_id``,
+    ``invoice_date``, ``due_date``, ``contract_id``, ``contract_discount_pct`` (e.g. ``8.0``),
+    ``billed_unit_price_cents`` and ``contract_unit_price_cents`` (HT),
+    ``discounted_product_label``, ``discount_gap_ttc_cents``, ``damaged_product_label``,
+    ``damaged_qty``, ``delivery_id``, ``delivery_date``, ``invoice_ttc_cents``, ``paid_cents``,
+    ``deduction_cents``, ``deduction_pct``, ``payment_date`` and ``start`` (datetime of our first
+    message, after the payment). Optional: ``penalty_reference`` (the customer's
+    own purchasing terms the clerk cites; default « nos conditions générales d'achat »),
+    ``deduction_base`` (« HT » or « TTC »: what ``deduction_pct`` is a percentage of).
 
-    Returns 5 to 8 messages: the documents show the discount is granted by the contract, the
-    delivery note bears no reservation, and no penalty clause exists; nothing is resolved yet.
+    Returns 5 to 8 messages over at most 12 working days: they show that the contract grants
+    the discount, that the delivery note bears no reservation and that no penalty clause
+    exists; nothing is resolved yet.
     """
     require(f, _B_KEYS, "le litige sur le prix et la déduction")
     ap, buyer, qm = f["ap_clerk"], f["buyer"], f["quality_manager"]
@@ -302,7 +322,9 @@ def dispute_price_thread(f: dict, rng: np.random.Generator) -> list[dict]:
     disc_label = f["discounted_product_label"]
     damaged, many = units_of(f["damaged_qty"], f["damaged_product_label"]), int(f["damaged_qty"]) > 1
     d_inv, d_bl, d_pay = (format_date(f[k]) for k in ("invoice_date", "delivery_date", "payment_date"))
-    terms_ref = f.get("penalty_reference") or "nos conditions générales d'achat"
+    terms_ref = opt(f, "penalty_reference") or "nos conditions générales d'achat"
+    base = {"HT": "du montant hors taxes de la facture", "TTC": "du montant TTC de la facture"}.get(
+        opt(f, "deduction_base"), "du montant de la facture")
     t = Thread(rng)
 
     # 1. Our collector asks about the short payment.
@@ -327,14 +349,14 @@ def dispute_price_thread(f: dict, rng: np.random.Generator) -> list[dict]:
     subject = reply_subject(subject)
     t.add(days_later(t.last, rng, 1, 2), ap, [collector], [buyer], subject, [
         pick(rng, [
-            f"L'écart correspond à une pénalité logistique de {deduction}, soit {d_pct} du montant "
-            f"de la facture, appliquée conformément à {terms_ref} pour livraison non conforme.",
-            f"Nous avons retenu {deduction} au titre des pénalités logistiques ({d_pct} de la "
-            f"facture), comme le prévoient {terms_ref} en cas de non-conformité de livraison.",
+            f"L'écart correspond à une pénalité logistique de {deduction}, soit {d_pct} {base}, "
+            f"appliquée conformément à {terms_ref} pour livraison non conforme.",
+            f"Nous avons retenu {deduction} au titre des pénalités logistiques ({d_pct} {base}), "
+            f"comme le prévoient {terms_ref} en cas de non-conformité de livraison.",
         ]),
         f"Le détail de la non-conformité est suivi par {buyer['name']}, {buyer['role']}, que je "
         f"mets en copie. Pour toute contestation, merci de voir directement avec {first_name(buyer)}.",
-    ], quote_p=0.4)
+    ], closing=FIRM, quote_p=0.4)
 
     # 3. The buyer states both claims.
     t.add(days_later(t.last, rng, 0, 1), buyer, [collector], [ap, qm, rep], subject, [
@@ -344,7 +366,8 @@ def dispute_price_thread(f: dict, rng: np.random.Generator) -> list[dict]:
         + ("sont arrivées endommagées et sont inutilisables. " if many else
            "est arrivée endommagée et est inutilisable. ")
         + f"{qm['name']}, {qm['role']}, que je mets en copie, a constaté les dégâts.",
-        f"2. Prix : notre contrat {contract} prévoit une remise de {discount} sur l'article « {disc_label} ». Or la "
+        f"2. Prix : notre contrat {contract} prévoit une remise de {discount} sur l'article « "
+        f"{disc_label} ». Or la "
         f"facture applique un prix unitaire de {billed} HT au lieu de {agreed} HT, soit {gap_ttc} TTC "
         "facturés en trop.",
         pick(rng, [
@@ -355,7 +378,7 @@ def dispute_price_thread(f: dict, rng: np.random.Generator) -> list[dict]:
         ]),
         pick(rng, ["Nous tenons à notre collaboration, mais ces écarts doivent être traités.",
                    "Nous sommes un client fidèle et attendons un traitement rapide de ces points."]),
-    ])
+    ], closing=FIRM)
 
     # Optional: the quality manager's details (the damage was found after delivery).
     if chance(rng, 0.8):
@@ -382,7 +405,8 @@ def dispute_price_thread(f: dict, rng: np.random.Generator) -> list[dict]:
     t.add(days_later(t.last, rng, 0, 1), collector, [rep], [], internal_subject, [
         pick(rng, [f"Pouvez-vous vérifier le contrat {contract} ?",
                    f"J'ai besoin de votre avis sur le contrat {contract}."]),
-        f"{f['customer']} réclame une remise de {discount} sur l'article « {disc_label} », qui n'aurait pas été "
+        f"{f['customer']} réclame une remise de {discount} sur l'article « {disc_label} », qui "
+        "n'aurait pas été "
         f"appliquée ({billed} HT facturé au lieu de {agreed} HT). Ils ont par ailleurs déduit "
         f"{deduction} de leur règlement au titre d'une « pénalité logistique » de {d_pct}.",
         pick(rng, [
@@ -392,9 +416,11 @@ def dispute_price_thread(f: dict, rng: np.random.Generator) -> list[dict]:
             "Je n'en vois aucune trace dans le contrat.",
         ]),
         pick(rng, [
-            f"De mon côté, j'ai ressorti le bon de livraison {bl} du {d_bl} : il est signé par leur réceptionnaire, "
+            f"De mon côté, j'ai ressorti le bon de livraison {bl} du {d_bl} : il est signé par leur "
+            "réceptionnaire, "
             "sans aucune réserve.",
-            f"J'ai vérifié le bon de livraison {bl} du {d_bl} : signé à la livraison, aucune réserve n'y figure.",
+            f"J'ai vérifié le bon de livraison {bl} du {d_bl} : signé à la livraison, aucune réserve "
+            "n'y figure.",
         ]),
         pick(rng, ["Il me semble que ces pénalités sont encadrées par la loi ; je vérifie de mon côté.",
                    ""]),
@@ -403,7 +429,8 @@ def dispute_price_thread(f: dict, rng: np.random.Generator) -> list[dict]:
     # 5. The sales rep confirms the contract.
     t.add(days_later(t.last, rng, 1, 2), rep, [collector], [], reply_subject(internal_subject), [
         pick(rng, [
-            f"J'ai relu le contrat {contract} : la remise de {discount} sur l'article « {disc_label} » y figure bien, "
+            f"J'ai relu le contrat {contract} : la remise de {discount} sur l'article « {disc_label} » "
+            "y figure bien, "
             f"ce qui donne un prix contractuel de {agreed} HT. La facture a été établie au tarif "
             f"catalogue ({billed} HT) : l'erreur vient de chez nous.",
             f"Le client a raison sur le prix : le contrat {contract} accorde {discount} de remise sur "
@@ -419,6 +446,8 @@ def dispute_price_thread(f: dict, rng: np.random.Generator) -> list[dict]:
                    "Le client est susceptible sur ce sujet, mais c'est un de nos plus gros comptes : "
                    "on ne peut pas laisser traîner."]),
     ], internal=True)
+
+    t.mark_essential()
 
     # Optional: call note with the AP clerk.
     if chance(rng, 0.6):
@@ -443,5 +472,5 @@ def dispute_price_thread(f: dict, rng: np.random.Generator) -> list[dict]:
             ]),
             pick(rng, ["Pour l'avarie, notre position reste inchangée.",
                        "La pénalité logistique reste acquise de notre point de vue."]),
-        ], quote_p=0.3)
-    return t.messages
+        ], closing=FIRM, quote_p=0.3)
+    return t.finish(opt(f, "until"), "le litige sur le prix et la déduction")

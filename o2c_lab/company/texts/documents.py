@@ -6,7 +6,7 @@ import numpy as np
 
 from ...errors import InvalidParameterError
 from ...law import FIXED_RECOVERY_INDEMNITY_CENTS, PAYMENT_TERMS
-from ._common import is_missing, format_date, format_eur, pct, pick, require
+from ._common import format_date, format_eur, is_missing, opt, pct, pick, require
 
 __all__ = ["contract_document", "press_rumour", "bodacc_notice", "score_drop"]
 
@@ -43,7 +43,8 @@ def _customer_identity(customer) -> str:
     if _text(customer.get("vat_number")):
         parts.append(f"TVA intracommunautaire {customer['vat_number']}")
     address = ", ".join(p for p in (_text(customer.get("address")),
-                                    f"{_text(customer.get('postal_code'))} {_text(customer.get('city'))}".strip())
+                                    f"{_text(customer.get('postal_code'))} "
+                                    f"{_text(customer.get('city'))}".strip())
                         if p)
     country = _text(customer.get("country"))
     if country and country != "FR":
@@ -59,6 +60,9 @@ def contract_document(contract, customer, company) -> str:
     lacks (penalty rate, 40 € indemnity, retention of title) are absent from the text; payment
     terms are stated as agreed, even when unlawful (the audit must find them).
     """
+    require(contract, ("contract_id", "signed_on", "payment_terms", "jurisdiction"), "le contrat")
+    require(customer, ("name",), "le client du contrat")
+    require(company, ("name", "siren", "vat_number", "iban", "bic", "address"), "la société du contrat")
     term = _text(contract.get("payment_terms"))
     if term not in _TERM_SENTENCES:
         raise InvalidParameterError(f"Délai de paiement inconnu dans le contrat "
@@ -66,7 +70,8 @@ def contract_document(contract, customer, company) -> str:
                                     valid=", ".join(_TERM_SENTENCES),
                                     todo="corrigez la colonne payment_terms du contrat")
     discount = _number(contract.get("price_discount_pct"))
-    early, early_days = _number(contract.get("early_payment_discount_pct")), contract.get("early_payment_days")
+    early = _number(contract.get("early_payment_discount_pct"))
+    early_days = contract.get("early_payment_days")
     penalty = _text(contract.get("penalty_clause"))
     signed = format_date(contract["signed_on"])
     articles = [
@@ -131,7 +136,8 @@ def contract_document(contract, customer, company) -> str:
         "## Entre les soussignés",
         "",
         f"**{company['name']}**, SIREN {company['siren']}, TVA intracommunautaire "
-        f"{company['vat_number']}, dont le siège est situé {company['address']}, ci-après « le Fournisseur »,",
+        f"{company['vat_number']}, dont le siège est situé {company['address']}, ci-après « le "
+        "Fournisseur »,",
         "",
         "et",
         "",
@@ -157,7 +163,7 @@ def press_rumour(f: dict, rng: np.random.Generator) -> tuple[str, str]:
     ``newspaper``. Returns (title, text)."""
     require(f, ("customer", "main_client", "city", "published_on"), "l'article de presse")
     client, customer, city = f["main_client"], f["customer"], f["city"]
-    paper = f.get("newspaper") or pick(rng, _NEWSPAPERS)
+    paper = opt(f, "newspaper") or pick(rng, _NEWSPAPERS)
     jobs = int(rng.integers(18, 66)) * 10
     title = pick(rng, [f"{client} : inquiétudes autour du site de {city}",
                        f"{city} : l'usine {client} menacée, les sous-traitants s'inquiètent",
@@ -196,7 +202,7 @@ def bodacc_notice(f: dict) -> tuple[str, str]:
     require(f, ("customer", "siren", "address", "court", "judgment_date", "publication_date",
                 "mandataire", "administrator"), "l'annonce BODACC")
     cessation = (f", date de cessation des paiements le {format_date(f['cessation_date'])}"
-                 if f.get("cessation_date") else "")
+                 if opt(f, "cessation_date") else "")
     title = f"BODACC A – {f['customer']} – jugement d'ouverture d'une procédure de redressement judiciaire"
     header = [
         "Bulletin officiel des annonces civiles et commerciales (BODACC A)",
@@ -208,7 +214,7 @@ def bodacc_notice(f: dict) -> tuple[str, str]:
         f"Dénomination : {f['customer']}",
         f"Adresse : {f['address']}",
     ]
-    if f.get("activity"):
+    if opt(f, "activity"):
         header.append(f"Activité : {f['activity']}")
     text = "\n".join(header) + "\n\n" + "\n\n".join([
         f"Jugement du {format_date(f['judgment_date'])} prononçant l'ouverture d'une procédure de "
@@ -242,8 +248,8 @@ def score_drop(f: dict) -> tuple[str, str]:
         raise InvalidParameterError(f"Scores incohérents pour une baisse : {old} puis {new}.",
                                     valid="deux notes entières de 1 à 20, la nouvelle plus basse",
                                     todo="vérifiez old_score et new_score")
-    provider = f.get("provider") or "Service de veille crédit entreprises"
-    siren = f" (SIREN {f['siren']})" if f.get("siren") else ""
+    provider = opt(f, "provider") or "Service de veille crédit entreprises"
+    siren = f" (SIREN {f['siren']})" if opt(f, "siren") else ""
     title = f"Alerte score : {f['customer']} passe de {old}/20 à {new}/20"
     reasons = "\n".join(f"- {r}" for r in f["reasons"])
     text = "\n".join([

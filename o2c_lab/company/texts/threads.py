@@ -1,8 +1,12 @@
 """Short everyday e-mail threads with customers (2 to 4 messages each).
 
 Conventions for every function: ``f`` holds ``company`` (our name), ``customer`` (their name),
-``collector`` (our Person), ``contact`` (their Person, unless stated otherwise) and ``start``
-(datetime of the first message); amounts are integer cents, dates ``datetime.date``.
+``collector`` (our Person), ``contact`` (their Person, unless stated otherwise; its ``company``
+is the customer's name) and ``start`` (datetime of the first message); amounts are integer
+cents, dates ``datetime.date`` (pandas Timestamps accepted). Optional ``until`` (date or
+datetime, e.g. the case date): no message is sent at or after it; trailing optional messages
+are dropped, and :class:`~o2c_lab.errors.InvalidParameterError` is raised when the first two
+messages (every message for the Tuesday thread) cannot fit.
 """
 
 from __future__ import annotations
@@ -12,9 +16,9 @@ import datetime as dt
 import numpy as np
 
 from ...errors import InvalidParameterError
-from ._common import (Thread, at, chance, clock_start, days_later, first_name, format_date,
-                      format_eur, invoices_phrase, is_workday, later, next_workday, pick,
-                      reply_subject, require)
+from ._common import (NEUTRAL, Thread, at, chance, clock_start, days_later, first_name,
+                     format_date, format_eur, invoices_phrase, later, limit_of, next_workday, opt,
+                     pick, reply_subject, require)
 
 __all__ = ["promise_thread", "invoice_not_received_thread", "already_paid_thread",
            "contact_change_thread", "out_of_office_thread", "delivery_note_request_thread",
@@ -37,7 +41,9 @@ def _reminder(t: Thread, sent_at: dt.datetime, f: dict, invoice_ids=None, amount
         opening = pick(rng, [f"Sauf erreur de notre part, {phrase}{amount} {state} à ce jour.",
                              f"Nous constatons que {phrase}{amount} {state} malgré l'échéance passée."])
     else:
-        subject = f"{'Nouvelle relance – ' if second else ''}{f['company']} – relevé de compte {f['customer']}"
+        subject = f"{f['company']} – relevé de compte {f['customer']}"
+        if second:
+            subject = "Nouvelle relance – " + subject
         amount = f" pour un total de {format_eur(amount_cents)} TTC" if amount_cents else ""
         opening = f"Plusieurs factures échues{amount} restent impayées sur votre compte à ce jour."
     if second:
@@ -59,27 +65,27 @@ def promise_thread(f: dict, rng: np.random.Generator) -> list[dict]:
     reminder (default: none quoted). 2 or 3 messages."""
     require(f, _BASE + ("invoice_ids", "amount_cents", "promised_date"), "la promesse de paiement")
     t = Thread(rng)
-    subject = _reminder(t, clock_start(f["start"], rng), f, f["invoice_ids"], f.get("overdue_cents"))
+    subject = _reminder(t, clock_start(f["start"], rng), f, f["invoice_ids"], opt(f, "overdue_cents"))
     phrase, plural = invoices_phrase(f["invoice_ids"])
     amount, day = format_eur(f["amount_cents"]), format_date(f["promised_date"])
     t.add(days_later(t.last, rng, 0, 2), f["contact"], [f["collector"]], [], reply_subject(subject), [
         pick(rng, ["Merci pour votre message.", "Je fais suite à votre relance.", ""]),
         pick(rng, [
             f"Nous procéderons au règlement de {amount} le {day}, pour {phrase}.",
-            f"Le virement de {amount} correspondant à {phrase} sera émis le {day}.",
-            f"Je vous confirme un paiement de {amount} le {day} au titre de {phrase}.",
+            f"Le virement de {amount} pour {phrase} sera émis le {day}.",
+            f"Je vous confirme un paiement de {amount} le {day} concernant {phrase}.",
         ]),
         pick(rng, ["Notre trésorerie est un peu tendue ce mois-ci, merci de votre compréhension.",
                    ("Les factures étaient" if plural else "La facture était")
                    + " en attente de validation chez nous ; c'est chose faite.",
                    ""]),
-    ], quote_p=0.35)
+    ], closing=NEUTRAL, quote_p=0.35)
     if chance(rng, 0.6):
         t.add(later(t.last, rng, 20, 180), f["collector"], [f["contact"]], [], reply_subject(subject), [
             pick(rng, [f"Je prends note de votre engagement : {amount} le {day}. Merci.",
                        f"Merci pour ce retour. Nous notons le règlement de {amount} prévu le {day}."]),
         ], closing=pick(rng, ["Cordialement,", "Bonne journée,"]))
-    return t.messages
+    return t.finish(opt(f, "until"), "promesse de paiement", essential=2)
 
 
 def invoice_not_received_thread(f: dict, rng: np.random.Generator) -> list[dict]:
@@ -88,7 +94,7 @@ def invoice_not_received_thread(f: dict, rng: np.random.Generator) -> list[dict]
     3 or 4 messages (reminder, claim, copy sent, sometimes an acknowledgement)."""
     require(f, _BASE + ("invoice_id", "invoice_date", "amount_cents"), "la facture non reçue")
     inv, day, amount = f["invoice_id"], format_date(f["invoice_date"]), format_eur(f["amount_cents"])
-    ap_email = f.get("ap_email")
+    ap_email = opt(f, "ap_email")
     t = Thread(rng)
     subject = _reminder(t, clock_start(f["start"], rng), f, [inv], f["amount_cents"])
     subject = reply_subject(subject)
@@ -116,7 +122,7 @@ def invoice_not_received_thread(f: dict, rng: np.random.Generator) -> list[dict]
             pick(rng, ["Bien reçu, merci. La facture est enregistrée et part en validation.",
                        "Merci, c'est bien reçu cette fois. Je la transmets pour mise en paiement."]),
         ], closing="Cordialement,")
-    return t.messages
+    return t.finish(opt(f, "until"), "facture non reçue", essential=2)
 
 
 def already_paid_thread(f: dict, rng: np.random.Generator) -> list[dict]:
@@ -139,15 +145,15 @@ def already_paid_thread(f: dict, rng: np.random.Generator) -> list[dict]:
                    f"Attention, le donneur d'ordre indiqué par la banque est « {label} »."]),
         pick(rng, ["Merci de vérifier de votre côté avant toute nouvelle relance.",
                    "Je vous joins l'avis de virement. Merci de mettre à jour votre compte."]),
-    ], quote_p=0.3)
+    ], closing=NEUTRAL, quote_p=0.3)
     if chance(rng, 0.6):
         t.add(later(t.last, rng, 30, 240), f["collector"], [f["contact"]], [], subject, [
             pick(rng, ["Merci pour ces précisions. Je fais la recherche avec notre comptabilité et "
                        "je reviens vers vous ; d'ici là, les relances sont suspendues.",
                        "Merci. Je recherche ce virement sur nos relevés et vous tiens informé de la "
                        "suite. Toutes nos excuses si la relance vous est parvenue à tort."]),
-        ])
-    return t.messages
+        ], closing=NEUTRAL)
+    return t.finish(opt(f, "until"), "déjà payé", essential=2)
 
 
 def contact_change_thread(f: dict, rng: np.random.Generator) -> list[dict]:
@@ -171,7 +177,7 @@ def contact_change_thread(f: dict, rng: np.random.Generator) -> list[dict]:
         pick(rng, ["Merci de mettre à jour vos fichiers et d'adresser désormais vos factures et "
                    f"relances à {first_name(new)}.",
                    f"Merci d'envoyer dorénavant toute correspondance à {new['email']}."]),
-    ])
+    ], closing=NEUTRAL)
     t.add(days_later(t.last, rng, 0, 1), collector, [old, new], [], reply_subject(subject), [
         f"Merci de nous avoir prévenus. C'est noté : à compter du {day}, nous adresserons nos "
         f"factures et relances à {new['name']} ({new['email']}).",
@@ -179,15 +185,15 @@ def contact_change_thread(f: dict, rng: np.random.Generator) -> list[dict]:
                    f"avec vous, {first_name(new)}.",
                    f"Merci {first_name(old)} pour nos échanges ; {first_name(new)}, je reste à votre "
                    "disposition pour faire un point sur le compte."]),
-    ], greeting="Bonjour à tous les deux,")
+    ], closing=NEUTRAL, greeting="Bonjour à tous les deux,")
     if chance(rng, 0.6):
         t.add(days_later(t.last, rng, 0, 3), new, [collector], [], reply_subject(subject), [
             f"Je me présente : je reprends le suivi des fournisseurs de {f['customer']} à partir du {day}.",
             pick(rng, ["Pourriez-vous m'envoyer un relevé de compte à jour ? Je ferai le point sur "
                        "les éventuelles factures en attente.",
                        "N'hésitez pas à me contacter pour toute facture en attente."]),
-        ])
-    return t.messages
+        ], closing=NEUTRAL)
+    return t.finish(opt(f, "until"), "changement d'interlocuteur", essential=2)
 
 
 def out_of_office_thread(f: dict, rng: np.random.Generator) -> list[dict]:
@@ -198,8 +204,8 @@ def out_of_office_thread(f: dict, rng: np.random.Generator) -> list[dict]:
     contact, backup, collector = f["contact"], f["backup_contact"], f["collector"]
     day = format_date(f["return_date"])
     t = Thread(rng)
-    subject = _reminder(t, clock_start(f["start"], rng), f, f.get("invoice_ids"), f.get("amount_cents"))
-    auto_at = t.last + dt.timedelta(minutes=int(rng.integers(0, 3)), seconds=int(rng.integers(5, 50)))
+    subject = _reminder(t, clock_start(f["start"], rng), f, opt(f, "invoice_ids"), opt(f, "amount_cents"))
+    auto_at = t.last + dt.timedelta(minutes=int(rng.integers(1, 3)))
     t.add(auto_at, contact, [collector], [], "Réponse automatique : " + subject, [
         pick(rng, [f"Je suis en dehors du bureau et serai de retour le {day}.",
                    f"Je suis en congés. Je serai de retour le {day}.",
@@ -210,14 +216,14 @@ def out_of_office_thread(f: dict, rng: np.random.Generator) -> list[dict]:
     ], greeting="Bonjour,", closing="Cordialement,")
     if chance(rng, 0.6):
         phrase = ""
-        if f.get("invoice_ids"):
+        if opt(f, "invoice_ids"):
             phrase = " concernant " + invoices_phrase(f["invoice_ids"])[0]
         t.add(later(t.last, rng, 20, 240), collector, [backup], [contact], reply_subject(subject, "TR: "), [
             f"En l'absence de {contact['name']} jusqu'au {day}, je me permets de vous transmettre "
             f"directement notre relance{phrase}.",
             "Pourriez-vous nous indiquer la date de règlement prévue ?",
         ])
-    return t.messages
+    return t.finish(opt(f, "until"), "absence", essential=2)
 
 
 def delivery_note_request_thread(f: dict, rng: np.random.Generator) -> list[dict]:
@@ -225,7 +231,7 @@ def delivery_note_request_thread(f: dict, rng: np.random.Generator) -> list[dict
     ``invoice_id``. Optional ``delivery_date``. 2 or 3 messages."""
     require(f, _BASE + ("delivery_id", "invoice_id"), "la demande de bon de livraison")
     bl, inv = f["delivery_id"], f["invoice_id"]
-    when = f" du {format_date(f['delivery_date'])}" if f.get("delivery_date") else ""
+    when = f" du {format_date(f['delivery_date'])}" if opt(f, "delivery_date") else ""
     t = Thread(rng)
     subject = pick(rng, [f"Facture {inv} – demande de copie du bon de livraison {bl}",
                          f"Bon de livraison {bl} manquant pour la facture {inv}"])
@@ -247,7 +253,7 @@ def delivery_note_request_thread(f: dict, rng: np.random.Generator) -> list[dict
                        "prochain règlement.",
                        "Bien reçu, merci. Le dossier est complet, la facture part en paiement."]),
         ], closing="Cordialement,")
-    return t.messages
+    return t.finish(opt(f, "until"), "demande de bon de livraison", essential=2)
 
 
 def _counter_schedule(schedule, total_cents: int):
@@ -276,7 +282,7 @@ def payment_plan_thread(f: dict, rng: np.random.Generator) -> list[dict]:
             valid="au moins deux échéances dont la somme est égale au total",
             todo="corrigez les montants de l'échéancier")
     what = ""
-    if f.get("invoice_ids"):
+    if opt(f, "invoice_ids"):
         what = " (" + invoices_phrase(f["invoice_ids"])[0] + ")"
     t = Thread(rng)
     subject = pick(rng, ["Demande d'échéancier", f"{f['customer']} – proposition d'échéancier de paiement"])
@@ -296,14 +302,14 @@ def payment_plan_thread(f: dict, rng: np.random.Generator) -> list[dict]:
             f"{_schedule_lines(schedule)}",
             "Nous attirons votre attention sur le fait qu'en cas de non-respect d'une échéance, la "
             "totalité du solde redeviendrait immédiatement exigible.",
-        ], quote_p=0.3)
+        ], closing=NEUTRAL, quote_p=0.3)
         if chance(rng, 0.7):
             t.add(days_later(t.last, rng, 0, 1), f["contact"], [f["collector"]], [], subject, [
                 f"Merci pour votre accord. Le premier virement, de {format_eur(schedule[0][1])}, "
                 f"partira le {format_date(schedule[0][0])}.",
             ], closing="Cordialement,")
-        return t.messages
-    counter = f.get("counter_schedule") or _counter_schedule(schedule, total)
+        return t.finish(opt(f, "until"), "demande d'échéancier", essential=2)
+    counter = opt(f, "counter_schedule") or _counter_schedule(schedule, total)
     t.add(days_later(t.last, rng, 0, 2), f["collector"], [f["contact"]], [], subject, [
         pick(rng, ["Nous ne pouvons pas accepter un étalement aussi long.",
                    "Nous comprenons votre situation, mais cet échéancier dépasse ce que nous pouvons "
@@ -315,9 +321,9 @@ def payment_plan_thread(f: dict, rng: np.random.Generator) -> list[dict]:
     if chance(rng, 0.6):
         t.add(days_later(t.last, rng, 0, 2), f["contact"], [f["collector"]], [], subject, [
             pick(rng, ["Je soumets votre proposition à notre direction financière et reviens vers vous.",
-                       "Je dois en parler à notre gérant ; je vous réponds dès que possible."]),
+                       "Je dois en parler en interne ; je vous réponds dès que possible."]),
         ], closing="Cordialement,")
-    return t.messages
+    return t.finish(opt(f, "until"), "demande d'échéancier", essential=2)
 
 
 def _not_tuesday(moment: dt.datetime, rng: np.random.Generator) -> dt.datetime:
@@ -326,20 +332,32 @@ def _not_tuesday(moment: dt.datetime, rng: np.random.Generator) -> dt.datetime:
     return moment
 
 
+def _next_tuesday(day: dt.date) -> dt.date:
+    day = next_workday(day)
+    while day.weekday() != 1:
+        day = next_workday(day)
+    return day
+
+
 def tuesday_reply_thread(f: dict, rng: np.random.Generator) -> list[dict]:
     """Reminders sent on other days; the only reply comes on a Tuesday between 08:00 and 10:00,
-    promising ``amount_cents`` on ``promised_date``. Optional ``invoice_ids``. 2 to 4 messages."""
+    promising ``amount_cents`` on ``promised_date``. Optional ``invoice_ids``. 2 to 4 messages
+    over at most 15 working days (fewer reminders when ``until`` requires it)."""
     require(f, _BASE + ("amount_cents", "promised_date"), "la réponse du mardi")
     t = Thread(rng)
-    first = _not_tuesday(clock_start(f["start"], rng), rng)
-    subject = _reminder(t, first, f, f.get("invoice_ids"), f["amount_cents"])
+    times = [_not_tuesday(clock_start(f["start"], rng), rng)]
     for _ in range(int(rng.integers(0, 3))):
-        _reminder(t, _not_tuesday(days_later(t.last, rng, 2, 4), rng), f, f.get("invoice_ids"),
-                  f["amount_cents"], second=True)
-    day = next_workday(t.last.date())
-    while day.weekday() != 1 or not is_workday(day):
-        day = next_workday(day)
-    what = " pour " + invoices_phrase(f["invoice_ids"])[0] if f.get("invoice_ids") else ""
+        times.append(_not_tuesday(days_later(times[-1], rng, 2, 4), rng))
+    limit = limit_of(opt(f, "until"))
+    # Fewer follow-up reminders when the Tuesday reply would otherwise come after the limit.
+    while len(times) > 1 and limit is not None and \
+            dt.datetime.combine(_next_tuesday(times[-1].date()), dt.time(10, 0)) > limit:
+        times.pop()
+    subject = _reminder(t, times[0], f, opt(f, "invoice_ids"), f["amount_cents"])
+    for moment in times[1:]:
+        _reminder(t, moment, f, opt(f, "invoice_ids"), f["amount_cents"], second=True)
+    day = _next_tuesday(t.last.date())
+    what = " pour " + invoices_phrase(f["invoice_ids"])[0] if opt(f, "invoice_ids") else ""
     t.add(at(day, rng, (8, 0), (9, 59)), f["contact"], [f["collector"]], [], reply_subject(subject), [
         pick(rng, ["Je reviens vers vous suite à vos messages.", "Désolé pour le délai de réponse.",
                    "Je traite vos relances ce matin."]),
@@ -348,4 +366,4 @@ def tuesday_reply_thread(f: dict, rng: np.random.Generator) -> list[dict]:
                    f"Nous réglerons {format_eur(f['amount_cents'])}{what} le "
                    f"{format_date(f['promised_date'])}."]),
     ], closing=pick(rng, ["Cordialement,", "Bonne journée,"]))
-    return t.messages
+    return t.finish(opt(f, "until"), "réponse du mardi", essential=len(t.messages))
