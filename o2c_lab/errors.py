@@ -66,7 +66,8 @@ class DataFileError(O2CLabError):
             where.append(f"ligne {row}")
         if column is not None:
             where.append(f"colonne « {column} »")
-        prefix = (", ".join(where).capitalize() + " : ") if where else ""
+        text = ", ".join(where)
+        prefix = (text[:1].upper() + text[1:] + " : ") if where else ""
         super().__init__(prefix + what, valid=valid, todo=todo)
 
 

@@ -9,6 +9,7 @@ Layout of a dataset folder::
     emails/<fil>/<n>.eml         e-mail threads
     contrats/<contrat>.md        contracts
     verite/                      ground truth: for trainers and scoring only, never for a model
+    LISEZMOI.md                  the French data dictionary (see :func:`data_dictionary`)
     manifeste.json               seed, versions and checksums of every file
 """
 
@@ -27,7 +28,7 @@ from ..errors import DataFileError, OutputFolderError
 from .model import Company
 from .schema import OBSERVABLE_TABLES, TRUTH_TABLES
 
-__all__ = ["write_dataset", "load_company", "FORMATS", "WORKBOOK_NAME"]
+__all__ = ["write_dataset", "load_company", "check_output_folder", "data_dictionary", "FORMATS", "WORKBOOK_NAME"]
 
 #: What write_dataset can produce; the default writes all of them.
 FORMATS = ("excel", "csv", "fec", "camt053", "eml", "contracts", "truth")
@@ -35,23 +36,78 @@ WORKBOOK_NAME = "donnees.xlsx"
 EXCEL_MAX_ROWS = 1_048_575
 
 
-def _prepare_target(out: Path, force: bool) -> None:
-    if out.exists() and not out.is_dir():
-        raise OutputFolderError(f"« {out} » existe déjà et n'est pas un dossier.",
-                                todo="choisissez un autre chemin avec --out")
+def check_output_folder(out, force: bool = False) -> None:
+    """Refuse, before any work, an output folder that cannot receive a dataset.
+
+    Raises :class:`OutputFolderError` when ``out`` is a file, lies under a file, is a non-empty
+    folder (unless ``force``), or cannot be created or written to.
+    """
+    out = Path(out)
+    for place in (out, *out.parents):
+        if place.exists():
+            if not place.is_dir():
+                raise OutputFolderError(f"« {place} » est un fichier, pas un dossier : impossible d'y créer « {out} ».",
+                                        todo="choisissez un autre chemin avec --out")
+            break
     if out.is_dir() and any(out.iterdir()) and not force:
         raise OutputFolderError(f"Le dossier « {out} » existe déjà et n'est pas vide.",
                                 valid="un dossier inexistant ou vide",
                                 todo="choisissez un autre dossier, ou ajoutez --force pour le remplacer")
-    parent = out.parent
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputFolderError(f"Impossible de créer le dossier « {parent} » ({exc.strerror}).",
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        raise OutputFolderError(f"Impossible de créer le dossier « {out.parent} ».",
                                 todo="vérifiez le chemin et vos droits d'écriture") from None
-    if not os.access(parent, os.W_OK):
-        raise OutputFolderError(f"Pas de droit d'écriture dans « {parent} ».",
+    if not os.access(out.parent, os.W_OK):
+        raise OutputFolderError(f"Pas de droit d'écriture dans « {out.parent} ».",
                                 todo="choisissez un dossier où vous pouvez écrire")
+
+
+_KIND_FR = {"str": "texte", "int": "entier", "cents": "montant en euros", "date": "date (JJ/MM/AAAA)",
+            "bool": "oui / non", "float": "nombre"}
+
+
+def data_dictionary() -> str:
+    """The French data dictionary of a dataset folder (Markdown), built from the schema."""
+    lines = [
+        "# Dictionnaire des données de l'entreprise fil rouge",
+        "",
+        "Ce dossier contient l'entreprise fictive du cours, générée par `o2c-lab generate`.",
+        "La même graine donne exactement les mêmes fichiers ; une autre graine donne une autre entreprise",
+        "avec la même histoire (voir le README du projet).",
+        "",
+        "| fichier ou dossier | contenu |",
+        "|---|---|",
+        f"| `{WORKBOOK_NAME}` | toutes les tables ci-dessous, une feuille chacune (en-têtes en français) |",
+        "| `csv/<table>.csv` | les mêmes tables, séparateur « ; », UTF-8 avec BOM (ouverture directe dans Excel) |",
+        "| `fec/<SIREN>FEC<AAAAMMJJ>.txt` | fichier des écritures comptables (article A47 A-1 du LPF), lettrage du 411 |",
+        "| `banque/<relevé>.xml` | relevés bancaires mensuels au format camt.053 |",
+        "| `emails/<fil>/<n>.eml` | fils d'e-mails avec les clients (ouvrables dans une messagerie) |",
+        "| `contrats/<contrat>.md` | contrats et conditions particulières |",
+        "| `verite/` | **vérité terrain** : réservée au formateur et à la correction, jamais à une IA |",
+        "| `manifeste.json` | graine, versions et empreintes SHA-256 de chaque fichier |",
+        "",
+        "Les montants sont exacts au centime ; dans les CSV ils s'écrivent avec une virgule décimale,",
+        "dans le classeur ce sont des nombres au format monétaire.",
+        "",
+        "## Tables observables (ce que voit l'équipe)",
+        "",
+    ]
+
+    def describe(t):
+        out = [f"### {t.sheet} — `{t.name}`", "", t.meaning, "",
+               "| en-tête | colonne | type | signification |", "|---|---|---|---|"]
+        out += [f"| {c.header} | `{c.name}` | {_KIND_FR[c.kind]} | {c.meaning} |" for c in t.columns]
+        return out + [""]
+
+    for t in OBSERVABLE_TABLES:
+        lines += describe(t)
+    lines += ["## Vérité terrain (dossier `verite/`)", "",
+              "Ce que l'entreprise ne voit pas mais que la simulation a décidé : elle sert à mesurer les",
+              "exercices et les réponses des IA. Ne la donnez jamais à un modèle.", ""]
+    for t in TRUTH_TABLES:
+        lines += describe(t)
+    return "\n".join(lines)
 
 
 def write_dataset(company: Company, out, *, force: bool = False, formats=FORMATS) -> Path:
@@ -65,7 +121,7 @@ def write_dataset(company: Company, out, *, force: bool = False, formats=FORMATS
                            write_thread)
 
     out = Path(out)
-    _prepare_target(out, force)
+    check_output_folder(out, force)
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise OutputFolderError(f"Format(s) inconnu(s) : {', '.join(sorted(unknown))}.",
@@ -107,6 +163,7 @@ def write_dataset(company: Company, out, *, force: bool = False, formats=FORMATS
             (tmp / "verite" / "scenario.json").write_text(
                 json.dumps(company.scenario, ensure_ascii=False, indent=2, sort_keys=True, default=str),
                 encoding="utf-8")
+        (tmp / "LISEZMOI.md").write_text(data_dictionary(), encoding="utf-8")
         _write_manifest(company, tmp)
         if out.exists():
             trash = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))

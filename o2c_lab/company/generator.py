@@ -22,6 +22,7 @@ from .portfolio import make_catalog, make_customers
 from .sales import make_sales
 from .schema import OBSERVABLE_TABLES, TRUTH_TABLES
 from .story import make_story
+from .scenario import TENSION_THRESHOLDS
 from .tension import tension_metrics
 
 __all__ = ["generate_company", "DEFAULT_SEED", "DEFAULT_CUSTOMERS", "DEFAULT_AS_OF",
@@ -33,7 +34,7 @@ DEFAULT_AS_OF = dt.date(2026, 12, 14)
 MIN_CUSTOMERS = 30
 MAX_CUSTOMERS = 100_000
 HISTORY_MONTHS = 15
-MAX_PAYMENT_DRAWS = 25
+MAX_PAYMENT_DRAWS = 12
 
 
 def _check_params(seed, customers, as_of, noise) -> tuple[int, int, dt.date, str]:
@@ -144,11 +145,11 @@ def generate_company(seed: int = DEFAULT_SEED, customers: int = DEFAULT_CUSTOMER
                                   as_of, history_start, streams[1])
     clock.tick(f"ventes ({_thousands(len(sales['invoice_lines']))} lignes de facture)")
     # The story needs a tense aged balance at the case date. Payment histories are drawn until
-    # the documented thresholds hold; each new draw makes the ordinary customers a little later
-    # and a little more often lost, and the truth records the delays actually used.
-    base_behaviour = behaviour
+    # the documented thresholds hold; each new draw makes the ordinary customers later (and their
+    # lost invoices more frequent) by the shortfall observed, and the truth records the delays
+    # actually used.
+    base_behaviour, lateness = behaviour, 1.0
     for attempt in range(MAX_PAYMENT_DRAWS):
-        lateness = 1.0 + 0.12 * attempt
         behaviour = base_behaviour.copy()
         ordinary = behaviour["role"] == ""
         behaviour.loc[ordinary, "mean_delay_days"] = (behaviour.loc[ordinary, "mean_delay_days"] * lateness).round(1)
@@ -156,9 +157,10 @@ def generate_company(seed: int = DEFAULT_SEED, customers: int = DEFAULT_CUSTOMER
             sales["invoices"], sales["credit_notes"], customers_df, contracts, behaviour, roles,
             company_iban, as_of, history_start, np.random.default_rng([seed, 2, attempt]), noise,
             lost_factor=lateness)
-        probe = Company({"company": pd.DataFrame([company_row]), **sales, **pay_tables}, {})
-        if tension_metrics(probe)["is_tense"]:
+        metrics = tension_metrics(Company({"company": pd.DataFrame([company_row]), **sales, **pay_tables}, {}))
+        if metrics["is_tense"]:
             break
+        lateness *= min(1.6, max(1.08, 1.05 * _shortfall(metrics)))
     clock.tick(f"paiements ({_thousands(len(pay_tables['bank_transactions']))} opérations, tirage {attempt + 1})")
     story_tables, story_truth, documents, scenario = make_story(
         company_row, customers_df, contacts, contracts, catalog, sales, pay_tables, pay_story,
@@ -186,6 +188,15 @@ def _stop_dunning(dunning, disputes, signals):
     stop_customer = dunning["customer_id"].map(bodacc)
     keep = ~(dunning["sent_on"] >= stop_invoice) & ~(dunning["sent_on"] >= stop_customer)
     return dunning[keep].reset_index(drop=True)
+
+
+def _shortfall(metrics: dict) -> float:
+    """How far the balance is from tense: the largest ratio threshold / observed (≥ 1 if short)."""
+    t = TENSION_THRESHOLDS
+    ratios = [t["overdue_share_min"] / max(metrics["overdue_share"], 1e-6),
+              t["over_90_share_min"] / max(metrics["over_90_share"], 1e-6),
+              (metrics["weighted_terms_days"] + t["dso_over_terms_min_days"]) / max(metrics["dso_days"], 1e-6)]
+    return max(ratios)
 
 
 def _thousands(n: int) -> str:

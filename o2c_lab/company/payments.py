@@ -63,7 +63,7 @@ def _payment_parts(inv, credit_notes, customers, contracts, truth, roles, as_of,
     pay[takes] = _bus(issued[takes], rng.integers(3, 8, takes.sum()))
     # Duplicated invoices are not owed; lost invoices of bad payers are never paid.
     paid[inv["dup_of"].to_numpy() != ""] = False
-    lost_rate = np.select([profile == "mauvais_payeur", profile == "retard_chronique"], [0.13, 0.02], 0.0) * lost_factor
+    lost_rate = np.select([profile == "mauvais_payeur", profile == "retard_chronique"], [0.14, 0.02], 0.0) * lost_factor
     paid &= ~(rng.random(n) < lost_rate)
     defaults = t["defaults"].to_numpy()[cust_pos]
     default_from = t["default_from"].to_numpy().astype("datetime64[D]")[cust_pos]
@@ -132,6 +132,16 @@ def _story_parts(inv, special, due_amount, pay, ht, as_of, rng, parts):
     return story
 
 
+def _split_by(keys: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> list[list]:
+    """Values grouped by key (in their original order), listed in the order of ``wanted``."""
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    uniq, first = np.unique(sorted_keys, return_index=True)
+    chunks = np.split(values[order], first[1:])
+    position = {k: i for i, k in enumerate(uniq)}
+    return [list(chunks[position[k]]) for k in wanted]
+
+
 def _label_noise(n, customers_pos, segments, roles_arr, level, rng):
     names = list(level["labels"])
     p = np.array([level["labels"][k] for k in names])
@@ -184,10 +194,11 @@ def simulate_payments(inv, credit_notes, customers, contracts, truth, roles, com
                           (inv["due_date"].to_numpy().astype("datetime64[D]") <= a - 3) &
                           (inv["due_date"].to_numpy().astype("datetime64[D]") >= a - 40) &
                           (inv["special"].to_numpy() == ""))
-    if len(cand) == 0:
-        cand = np.flatnonzero((cust_ids == ap_cust) & (inv["dup_of"].to_numpy() == ""))[-1:]
-    ap_pos = int(cand[-1])
     ap_date = _bus(a - int(rng.integers(6, 10)), 0, "backward")
+    if len(cand) == 0:  # no invoice fell due recently: take the latest one issued before the payment
+        cand = np.flatnonzero((cust_ids == ap_cust) & (inv["dup_of"].to_numpy() == "") &
+                              (inv["invoice_date"].to_numpy().astype("datetime64[D]") < ap_date))[-1:]
+    ap_pos = int(cand[-1])
     parts = parts[parts["pos"] != ap_pos]
     ap_amount = int(inv["total_ttc_cents"].iloc[ap_pos]
                     - credit_notes.loc[credit_notes["invoice_id"] == inv["invoice_id"].iloc[ap_pos],
@@ -237,7 +248,7 @@ def simulate_payments(inv, credit_notes, customers, contracts, truth, roles, com
     txs["extra"] = np.where(over, rng.integers(100, 5_000, len(txs)), 0)
     txs["label_noise"] = label_noise
     bank_names = np.array([_bank_name(n) for n in customers["name"]], dtype=object)
-    refs = past.groupby("tx")["invoice_id"].agg(list).reindex(txs["tx"]).to_list()
+    refs = _split_by(past["tx"].to_numpy(), past["invoice_id"].to_numpy(), txs["tx"].to_numpy())
     payer = bank_names[tpos].copy()
     iban = customers["iban"].to_numpy()[tpos].copy()
     motif = np.empty(len(txs), dtype=object)
@@ -333,7 +344,9 @@ def simulate_payments(inv, credit_notes, customers, contracts, truth, roles, com
     allocations = allocations.sort_values(["bank_tx_id", "document_id"], kind="stable").reset_index(drop=True)
     tags = pd.concat([allocations[["bank_tx_id", "noise"]],
                       pd.DataFrame({"bank_tx_id": txs["bank_tx_id"], "noise": txs["label_noise"]})])
-    noises = tags.drop_duplicates().sort_values(["bank_tx_id", "noise"]).groupby("bank_tx_id")["noise"].agg(",".join)
+    tags = tags.drop_duplicates().sort_values(["bank_tx_id", "noise"], kind="stable")
+    keys, first = np.unique(tags["bank_tx_id"].to_numpy(), return_index=True)
+    noises = pd.Series([",".join(chunk) for chunk in np.split(tags["noise"].to_numpy(), first[1:])], index=keys)
     bank_truth = pd.DataFrame({"bank_tx_id": bank["bank_tx_id"], "kind": bank["kind"],
                                "customer_id": bank["customer_id"]})
     bank_truth["noises"] = bank_truth["bank_tx_id"].map(noises).fillna("")

@@ -313,7 +313,7 @@ def _behaviour(customers: pd.DataFrame, roles: dict, as_of: dt.date,
         i = index[cid]
         role_col[i] = role
         profiles[i], mean[i], sd[i] = settings[role]
-    drift[index[roles["drifting_customer"]]] = 9.0  # extra days of delay per month, last 5 months
+    drift[index[roles["drifting_customer"]]] = 10.0  # extra days of delay per month, last 5 months
     ins = index[roles["insolvent_customer"]]
     defaults[ins] = True
     default_from.iloc[ins] = pd.Timestamp(as_of - dt.timedelta(days=int(rng.integers(95, 120))))

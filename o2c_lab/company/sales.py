@@ -61,7 +61,8 @@ def _lines(orders, customers, contracts, catalog, activity, rng):
     n_lines[special == "dispute_b"] = 3
     n_lines[special == "key_blocked"] = 4
     order_idx = np.repeat(np.arange(len(orders)), n_lines)
-    line_no = np.concatenate([np.arange(1, k + 1) for k in n_lines]) if len(n_lines) else np.array([], int)
+    starts = np.repeat(np.cumsum(n_lines) - n_lines, n_lines)
+    line_no = np.arange(len(order_idx)) - starts + 1
     prices = catalog["unit_price_cents"].to_numpy()
     popularity = 1.0 / np.sqrt(prices)
     product = rng.choice(len(catalog), size=len(order_idx), p=popularity / popularity.sum())
@@ -119,8 +120,8 @@ def _deliveries(orders, lines, as_of, rng):
     waves["complete"] = ~((waves["wave"] == 1) & has_second[waves["order"]])
     waves = waves[waves["delivery_date"] <= _day(as_of)]
     waves = waves.sort_values(["delivery_date", "order", "wave"], kind="stable").reset_index(drop=True)
-    waves["delivery_id"] = [f"BL-{d.year}-{i + 1:06d}" for i, d in
-                            enumerate(pd.to_datetime(waves["delivery_date"]))]
+    years = pd.to_datetime(waves["delivery_date"]).dt.year.astype(str)
+    waves["delivery_id"] = "BL-" + years + "-" + pd.Series(np.arange(1, len(waves) + 1)).map("{:06d}".format)
     dlines = dlines.merge(waves[["order", "wave", "delivery_id"]], on=["order", "wave"])
     return waves, dlines
 
@@ -153,9 +154,6 @@ def make_sales(customers, contracts, catalog, activity, truth, roles, as_of, his
 
     anomalies = []  # (delivery_id of the invoice, anomaly, detail)
     inv["customer_po"] = orders["customer_po"].to_numpy()[inv["order"]]
-    inv["customer_siren_shown"] = True
-    inv["penalty_mention"] = True
-    inv["indemnity_mention"] = True
     terms = contracts.set_index("customer_id")["payment_terms"]
     inv["payment_terms"] = terms.reindex(cust_ids[inv["cust"]]).to_numpy()
     pool = np.flatnonzero((inv["special"].to_numpy() == "") & (inv["invoice_date"] < _day(as_of) - 20))
@@ -164,62 +162,81 @@ def make_sales(customers, contracts, catalog, activity, truth, roles, as_of, his
     used: set[int] = set()
 
     def take(k, mask=None):
-        chosen = [i for i in pool if i not in used and (mask is None or mask[i])][:k]
+        chosen = []
+        for i in pool:
+            if len(chosen) == k:
+                break
+            if i not in used and (mask is None or mask[i]):
+                chosen.append(int(i))
         used.update(chosen)
         return chosen
 
     deliveries_of = inv["delivery_id"].to_numpy()
     discount_of_inv = contracts["price_discount_pct"].to_numpy()[inv["cust"]]
     french = customers["country"].to_numpy()[inv["cust"]] == "FR"
-    first_line_of = {d: i for i, d in reversed(list(enumerate(ilines["delivery_id"])))}
+    first_line_of = pd.Series(np.arange(len(ilines)), index=ilines["delivery_id"].to_numpy())
+    first_line_of = first_line_of[~first_line_of.index.duplicated()]
     prices = catalog["unit_price_cents"].to_numpy()
-    ilines["vat_rate"] = catalog["vat_rate"].to_numpy()[ilines["product"]]
+    # Work on plain arrays: writing cell by cell into large frames copies whole columns.
+    unit = ilines["unit_price_cents"].to_numpy().copy()
+    qty = ilines["quantity"].to_numpy().copy()
+    rate = catalog["vat_rate"].to_numpy()[ilines["product"]].astype(float)
+    product = ilines["product"].to_numpy()
+    siren_shown = np.ones(len(inv), bool)
+    penalty_shown = np.ones(len(inv), bool)
+    indemnity_shown = np.ones(len(inv), bool)
+    po = inv["customer_po"].to_numpy().copy()
 
     def plant(i, kind, detail):
         anomalies.append((deliveries_of[i], kind, detail))
 
     for i in take(n_each, discount_of_inv > 0):
         li = first_line_of[deliveries_of[i]]
-        ilines.loc[li, "unit_price_cents"] = prices[ilines.loc[li, "product"]]
+        unit[li] = prices[product[li]]
         plant(i, "price_vs_contract", f"ligne 1 : prix catalogue facturé, remise contractuelle de "
-                                      f"{discount_of_inv[i]:g} % non appliquée")
+                                      f"{discount_of_inv[i]:g} % non appliquée".replace(".", ","))
     for i in take(n_each):
         li = first_line_of[deliveries_of[i]]
         extra = int(rng.integers(1, 6))
-        ilines.loc[li, "quantity"] += extra
+        qty[li] += extra
         plant(i, "quantity_vs_delivery", f"ligne 1 : {extra} unité(s) facturée(s) en plus de la quantité livrée")
     for i in take(n_each, french):
         li = first_line_of[deliveries_of[i]]
-        right = ilines.loc[li, "vat_rate"]
+        right = rate[li]
         wrong = 10.0 if right == 20.0 else 20.0
-        ilines.loc[li, "vat_rate"] = wrong
+        rate[li] = wrong
         plant(i, "wrong_vat_rate", f"ligne 1 : TVA à {wrong:g} % au lieu de {right:g} %".replace(".", ","))
     for i in take(n_each, french):
-        inv.loc[i, "customer_siren_shown"] = False
+        siren_shown[i] = False
         plant(i, "missing_customer_siren", "SIREN du client absent de la facture")
     for i in take(n_each):
-        inv.loc[i, "penalty_mention"] = False
+        penalty_shown[i] = False
         plant(i, "missing_penalty_mention", "taux des pénalités de retard non mentionné")
     for i in take(n_each):
-        inv.loc[i, "indemnity_mention"] = False
+        indemnity_shown[i] = False
         plant(i, "missing_indemnity_mention", "indemnité forfaitaire de 40 € non mentionnée")
-    for i in take(n_each, inv["customer_po"].to_numpy() != ""):
-        plant(i, "missing_po", f"bon de commande {inv.loc[i, 'customer_po']} du client non reporté")
-        inv.loc[i, "customer_po"] = ""
+    for i in take(n_each, po != ""):
+        plant(i, "missing_po", f"bon de commande {po[i]} du client non reporté")
+        po[i] = ""
     # The story's documents.
     special = inv["special"].to_numpy()
     kb = int(np.flatnonzero(special == "key_blocked")[0])
-    plant(kb, "missing_po", f"bon de commande {inv.loc[kb, 'customer_po']} du client non reporté")
-    inv.loc[kb, "customer_po"] = ""
+    plant(kb, "missing_po", f"bon de commande {po[kb]} du client non reporté")
+    po[kb] = ""
     da = int(np.flatnonzero(special == "dispute_a")[0])
     plant(da, "quantity_vs_delivery", "commande facturée en totalité alors qu'une partie est en reliquat")
     db = int(np.flatnonzero(special == "dispute_b")[0])
     li = first_line_of[deliveries_of[db]]
-    ilines.loc[li, "unit_price_cents"] = prices[ilines.loc[li, "product"]]
+    unit[li] = prices[product[li]]
     plant(db, "price_vs_contract", f"ligne 1 : prix catalogue facturé, remise contractuelle de "
-                                   f"{discount_of_inv[db]:g} % non appliquée")
-    for i in np.flatnonzero(inv["payment_terms"].to_numpy() == "90J"):
-        plant(i, "due_date_beyond_cap", "échéance à 90 jours : au-delà du plafond légal de 60 jours")
+                                   f"{discount_of_inv[db]:g} % non appliquée".replace(".", ","))
+    ilines["unit_price_cents"] = unit
+    ilines["quantity"] = qty
+    ilines["vat_rate"] = rate
+    inv["customer_siren_shown"] = siren_shown
+    inv["penalty_mention"] = penalty_shown
+    inv["indemnity_mention"] = indemnity_shown
+    inv["customer_po"] = po
 
     # EU customers: intra-EU supply of goods, exempt, reverse charge.
     eu_line = seg[orders["cust"].to_numpy()[ilines["order"]]] == "export_ue"
@@ -253,6 +270,9 @@ def make_sales(customers, contracts, catalog, activity, truth, roles, as_of, his
     for _, row in inv.loc[~original].iterrows():
         anomaly_rows.append({"invoice_id": row["invoice_id"], "anomaly": "duplicate_invoice",
                              "detail": f"doublon de la facture {id_of_delivery[row['dup_of']]} (même livraison)"})
+    for invoice_id in inv.loc[inv["payment_terms"] == "90J", "invoice_id"]:
+        anomaly_rows.append({"invoice_id": invoice_id, "anomaly": "due_date_beyond_cap",
+                             "detail": "échéance à 90 jours : au-delà du plafond légal de 60 jours"})
     anomaly_rows.append({"invoice_id": inv["invoice_id"].iloc[gap_at], "anomaly": "numbering_gap",
                          "detail": f"le numéro {years[gap_at]}-{seq[gap_at] - 1:05d} n'a jamais été émis"})
 

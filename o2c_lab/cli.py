@@ -1,0 +1,329 @@
+"""The ``o2c-lab`` command: generate a company, open the course, run it headless, run the tests.
+
+Help texts and messages are French (the users are trainers and trainees); every
+:class:`~o2c_lab.errors.O2CLabError` becomes a French message on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import inspect
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .errors import InvalidParameterError, O2CLabError, OutputFolderError
+from .labsetup import DEFAULT_DATASET, jupyter_lab_command, lab_settings_dir, repo_root, write_lab_settings
+
+__all__ = ["main", "parse_date"]
+
+PROG = "o2c-lab"
+NOISE_LEVELS = ("defaut", "difficile")
+
+# argparse's own messages are English; these are the ones a user can meet here.
+_ARGPARSE_FRENCH = [
+    (r"^argument (\S+): ", r"option \1 : "),
+    (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
+    (r"unrecognized arguments: (.*)", r"arguments non reconnus : \1"),
+    (r"invalid choice: (.*) \(choose from (.*)\)", r"choix invalide : \1 (choix possibles : \2)"),
+    (r"expected one argument", "une valeur est attendue"),
+    (r"ambiguous option: (\S+) could match (.*)", r"option ambiguë : \1 peut désigner \2"),
+]
+
+
+class _UsageError(Exception):
+    """Raised instead of exiting when the command line is wrong."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str):
+        super().__init__(message)
+        self.parser = parser
+
+
+class _FrenchFormatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix="utilisation : " if prefix is None else prefix)
+
+
+class _FrenchParser(argparse.ArgumentParser):
+    """ArgumentParser with a French usage line and errors raised to :func:`main`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _FrenchFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help="afficher cette aide et quitter")
+
+    def error(self, message):
+        for pattern, french in _ARGPARSE_FRENCH:
+            message = re.sub(pattern, french, message)
+        raise _UsageError(self, message)
+
+
+# ----------------------------------------------------------------------------- argument types
+
+def parse_date(text: str) -> dt.date:
+    """A date written ``AAAA-MM-JJ`` or ``JJ/MM/AAAA``.
+
+    >>> parse_date("14/12/2026")
+    datetime.date(2026, 12, 14)
+
+    Raises:
+        InvalidParameterError: another format, or a day that does not exist (30/02).
+    """
+    for pattern, fmt in ((r"\d{4}-\d{1,2}-\d{1,2}", "%Y-%m-%d"), (r"\d{1,2}/\d{1,2}/\d{4}", "%d/%m/%Y")):
+        if re.fullmatch(pattern, text.strip()):
+            try:
+                return dt.datetime.strptime(text.strip(), fmt).date()
+            except ValueError:
+                raise InvalidParameterError(f"Date impossible : « {text} » n'existe pas au calendrier.",
+                                            todo="vérifiez le jour et le mois") from None
+    raise InvalidParameterError(f"Date illisible : « {text} ».",
+                                valid="AAAA-MM-JJ (2026-12-14) ou JJ/MM/AAAA (14/12/2026)")
+
+
+def _date_arg(text: str) -> dt.date:
+    try:
+        return parse_date(text)
+    except InvalidParameterError as exc:
+        raise argparse.ArgumentTypeError(exc.message.replace("\n", " ")) from None
+
+
+def _int_arg(minimum: int):
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre entier.") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} est trop petit : au moins {minimum} attendu.")
+        return value
+    return convert
+
+
+# ----------------------------------------------------------------------------- parser
+
+def _generator_default(name: str) -> str:
+    """The default of ``generate_company``'s parameter ``name``, written the French way."""
+    from . import generate_company
+
+    param = inspect.signature(generate_company).parameters.get(name)
+    if param is None or param.default is inspect.Parameter.empty:
+        return "celle du cours"
+    value = param.default
+    return f"{value:%d/%m/%Y}" if isinstance(value, dt.date) else str(value)
+
+
+def _build_parser() -> _FrenchParser:
+    parser = _FrenchParser(
+        prog=PROG,
+        description="Outils de la formation « IA et Order to Cash » : entreprise fictive,\n"
+                    "carnets JupyterLab en français, tests.",
+        epilog="Aide d'une commande : o2c-lab COMMANDE --help",
+    )
+    commands = parser.add_subparsers(title="commandes", dest="command", metavar="COMMANDE",
+                                     required=True, parser_class=_FrenchParser)
+
+    gen = commands.add_parser(
+        "generate", help="générer une entreprise fictive et l'écrire dans un dossier",
+        description="Génère une entreprise fictive (même graine = même entreprise) et écrit\n"
+                    "ses fichiers (Excel, CSV, vérité terrain) dans un dossier.",
+        epilog="Exemple :\n  o2c-lab generate --seed 7 --customers 150 --as-of 2026-12-14 --out mon_dossier")
+    gen.add_argument("--seed", type=_int_arg(0), metavar="N",
+                     help=f"graine du générateur (défaut : {_generator_default('seed')})")
+    gen.add_argument("--customers", type=_int_arg(1), metavar="K",
+                     help=f"nombre de clients (défaut : {_generator_default('customers')})")
+    gen.add_argument("--as-of", type=_date_arg, metavar="AAAA-MM-JJ", dest="as_of",
+                     help="date d'arrêté du cas, AAAA-MM-JJ ou JJ/MM/AAAA "
+                          f"(défaut : {_generator_default('as_of')})")
+    gen.add_argument("--out", type=Path, required=True, metavar="DOSSIER",
+                     help="dossier à créer pour les fichiers")
+    gen.add_argument("--noise", choices=NOISE_LEVELS, metavar="{defaut,difficile}",
+                     help="difficulté des encaissements à rapprocher "
+                          f"(défaut : {_generator_default('noise')})")
+    gen.add_argument("--force", action="store_true",
+                     help="remplacer le dossier s'il existe déjà et n'est pas vide")
+    gen.set_defaults(handler=_cmd_generate)
+
+    lab = commands.add_parser(
+        "lab", help="ouvrir le cours dans JupyterLab (en français)",
+        description="Prépare l'entreprise du cours si besoin, règle JupyterLab en français\n"
+                    "et l'ouvre sur le carnet de bienvenue.")
+    lab.add_argument("--port", type=_int_arg(1), metavar="N",
+                     help="port du serveur (défaut : 8888 ou suivant)")
+    lab.add_argument("--no-browser", action="store_true", dest="no_browser",
+                     help="ne pas ouvrir le navigateur (serveur distant)")
+    lab.set_defaults(handler=_cmd_lab)
+
+    run = commands.add_parser(
+        "run", help="exécuter tous les carnets sans interface (serveur, vérification)",
+        description="Exécute les carnets de notebooks/ avec papermill, en mode IA hors ligne,\n"
+                    "et écrit les carnets exécutés dans un dossier de sortie.")
+    run.add_argument("--out", type=Path, default=Path("output"), metavar="DOSSIER",
+                     help="dossier des carnets exécutés (défaut : output)")
+    run.add_argument("--seed", type=_int_arg(0), metavar="N",
+                     help="générer une autre entreprise avec cette graine (défaut : entreprise du cours)")
+    run.add_argument("--notebooks", nargs="+", metavar="CARNET",
+                     help="noms des carnets à exécuter (défaut : tous)")
+    run.set_defaults(handler=_cmd_run)
+
+    # Parsed by main() itself: argparse would take pytest's options (-k, -x) for its own.
+    commands.add_parser(
+        "test", help="lancer les tests (équivalent de make test)",
+        usage="o2c-lab test [ARGUMENTS POUR PYTEST ...]",
+        description="Lance python -m pytest dans le dossier du projet ; les arguments\n"
+                    "suivants sont transmis à pytest.",
+        epilog="Exemple : o2c-lab test -x -k cli")
+    return parser
+
+
+# ----------------------------------------------------------------------------- commands
+
+def _generate(out: Path, *, force: bool = False, **params) -> None:
+    """Generate a company with ``params`` (only those given), write it into ``out``, summarise it."""
+    from . import generate_company, write_dataset
+    from .company.dataset import check_output_folder
+    from .money import format_date, format_eur, format_number, format_pct
+
+    check_output_folder(out, force)  # fail before a generation that can take minutes on large sizes
+    print(f"Génération de l'entreprise et écriture dans {out}…", flush=True)
+    started = time.monotonic()
+    company = generate_company(**{k: v for k, v in params.items() if v is not None})
+    write_dataset(company, out, force=force)
+    files = [p for p in out.rglob("*") if p.is_file()]
+    size = sum(p.stat().st_size for p in files)
+    t = company.tables
+    m = company.summary()
+    print(f"Entreprise « {company.name} » (graine {company.seed}, arrêté au "
+          f"{format_date(company.as_of)}) écrite dans {out}")
+    print(f"  {len(files)} fichiers, {format_number(size / 1e6, 1)} Mo, "
+          f"en {format_number(time.monotonic() - started, 1)} s")
+    print(f"  {len(t['customers'])} clients, {len(t['invoices'])} factures, "
+          f"{len(t['bank_transactions'])} opérations bancaires")
+    print(f"  Encours {format_eur(m['receivables_cents'], 0)} : {format_pct(m['overdue_share'])} échu, "
+          f"{format_pct(m['over_90_share'])} à plus de 90 jours ; DSO {format_number(m['dso_days'], 0)} "
+          f"jours pour {format_number(m['weighted_terms_days'], 0)} jours de délai moyen")
+    if (out / "verite").is_dir():
+        print(f"  Vérité terrain dans {out / 'verite'} : réservée aux formateurs et à la correction.")
+
+
+def _cmd_generate(args) -> int:
+    _generate(args.out, force=args.force, seed=args.seed, customers=args.customers,
+              as_of=args.as_of, noise=args.noise)
+    return 0
+
+
+def _ensure_default_dataset(root: Path) -> Path:
+    folder = root / DEFAULT_DATASET
+    if not (folder.is_dir() and any(folder.iterdir())):
+        print("Première utilisation : l'entreprise du cours n'existe pas encore.")
+        _generate(folder, force=True)
+    return folder
+
+
+def _exec(argv: list[str]) -> int:
+    """Replace this process by ``argv`` (POSIX) so Ctrl+C reaches JupyterLab directly."""
+    sys.stdout.flush()
+    if os.name == "posix":
+        os.execv(argv[0], argv)
+    return subprocess.call(argv)  # Windows: exec would detach the server from the console
+
+
+def _cmd_lab(args) -> int:
+    root = repo_root()
+    _ensure_default_dataset(root)
+    settings = write_lab_settings(lab_settings_dir()).parent
+    print("Ouverture de JupyterLab en français (Ctrl+C deux fois pour arrêter)…")
+    return _exec(jupyter_lab_command(root, settings, port=args.port, open_browser=not args.no_browser))
+
+
+def _select_notebooks(folder: Path, names: list[str] | None) -> list[Path]:
+    available = sorted(folder.glob("*.ipynb"))
+    if not names:
+        if not available:
+            raise O2CLabError(f"Aucun carnet (.ipynb) dans {folder}.")
+        return available
+    by_name = {p.name: p for p in available} | {p.stem: p for p in available}
+    unknown = [n for n in names if Path(n).name not in by_name]
+    if unknown:
+        raise InvalidParameterError(f"Carnet(s) introuvable(s) : {', '.join(unknown)}.",
+                                    valid=", ".join(p.name for p in available) or "aucun carnet présent")
+    return [by_name[Path(n).name] for n in names]
+
+
+def _cmd_run(args) -> int:
+    import papermill
+
+    from .money import format_number
+
+    root = repo_root()
+    folder = root / "notebooks"
+    notebooks = _select_notebooks(folder, args.notebooks)
+    data_folder = None if args.seed is not None else str(_ensure_default_dataset(root))
+    parameters = {"data_folder": data_folder, "ai_mode": "hors_ligne", "participant": ""}
+    if args.seed is not None:  # otherwise the dataset fixes the company
+        parameters["seed"] = args.seed
+    out = args.out.resolve()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputFolderError(f"Impossible de créer le dossier de sortie « {out} » ({exc.strerror}).",
+                                todo="choisissez un autre dossier avec --out") from exc
+
+    rows = []
+    for nb in notebooks:
+        print(f"Exécution de {nb.name}…", flush=True)
+        started = time.monotonic()
+        try:
+            papermill.execute_notebook(str(nb), str(out / nb.name), parameters=parameters,
+                                       kernel_name="python3", cwd=str(folder), progress_bar=False,
+                                       log_output=False, execution_timeout=600)
+            status, detail = "réussi", ""
+        except Exception as exc:  # a runner reports every notebook, whatever made one fail
+            status = "échec"
+            detail = f"{getattr(exc, 'ename', type(exc).__name__)} : {getattr(exc, 'evalue', exc)}"
+        rows.append((nb.name, status, time.monotonic() - started, detail))
+
+    width = max(len("Carnet"), *(len(r[0]) for r in rows))
+    print(f"{'Carnet':<{width}}  {'Statut':<7}  {'Durée (s)':>9}")
+    for name, status, seconds, detail in rows:
+        print(f"{name:<{width}}  {status:<7}  {format_number(seconds, 1):>9}")
+        if detail:
+            print(f"{'':<{width}}    {detail.splitlines()[0][:200]}")
+    failed = sum(status != "réussi" for _, status, _, _ in rows)
+    print(f"{len(rows) - failed} réussi(s), {failed} échec(s) ; carnets exécutés dans {out}")
+    return 1 if failed else 0
+
+
+def _run_pytest(pytest_args: list[str]) -> int:
+    return subprocess.call([sys.executable, "-m", "pytest", *pytest_args], cwd=repo_root())
+
+
+# ----------------------------------------------------------------------------- entry point
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``o2c-lab`` command; return the exit code (2 for usage and o2c_lab errors)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = _build_parser()
+    try:
+        if argv[:1] == ["test"] and argv[1:2] not in (["-h"], ["--help"]):
+            return _run_pytest(argv[1:])
+        try:
+            args = parser.parse_args(argv)
+        except _UsageError as exc:
+            exc.parser.print_usage(sys.stderr)
+            print(f"{exc.parser.prog} : erreur : {exc}", file=sys.stderr)
+            return 2
+        except SystemExit as exc:  # --help
+            return int(exc.code or 0)
+        return args.handler(args)
+    except O2CLabError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Interrompu.", file=sys.stderr)
+        return 130
