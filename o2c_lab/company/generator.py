@@ -17,7 +17,7 @@ from faker import Faker
 from ..errors import InvalidParameterError
 from . import identities
 from .model import Company
-from .payments import NOISE_LEVELS, simulate_payments
+from .payments import NOISE_LEVELS, build_payment_tables, draw_payments, timeline_tension
 from .portfolio import make_catalog, make_customers
 from .sales import make_sales
 from .schema import OBSERVABLE_TABLES, TRUTH_TABLES
@@ -153,13 +153,17 @@ def generate_company(seed: int = DEFAULT_SEED, customers: int = DEFAULT_CUSTOMER
         behaviour = base_behaviour.copy()
         ordinary = behaviour["role"] == ""
         behaviour.loc[ordinary, "mean_delay_days"] = (behaviour.loc[ordinary, "mean_delay_days"] * lateness).round(1)
-        pay_tables, pay_truth, pay_story = simulate_payments(
-            sales["invoices"], sales["credit_notes"], customers_df, contracts, behaviour, roles,
-            company_iban, as_of, history_start, np.random.default_rng([seed, 2, attempt]), noise,
-            lost_factor=lateness)
-        metrics = tension_metrics(Company({"company": pd.DataFrame([company_row]), **sales, **pay_tables}, {}))
-        if metrics["is_tense"]:
-            break
+        rng = np.random.default_rng([seed, 2, attempt])
+        parts, pay_story = draw_payments(sales["invoices"], sales["credit_notes"], customers_df, contracts,
+                                         behaviour, roles, as_of, rng, noise, lost_factor=lateness)
+        metrics = timeline_tension(sales["invoices"], sales["credit_notes"], parts, as_of)
+        if _shortfall(metrics) <= 1.0:
+            pay_tables, pay_truth, pay_story = build_payment_tables(
+                parts, pay_story, sales["invoices"], sales["credit_notes"], customers_df, roles,
+                company_iban, as_of, history_start, rng, noise)
+            metrics = tension_metrics(Company({"company": pd.DataFrame([company_row]), **sales, **pay_tables}, {}))
+            if metrics["is_tense"]:
+                break
         lateness *= min(1.6, max(1.08, 1.05 * _shortfall(metrics)))
     clock.tick(f"paiements ({_thousands(len(pay_tables['bank_transactions']))} opérations, tirage {attempt + 1})")
     story_tables, story_truth, documents, scenario = make_story(

@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import identities
 
-__all__ = ["simulate_payments", "NOISE_LEVELS"]
+__all__ = ["draw_payments", "timeline_tension", "build_payment_tables", "NOISE_LEVELS"]
 
 #: Share of customer payments per label noise, for each noise level.
 NOISE_LEVELS = {
@@ -173,21 +173,19 @@ def _obscure(bank_name: str, pick: int) -> str:
     return f"{initials} {suffix}" if pick % 10 < 6 else f"STE {initials}"
 
 
-def simulate_payments(inv, credit_notes, customers, contracts, truth, roles, company_iban,
-                      as_of, history_start, rng, noise="defaut", lost_factor=1.0):
-    """Simulate payments and build the bank, ledger, dunning and promise tables.
+def draw_payments(inv, credit_notes, customers, contracts, truth, roles, as_of, rng,
+                  noise="defaut", lost_factor=1.0):
+    """Draw when each invoice is really paid (the payment timeline, truth only).
 
-    Returns ``(tables, truth_tables, story)``.
+    Cheap compared with :func:`build_payment_tables`: the generator draws timelines until the
+    balance they imply at the case date is tense, then builds the bank and ledger tables once.
+    Returns ``(parts, story)``: one row per payment instalment, and the story's facts.
     """
     level = NOISE_LEVELS[noise]
     parts, story = _payment_parts(inv, credit_notes, customers, contracts, truth, roles, as_of, rng, level,
                                   lost_factor)
     a = _d(as_of)
     cust_ids = inv["customer_id"].to_numpy()
-    cust_index = pd.Index(customers["customer_id"])
-    segments = customers["segment"].to_numpy()
-    role_of = {c: r for r, c in roles.items()}
-
     # The customer who already paid: their latest due invoice was paid with an obscure label.
     ap_cust = roles["already_paid_customer"]
     cand = np.flatnonzero((cust_ids == ap_cust) & (inv["dup_of"].to_numpy() == "") &
@@ -206,6 +204,45 @@ def simulate_payments(inv, credit_notes, customers, contracts, truth, roles, com
     parts = pd.concat([parts, pd.DataFrame([{"pos": ap_pos, "pay_date": ap_date, "amount": ap_amount,
                                              "structure": "already_paid"}])], ignore_index=True)
     story.update(already_paid_pos=ap_pos, already_paid_on=ap_date)
+    return parts, story
+
+
+def timeline_tension(inv, credit_notes, parts, as_of) -> dict:
+    """Tension figures implied by a payment timeline (before posting lags and unapplied cash).
+
+    Same keys as :func:`o2c_lab.company.tension.tension_metrics` for the ratios it needs.
+    """
+    a = pd.Timestamp(as_of)
+    issued = inv["invoice_date"] <= a
+    paid = parts[parts["pay_date"] <= a].groupby("pos")["amount"].sum()
+    cn = credit_notes[credit_notes["credit_date"] <= a].groupby("invoice_id")["total_ttc_cents"].sum()
+    owed = inv["total_ttc_cents"].to_numpy() - cn.reindex(inv["invoice_id"]).fillna(0).to_numpy()
+    open_ = np.where(issued, owed - paid.reindex(np.arange(len(inv))).fillna(0).to_numpy(), 0)
+    open_ = np.maximum(open_, 0)
+    late = (a - inv["due_date"]).dt.days.to_numpy()
+    gross = open_.sum()
+    recent = (inv["invoice_date"] > a - pd.Timedelta(days=91)) & issued
+    sales = inv.loc[recent, "total_ttc_cents"].sum()
+    terms = ((inv.loc[recent, "due_date"] - inv.loc[recent, "invoice_date"]).dt.days
+             * inv.loc[recent, "total_ttc_cents"]).sum() / max(sales, 1)
+    return {"overdue_share": open_[late > 0].sum() / max(gross, 1),
+            "over_90_share": open_[late > 90].sum() / max(gross, 1),
+            "dso_days": gross / max(sales, 1) * 91, "weighted_terms_days": float(terms)}
+
+
+def build_payment_tables(parts, story, inv, credit_notes, customers, roles, company_iban,
+                         as_of, history_start, rng, noise="defaut"):
+    """Bank transfers, statements, the 411 ledger, dunning, promises and their truth, from a
+    payment timeline drawn by :func:`draw_payments`.
+
+    Returns ``(tables, truth_tables, story)``.
+    """
+    level = NOISE_LEVELS[noise]
+    a = _d(as_of)
+    cust_ids = inv["customer_id"].to_numpy()
+    cust_index = pd.Index(customers["customer_id"])
+    segments = customers["segment"].to_numpy()
+    role_of = {c: r for r, c in roles.items()}
 
     # Group parts into bank transfers: payment runs for some customers (weekly, by due week).
     parts["cust"] = cust_index.get_indexer(cust_ids[parts["pos"]])
