@@ -192,7 +192,8 @@ def _generate(out: Path, *, force: bool = False, **params) -> None:
     check_output_folder(out, force)  # fail before a generation that can take minutes on large sizes
     print(f"Génération de l'entreprise et écriture dans {out}…", flush=True)
     started = time.monotonic()
-    company = generate_company(**{k: v for k, v in params.items() if v is not None})
+    params = {k: v for k, v in params.items() if v is not None}
+    company = generate_company(**params, progress=params.get("customers", 0) >= 2_000)
     write_dataset(company, out, force=force)
     files = [p for p in out.rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in files)

@@ -114,7 +114,7 @@ def generate_company(seed: int = DEFAULT_SEED, customers: int = DEFAULT_CUSTOMER
         as_of: the case date (``date`` or ``AAAA-MM-JJ``); 15 months of history precede it and
             13 weeks of future payments follow it in the truth.
         noise: ``"defaut"`` or ``"difficile"`` (more missing references, grouped and partial payments).
-        progress: print the stages and their durations (large companies).
+        progress: show a progress bar with each stage's duration (useful for large companies).
     """
     seed, n, as_of, noise = _check_params(seed, customers, as_of, noise)
     history_start = _history_start(as_of)
@@ -208,12 +208,23 @@ def _thousands(n: int) -> str:
 
 
 class _Clock:
+    """Stage timer; with ``verbose`` a tqdm progress bar over the generator's five stages."""
+
+    STAGES = 5
+
     def __init__(self, verbose: bool):
-        self.verbose, self.start = verbose, time.perf_counter()
-        self.last = self.start
+        self.last = time.perf_counter()
+        self.bar = None
+        if verbose:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=self.STAGES, desc="Génération", unit="étape", leave=True)
 
     def tick(self, label: str) -> None:
         now = time.perf_counter()
-        if self.verbose:
-            print(f"  {label} : {now - self.last:.1f} s", flush=True)
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{label} : {now - self.last:.1f} s")
+            self.bar.update(1)
+            if self.bar.n >= self.STAGES:
+                self.bar.close()
         self.last = now

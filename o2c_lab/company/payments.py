@@ -82,7 +82,7 @@ def _payment_parts(inv, credit_notes, customers, contracts, truth, roles, as_of,
     due_amount = ttc - cn_total.to_numpy().astype(np.int64)
     kinds[has_cn] = "credit_note"
     role_of = {c: r for r, c in roles.items()}
-    roles_arr = np.array([role_of.get(c, "") for c in inv["customer_id"]])
+    roles_arr = inv["customer_id"].map(role_of).fillna("").to_numpy()
     plan = (roles_arr == "plan_negotiator") & (ttc > 300_000) & (special == "")
     deduct = (roles_arr == "unilateral_deducter") & (rng.random(n) < 0.3) & (special == "") & ~has_cn
     partial = (rng.random(n) < level["partial"]) & (special == "") & ~plan & ~deduct & ~has_cn & ~takes
@@ -277,7 +277,7 @@ def build_payment_tables(parts, story, inv, credit_notes, customers, roles, comp
     txs["deduction"] = (past["structure"] == "deduction").groupby(past["tx"]).any().to_numpy()
     txs["already_paid"] = (past["structure"] == "already_paid").groupby(past["tx"]).any().to_numpy()
     txs = txs.reset_index()
-    roles_arr = np.array([role_of.get(c, "") for c in txs["customer_id"]])
+    roles_arr = txs["customer_id"].map(role_of).fillna("").to_numpy()
     tpos = cust_index.get_indexer(txs["customer_id"])
     label_noise = _label_noise(len(txs), tpos, segments, roles_arr, level, rng)
     label_noise[txs["already_paid"].to_numpy()] = "obscure_label"
@@ -478,7 +478,7 @@ def _ledger(inv, credit_notes, bank, txs, allocations, as_of, rng, role_of):
     # Hard-to-identify receipts wait in the suspense account; the team clears it within about six
     # weeks, so only recent ones are still unposted at the case date.
     post = np.where(hard, _bus(post, rng.integers(3, 30, len(cb))), post)
-    already_paid = np.array([role_of.get(c) == "already_paid_customer" for c in cb["customer_id"]]) & \
+    already_paid = (cb["customer_id"].map(role_of) == "already_paid_customer").to_numpy() & \
         (cb["iban"] == "").to_numpy() & (days >= a - 15)
     posted_mask = (post <= a) & ~already_paid
     pc = cb[posted_mask]
@@ -509,14 +509,14 @@ def _ledger(inv, credit_notes, bank, txs, allocations, as_of, rng, role_of):
             x = parent[x]
         return x
 
-    links = [zip(edges["bank_tx_id"], edges["document_id"]),
-             zip(escomptes["document_id"], escomptes["document_id"].str[4:]),
+    links = [zip(edges["bank_tx_id"].to_numpy(), edges["document_id"].to_numpy()),
+             zip(escomptes["document_id"].to_numpy(), escomptes["document_id"].str[4:].to_numpy()),
              # A credit note is lettered together with the invoice it corrects.
-             zip(credit_notes["credit_note_id"], credit_notes["invoice_id"])]
+             zip(credit_notes["credit_note_id"].to_numpy(), credit_notes["invoice_id"].to_numpy())]
     for pairs in links:
         for x, y in pairs:
             parent[find(x)] = find(y)
-    ledger["group"] = [find(d) if d in parent else "" for d in ledger["document_id"]]
+    ledger["group"] = [find(d) if d in parent else "" for d in ledger["document_id"].to_numpy()]
     net = (ledger["debit_cents"] - ledger["credit_cents"]).groupby(ledger["group"]).transform("sum")
     lettered = (ledger["group"] != "") & (net == 0)
     ledger["lettering"] = ""
