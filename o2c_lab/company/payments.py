@@ -10,6 +10,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from ..formats.fec import lettering_code
 from . import identities
 
 __all__ = ["draw_payments", "timeline_tension", "build_payment_tables", "NOISE_LEVELS"]
@@ -125,7 +126,7 @@ def _story_parts(inv, special, due_amount, pay, ht, as_of, rng, parts):
     db = int(np.flatnonzero(special == "dispute_b")[0])
     deduction = int(round(ht[db] * float(rng.choice([0.04, 0.05, 0.06])) / 100)) * 100
     paid_b = _bus(max(pay[db], inv["due_date"].to_numpy().astype("datetime64[D]")[db] + 3))
-    paid_b = min(paid_b, _bus(a - 12, 0, "backward"))
+    paid_b = min(paid_b, _bus(a - 26, 0, "backward"))  # leaves room for the dispute thread
     parts.append((db, paid_b, due_amount[db] - deduction, "deduction"))
     story.update(dispute_b_pos=db, dispute_b_deduction=deduction, dispute_b_paid_on=paid_b,
                  key_blocked_pos=kb)
@@ -527,7 +528,7 @@ def _ledger(inv, credit_notes, bank, txs, allocations, as_of, rng, role_of):
         firsts = lg.groupby("group")["entry_date"].max().sort_values(kind="stable")
         cust_of_group = lg.groupby("group")["customer_id"].first().reindex(firsts.index)
         counter = cust_of_group.groupby(cust_of_group).cumcount().to_numpy()
-        codes = pd.Series([_letters(k) for k in counter], index=firsts.index)
+        codes = pd.Series([lettering_code(k) for k in counter], index=firsts.index)
         ledger.loc[lettered, "lettering"] = ledger.loc[lettered, "group"].map(codes)
     # Unlettered receipts: the AR clerk noted which document a partial payment was applied to.
     main_doc = (edges.sort_values("amount_cents", ascending=False, kind="stable").drop_duplicates("bank_tx_id")
@@ -540,20 +541,6 @@ def _ledger(inv, credit_notes, bank, txs, allocations, as_of, rng, role_of):
     return ledger[["entry_id", "journal", "entry_date", "customer_id", "document_id", "document_type",
                    "label", "debit_cents", "credit_cents", "applied_to", "lettering", "lettering_date",
                    "bank_tx_id"]]
-
-
-def _letters(k: int) -> str:
-    """0 -> AA, 1 -> AB, … 675 -> ZZ, 676 -> AAA (lettering codes as French ERPs print them)."""
-    width, base = 2, 0
-    while k >= base + 26 ** width:
-        base += 26 ** width
-        width += 1
-    k -= base
-    out = ""
-    for _ in range(width):
-        out = chr(65 + k % 26) + out
-        k //= 26
-    return out
 
 
 def _remittances(allocations, bank, customers):

@@ -46,7 +46,7 @@ def _orders(customers, activity, truth, roles, as_of, history_start, rng):
         "cust": [by["reliable_key_account"], by["dispute_a_customer"], by["unilateral_deducter"]],
         "order_date": [np.busday_offset(_day(as_of) - int(rng.integers(160, 185)), 0, roll="forward"),
                        np.busday_offset(_day(as_of) - int(rng.integers(58, 66)), 0, roll="forward"),
-                       np.busday_offset(_day(as_of) - int(rng.integers(88, 100)), 0, roll="forward")],
+                       np.busday_offset(_day(as_of) - int(rng.integers(100, 112)), 0, roll="forward")],
         "special": ["key_blocked", "dispute_a", "dispute_b"],
     })
     orders = pd.concat([orders, extra, specials], ignore_index=True)

@@ -117,7 +117,7 @@ def make_story(company_row, customers, contacts, contracts, catalog, sales, pay_
     missing_ht = (int(la["quantity"]) - delivered) * int(la["unit_price_cents"])
     missing_ttc = missing_ht + int(round(missing_ht * la["vat_rate"] / 100))
     cid_a = da["customer_id"]
-    start_a = _workday_at(a - 26, 9, 12)
+    start_a = _workday_at(a - 30, 9, 12)
     facts_a = {
         "company": company_row["name"], "customer": cname[cid_a], "ap_clerk": people.theirs(cid_a, 0),
         "buyer": people.theirs(cid_a, 1), "sales_rep": people.rep_of(cid_a),
@@ -245,7 +245,7 @@ def make_story(company_row, customers, contacts, contracts, catalog, sales, pay_
         promised = _py(np.busday_offset(a + 10, 0, roll="forward", weekmask="Fri"))
         f = {"company": company_row["name"], "customer": cname[cid], "contact": people.theirs(cid, 0),
              "collector": collector, "invoice_ids": list(items["invoice_id"]), "amount_cents": amount,
-             "promised_date": promised, "start": _workday_at(a - 13, 15, 30), "until": as_of}
+             "promised_date": promised, "start": _workday_at(a - 20, 15, 30), "until": as_of}
         add_thread("FIL-C", cid, texts.tuesday_reply_thread(f, rng), category="promesse",
                    real_issue=f"Factures {', '.join(items['invoice_id'])} en retard ; le client ne lit que ses e-mails, le mardi.",
                    blockers="Aucun blocage : délai de traitement interne du client.",

@@ -27,12 +27,26 @@ import pandas as pd
 from ..errors import DataFileError, InvalidParameterError
 from .tabular import _ensure_folder, _format_cents
 
-__all__ = ["FEC_COLUMNS", "FecFile", "company_to_fec", "write_fec", "fec_filename", "read_fec",
+__all__ = ["FEC_COLUMNS", "lettering_code", "FecFile", "company_to_fec", "write_fec", "fec_filename", "read_fec",
            "check_balanced", "lettering_groups"]
 
 FEC_COLUMNS = ("JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib",
                "CompAuxNum", "CompAuxLib", "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit",
                "EcritureLet", "DateLet", "ValidDate", "Montantdevise", "Idevise")
+
+
+def lettering_code(k: int) -> str:
+    """The ``k``-th lettering code as French ERPs print them: 0 → AA, 25 → AZ, 675 → ZZ, 676 → AAA.
+
+    >>> [lettering_code(k) for k in (0, 1, 26, 675, 676)]
+    ['AA', 'AB', 'BA', 'ZZ', 'AAA']
+    """
+    width, base = 2, 0
+    while k >= base + 26 ** width:
+        base += 26 ** width
+        width += 1
+    k -= base
+    return "".join(chr(65 + (k // 26 ** i) % 26) for i in reversed(range(width)))
 _DATE_COLUMNS = ("EcritureDate", "PieceDate", "DateLet", "ValidDate")
 _AMOUNT_COLUMNS = ("Debit", "Credit", "Montantdevise")
 _DATE_DTYPE = "datetime64[ns]"

@@ -1,0 +1,1079 @@
+"""The explainable multi-pass matching engine (lettrage).
+
+Each bank line goes through passes ordered from the most certain to the least:
+
+1. the payer is identified: IBAN, « pour compte de » mention (factor, parent company), learned
+   rule, payer name (exact, then fuzzy with an ambiguity guard), invoice references, acronym;
+2. the same transfer seen again within days (same documents, amount, payer) is a duplicate;
+3. a remittance advice announcing this payment is followed line by line (an invoice announced
+   net of its credit note settles both);
+4. invoice / credit-note references found in the label, the remittance text or the end-to-end
+   id (exact or mangled, ISO 11649 ``RF`` references) are paid: exact amount, credit notes
+   netted, early-payment discount within the contract's terms, short payment (a penalty
+   deducted is a dispute to open, French law L441-17, never a write-off), partial payment named
+   by the customer, equal instalments of a payment plan, invoices cited « … ET 3 AUTRES »
+   completed from the customer's open items, overpayment;
+5. without a usable reference, the identified customer's open items: one item of the exact
+   amount, an invoice net of its credit note, a discount within terms, a group of items whose
+   sum is the amount — kept only when that group is the only one;
+6. a partial payment that names nothing follows the legal order of Code civil art. 1342-10
+   (oldest due debt first) — as a suggestion, because the customer may still say otherwise;
+7. payer unknown: the only open item of that exact, non-round amount; otherwise hypotheses.
+
+Every proposal carries its pass, a confidence and a French explanation. At or above
+``auto_threshold`` it is applied automatically; between the thresholds it is a suggestion for a
+human; below, the line stays unmatched with its hypotheses. Two candidates of similar strength
+make the line ambiguous: it is never applied automatically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from ..errors import InvalidParameterError
+from ..money import format_date, format_eur
+
+__all__ = [
+    "EngineConfig", "PASSES", "STATUS_AUTO", "STATUS_SUGGESTION", "STATUS_UNMATCHED",
+    "STATUS_OUT_OF_SCOPE", "Candidate", "LineResult", "MatchResult", "CashMatcher",
+    "match_bank_lines", "extract_references", "normalise_name", "normalise_iban", "ITEM_COLUMNS",
+]
+
+STATUS_AUTO = "automatique"
+STATUS_SUGGESTION = "suggestion"
+STATUS_UNMATCHED = "non rapproché"
+STATUS_OUT_OF_SCOPE = "hors périmètre"
+
+#: Pass identifier -> (French name, base confidence).
+PASSES = {
+    "avis": ("avis de paiement", 0.99),
+    "reference": ("référence exacte", 0.99),
+    "reference_deformee": ("référence déformée", 0.97),
+    "escompte": ("escompte contractuel", 0.96),
+    "deduction": ("déduction unilatérale à contester", 0.95),
+    "partiel_designe": ("paiement partiel d'une pièce désignée", 0.94),
+    "trop_percu": ("trop-perçu", 0.94),
+    "montant_client": ("montant exact d'une pièce du client", 0.96),
+    "escompte_client": ("escompte sur une pièce du client", 0.94),
+    "groupe": ("paiement groupé (somme exacte de pièces)", 0.95),
+    "imputation_legale": ("imputation légale (art. 1342-10 Code civil)", 0.60),
+    "montant_seul": ("montant identique, payeur non identifié", 0.55),
+    "doublon": ("doublon probable", 0.30),
+    "payeur_ressemblant": ("nom de payeur proche d'un client", 0.30),
+}
+
+#: Columns of the open-items table the engine reads (``net_cents`` optional).
+ITEM_COLUMNS = ["document_id", "customer_id", "doc_date", "due_date", "open_cents"]
+
+_PENALTY = re.compile(r"P[EÉ]NALIT|PENALTY|RETENUE|D[EÉ]DUCTION|DEDUIT|D[EÉ]DUIT|LOGISTIQ|"
+                      r"REFACTURATION|NON[ -]?CONFORMIT|AVARIE|LITIGE")
+_DOC_ID = re.compile(r"^([A-Z]+)-(\d{4})-(\d+)$")
+_REF = re.compile(r"(?<![A-Z0-9])(FACTURES?|FACT|FAC|FA|F|AVOIRS?|AV)?[\s\-_/.:#°N]{0,3}"
+                  r"(20\d\d|\d\d)?[\s\-_/.]{0,2}(\d{1,6})(?!\d)")
+_LEGAL_FORMS = {"SA", "SAS", "SASU", "SARL", "EURL", "SNC", "SCI", "SCOP", "SCA", "GMBH", "AG",
+                "SPA", "SRL", "BV", "NV", "SL", "LTD", "STE", "SOCIETE", "ETS", "ETABLISSEMENTS",
+                "CIE", "ET", "DE", "DU", "DES", "LA", "LE", "LES", "L", "D"}
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """Thresholds of the engine (defaults measured on the fil-rouge companies)."""
+
+    auto_threshold: float = 0.90
+    suggestion_threshold: float = 0.50
+    name_score_min: float = 90.0       # rapidfuzz score (0-100) to accept a payer name
+    name_margin: float = 5.0           # best must beat the second customer by this much
+    hypothesis_name_min: float = 75.0  # below name_score_min: only a hypothesis
+    discount_grace_days: int = 5       # bank delay accepted after the discount deadline
+    subset_max_items: int = 22         # customer's oldest open items tried for grouped payments
+    subset_node_budget: int = 6000     # search nodes per line (keeps the engine linear)
+    max_hypotheses: int = 10          # candidates shown to the reviewer of a line
+    amount_only_confidence: float = 0.91  # unique, distinctive amount, payer unknown
+    amount_only_min_cents: int = 10000
+    currency: str = "EUR"
+
+    def __post_init__(self):
+        if not 0 < self.suggestion_threshold <= self.auto_threshold <= 1:
+            raise InvalidParameterError(
+                f"Seuils incohérents : suggestion {self.suggestion_threshold}, "
+                f"automatique {self.auto_threshold}.",
+                valid="0 < seuil de suggestion ≤ seuil automatique ≤ 1",
+                todo="par exemple EngineConfig(auto_threshold=0.9, suggestion_threshold=0.5)")
+
+
+@dataclass
+class Candidate:
+    """One possible allocation of a bank line."""
+
+    pass_id: str
+    customer_id: str
+    allocations: list[tuple[str, int]]       # (document_id, cents)
+    confidence: float
+    explanation: str
+    dispute: tuple[str, int] | None = None   # (document_id, cents) to contest
+    unapplied_cents: int = 0
+    discount: tuple[str, int] | None = None  # (document_id, cents) granted as early-payment discount
+
+
+@dataclass
+class LineResult:
+    bank_tx_id: str
+    amount_cents: int
+    status: str
+    customer_id: str = ""
+    customer_method: str = ""
+    chosen: Candidate | None = None
+    hypotheses: list[Candidate] = field(default_factory=list)
+    explanation: str = ""
+    booking_date: dt.date | None = None
+    settled: list[str] = field(default_factory=list)  # documents the chosen proposal closes
+
+
+# ----------------------------------------------------------------------------- text helpers
+
+def _ascii_upper(text: str) -> str:
+    text = unicodedata.normalize("NFKD", str(text or "")).upper()
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def normalise_name(name: str) -> str:
+    """Payer or customer name reduced for comparison: capitals, no accents, no legal form.
+
+    >>> normalise_name("Société Dupont & Fils S.A.S.")
+    'DUPONT FILS'
+    """
+    text = re.sub(r"[^A-Z0-9 ]+", " ", _ascii_upper(name).replace(".", ""))
+    words = [w for w in text.split() if w not in _LEGAL_FORMS]
+    return " ".join(words)
+
+
+def normalise_iban(iban: str) -> str:
+    """IBAN without spaces, in capitals."""
+    return re.sub(r"[^A-Z0-9]", "", _ascii_upper(iban))
+
+
+def extract_references(text: str) -> list[tuple[str, int, int, bool]]:
+    """Document keys in a bank text: ``(kind, year, number, exact)``.
+
+    ``kind`` is ``FA`` (invoice), ``AV`` (credit note) or ``""`` (unknown); ``year`` 0 when
+    absent; ``exact`` when written exactly as the document id (``FA-2026-00412``).
+
+    >>> extract_references("VIR FA-2026-00412 ET FACT 2026 413")
+    [('FA', 2026, 412, True), ('FA', 2026, 413, False)]
+    """
+    # ISO 11649 creditor references (RF + 2 check digits + reference): read the reference.
+    upper = re.sub(r"(?<![A-Z0-9])RF\d\d(?=[A-Z0-9])", "RF ", _ascii_upper(text))
+    out = []
+    for m in _REF.finditer(upper):
+        prefix, year, number = m.group(1), m.group(2), m.group(3)
+        if not prefix and (not year or len(year) < 4 or len(number) < 3):
+            continue  # a bare number is an amount, a date or anything
+        if not year and len(number) < 3:
+            continue  # « F 12 »: too short to be a document number
+        kind = "" if not prefix else ("AV" if prefix.startswith("A") else "FA")
+        y = 0 if not year else (int(year) if len(year) == 4 else 2000 + int(year))
+        exact = bool(re.fullmatch(r"(FA|AV)-\d{4}-\d{5,}", m.group(0).strip()))
+        out.append((kind, y, int(number), exact))
+    return out
+
+
+def _dates(column: pd.Series) -> list[dt.date]:
+    days = pd.to_datetime(column).to_numpy().astype("datetime64[D]")
+    return days.astype(object).tolist()
+
+
+# ----------------------------------------------------------------------------- the matcher
+
+class CashMatcher:
+    """Indexes of open items, customers, contracts, advices and rules; matches one line at a time.
+
+    Open amounts are state: :meth:`apply` books an automatic result, :meth:`adjust` lets a
+    caller replay what the ledger recorded. Items are looked up per customer and by reference
+    key (dictionaries), never by scanning every open item, so the cost per line does not grow
+    with the size of the ledger.
+    """
+
+    def __init__(self, items: pd.DataFrame, customers: pd.DataFrame,
+                 contracts: pd.DataFrame | None = None, remittances: pd.DataFrame | None = None,
+                 rules=None, config: EngineConfig | None = None):
+        self.config = config or EngineConfig()
+        missing = [c for c in ITEM_COLUMNS if c not in items.columns]
+        if missing:
+            raise InvalidParameterError(
+                f"Table des pièces ouvertes : colonne(s) absente(s) : {', '.join(missing)}.",
+                valid=", ".join(ITEM_COLUMNS))
+        self.rules = rules
+        # Building millions of small objects: the cyclic garbage collector only slows it down.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._index(items, customers, contracts, remittances)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+
+    def _index(self, items, customers, contracts, remittances) -> None:
+        ids = items["document_id"].astype(str).tolist()
+        # Python lists first: iterating pandas columns element by element is slow.
+        self.doc_customer = dict(zip(ids, items["customer_id"].astype(str).tolist()))
+        self.doc_date = dict(zip(ids, _dates(items["doc_date"])))
+        self.doc_due = dict(zip(ids, _dates(items["due_date"])))
+        self.open = dict(zip(ids, items["open_cents"].astype("int64").tolist()))
+        # Amount of each document when first seen (its total when the ledger starts empty).
+        self.total = (dict(zip(ids, items["total_cents"].astype("int64").tolist()))
+                      if "total_cents" in items.columns else dict(self.open))
+        self.net = (dict(zip(ids, items["net_cents"].astype("int64").tolist()))
+                    if "net_cents" in items.columns else {})
+        # Credit notes issued against an invoice (column ``linked_document``, optional).
+        self.credits_of: dict[str, list[str]] = defaultdict(list)
+        self._linked: dict[str, str] = {}
+        if "linked_document" in items.columns:
+            for doc, inv in zip(ids, items["linked_document"].astype(str).tolist()):
+                if inv and inv != doc:
+                    self.credits_of[inv].append(doc)
+                    self._linked[doc] = inv
+        order = np.lexsort((np.array(ids), pd.to_datetime(items["due_date"]).to_numpy()))
+        self.by_customer: dict[str, list[str]] = defaultdict(list)
+        for i in order:
+            self.by_customer[self.doc_customer[ids[i]]].append(ids[i])
+        self.by_key: dict[tuple, list[str]] = defaultdict(list)
+        for doc in ids:
+            m = _DOC_ID.match(doc)
+            if m:
+                kind = "AV" if m.group(1).startswith("A") else "FA"
+                number = int(m.group(3))
+                for key in ((kind, int(m.group(2)), number), ("", int(m.group(2)), number),
+                            (kind, 0, number), ("", 0, number)):
+                    self.by_key[key].append(doc)
+        self.by_amount: dict[int, list[str]] = defaultdict(list)
+        for doc, cents in self.open.items():
+            if cents > 0:
+                self.by_amount[cents].append(doc)
+        self._customers(customers)
+        self._contracts(contracts)
+        # Amounts after the contractual early-payment discount, for payers not identified.
+        self.by_discount_amount: dict[int, list[str]] = defaultdict(list)
+        for doc, cid in self.doc_customer.items():
+            if cid in self.discount and self.open[doc] > 0:
+                for paid in self._discounted(doc, self.doc_date[doc]):
+                    self.by_discount_amount[paid].append(doc)
+        self._advices(remittances)
+        self._seen: dict[tuple, dt.date] = {}  # (documents, amount, payer) -> last booking day
+
+    # -- set-up ------------------------------------------------------------------------
+    def _customers(self, customers: pd.DataFrame) -> None:
+        self.customer_name = dict(zip(customers["customer_id"].astype(str),
+                                      customers["name"].astype(str)))
+        self.iban_customers: dict[str, list[str]] = defaultdict(list)
+        for cid, iban in zip(customers["customer_id"].astype(str),
+                             customers.get("iban", pd.Series([""] * len(customers))).astype(str)):
+            if iban.strip():
+                self.iban_customers[normalise_iban(iban)].append(cid)
+        self.name_customers: dict[str, list[str]] = defaultdict(list)
+        for cid, name in self.customer_name.items():
+            # Banks cut the payer's name at 35 characters (SEPA limit is 70, many use 35).
+            for key in {normalise_name(name), normalise_name(_ascii_upper(name)[:35])}:
+                if cid not in self.name_customers[key]:
+                    self.name_customers[key].append(cid)
+        self._name_choices = list(self.name_customers)
+        # Acronyms (« STE DMI », « DMI GESTION » for Dupont Mécanique Industrie): a hint only.
+        self.acronyms: dict[str, dict[str, None]] = defaultdict(dict)
+        for cid, name in self.customer_name.items():
+            upper = _ascii_upper(name)
+            for variant in (upper.replace(".", " "), upper.replace(".", "")):
+                words = [w for w in re.split(r"[^A-Z0-9]+", variant)
+                         if w and w not in {"SA", "SAS", "SARL", "ET", "DE", "LA", "LE", "DU",
+                                            "DES", "LES", "D", "L"}]
+                acro = "".join(w[0] for w in words[:4])
+                if acro:
+                    self.acronyms[acro][cid] = None
+        # « POUR COMPTE DE <client> » written by a factor or a parent company: banks keep only
+        # the first characters, so index the start of each name as a bank prints it.
+        self.on_behalf: dict[str, list[str]] = defaultdict(list)
+        for cid, name in self.customer_name.items():
+            key = " ".join(re.sub(r"[.,]", " ", _ascii_upper(name)).split())
+            for width in (20, 35):
+                if cid not in self.on_behalf[key[:width].strip()]:
+                    self.on_behalf[key[:width].strip()].append(cid)
+        self._name_cache: dict[str, tuple] = {}
+
+    def _contracts(self, contracts: pd.DataFrame | None) -> None:
+        self.discount: dict[str, tuple[float, int]] = {}
+        if contracts is None or contracts.empty:
+            return
+        for row in contracts.itertuples(index=False):
+            pct = float(getattr(row, "early_payment_discount_pct", 0) or 0)
+            if pct > 0:
+                self.discount[str(row.customer_id)] = (pct, int(row.early_payment_days or 0))
+
+    def _advices(self, remittances: pd.DataFrame | None) -> None:
+        self.advices: dict[str, dict] = {}
+        self.advice_by_ref: dict[str, list[str]] = defaultdict(list)
+        self.advice_by_customer_total: dict[tuple, list[str]] = defaultdict(list)
+        if remittances is None or remittances.empty:
+            return
+        for aid, grp in remittances.groupby("advice_id", sort=False):
+            first = grp.iloc[0]
+            advice = {
+                "advice_id": str(aid), "customer_id": str(first["customer_id"]),
+                "date": (pd.Timestamp(first["advice_date"]).date()
+                         if pd.notna(first["advice_date"]) else None),
+                "reference": str(first["payment_reference"]),
+                "lines": list(zip(grp["document_id"].astype(str),
+                                  grp["amount_cents"].astype("int64").tolist())),
+            }
+            advice["total"] = sum(c for _, c in advice["lines"])
+            self.advices[str(aid)] = advice
+            key = re.sub(r"[^A-Z0-9]", "", _ascii_upper(advice["reference"]))
+            if len(key) >= 6:
+                self.advice_by_ref[key].append(str(aid))
+            self.advice_by_customer_total[(advice["customer_id"], advice["total"])].append(str(aid))
+
+    # -- state ---------------------------------------------------------------------------
+    def open_at(self, doc: str, day: dt.date) -> int:
+        """Open amount of ``doc`` for a payment booked on ``day`` (0 if not yet issued)."""
+        if self.doc_date.get(doc) is None or self.doc_date[doc] > day:
+            return 0
+        return self.open.get(doc, 0)
+
+    def adjust(self, doc: str, delta_cents: int) -> None:
+        """Change the open amount of ``doc`` (a payment recorded elsewhere: ``-amount``)."""
+        if doc not in self.open:
+            return
+        old = self.open[doc]
+        new = old + int(delta_cents)
+        self.open[doc] = new
+        if old != new and old > 0:
+            bucket = self.by_amount.get(old)
+            if bucket and doc in bucket:
+                bucket.remove(doc)
+        if new > 0 and old != new:
+            self.by_amount[new].append(doc)
+
+    def set_open(self, doc: str, cents: int) -> None:
+        """Set the open amount of ``doc``."""
+        if doc in self.open:
+            self.adjust(doc, int(cents) - self.open[doc])
+
+    def apply(self, result: LineResult) -> None:
+        """Book an automatic result: its allocations reduce the open amounts."""
+        if result.status != STATUS_AUTO or result.chosen is None:
+            return
+        for doc, cents in result.chosen.allocations:
+            self.adjust(doc, -cents)
+
+    # -- payer identification -----------------------------------------------------------------
+    def _rule_customer(self, line) -> str | None:
+        if self.rules is None:
+            return None
+        return self.rules.customer_for(line.get("counterparty_name", ""),
+                                       line.get("counterparty_iban", ""))
+
+    def _name_match(self, name: str) -> tuple[list[str], float, list[tuple[str, float]]]:
+        """(customers accepted, score, near misses) for a payer name."""
+        key = normalise_name(name)
+        if not key:
+            return [], 0.0, []
+        if key in self._name_cache:
+            return self._name_cache[key]
+        if key in self.name_customers:
+            out = (self.name_customers[key], 100.0, [])
+        else:
+            best = process.extract(key, self._name_choices, scorer=fuzz.token_sort_ratio,
+                                   limit=3, score_cutoff=self.config.hypothesis_name_min)
+            accepted, near = [], []
+            if best:
+                top_name, top, _ = best[0]
+                second = best[1][1] if len(best) > 1 else 0.0
+                if top >= self.config.name_score_min and top - second >= self.config.name_margin:
+                    accepted = list(self.name_customers[top_name])
+                near = [(cid, s) for n, s, _ in best for cid in self.name_customers[n]]
+            out = (accepted, best[0][1] if best else 0.0, near)
+        self._name_cache[key] = out
+        return out
+
+    def identify_payer(self, line, use_rules: bool = True) -> list[str]:
+        """Customers the payer of ``line`` is identified as, without looking at documents."""
+        customers, _, strength, _ = self._identify(line, set(), use_rules)
+        return customers if strength > 0 else []
+
+    def _identify(self, line, ref_customers: set[str], use_rules: bool = True):
+        """(customer candidates, method, strength, name near misses)."""
+        iban = normalise_iban(line.get("counterparty_iban", ""))
+        by_iban = self.iban_customers.get(iban, []) if iban else []
+        if len(by_iban) == 1:
+            return by_iban, "IBAN du client", 0.99, []
+        behalf = self._on_behalf(line)
+        if len(behalf) == 1:
+            return behalf, "mention « pour compte de »", 0.95, []
+        rule = self._rule_customer(line) if use_rules else None
+        if rule:
+            return [rule], "règle apprise", 0.98, []
+        names, score, near = self._name_match(line.get("counterparty_name", ""))
+        if by_iban:  # an IBAN shared by several customers (a group's treasury)
+            inter = [c for c in by_iban if c in names] or by_iban
+            return inter, "IBAN partagé", 0.9 if len(inter) == 1 else 0.0, near
+        if len(names) == 1:
+            return names, ("nom exact" if score >= 100 else f"nom proche ({score:.0f} %)"), \
+                (0.98 if score >= 100 else 0.93), near
+        if len(names) > 1 or len(behalf) > 1:
+            return names or behalf, "nom porté par plusieurs clients", 0.0, near
+        if len(ref_customers) == 1:
+            return list(ref_customers), "référence de pièce", 0.97, near
+        acro = self._acronym(line.get("counterparty_name", ""))
+        if acro:
+            return acro, "sigle du nom", 0.85 if len(acro) == 1 else 0.0, near
+        return [], "", 0.0, near
+
+    def _acronym(self, name: str) -> list[str]:
+        hits = []
+        for token in re.split(r"[^A-Z0-9]+", _ascii_upper(name)):
+            if 1 <= len(token) <= 5 and 0 < len(self.acronyms.get(token, ())) <= 6:
+                hits += [c for c in self.acronyms[token] if c not in hits]
+        return hits if len(hits) <= 6 else []
+
+    def _on_behalf(self, line) -> list[str]:
+        """Customers named after « POUR COMPTE DE » in the remittance text (then the label)."""
+        for field_ in ("remittance_info", "label"):
+            text = " ".join(_ascii_upper(line.get(field_, "") or "").split())
+            m = re.search(r"(?:POUR (?:LE )?COMPTE|P/C|POUR ORDRE)(?: DE| D')?\s+(.+)", text)
+            if not m:
+                continue
+            words = m.group(1)
+            # The longest customer name (as banks cut it) that the text starts with, whole words.
+            best = ""
+            for key in self.on_behalf:
+                if len(key) > len(best) and words.startswith(key) and \
+                        (len(words) == len(key) or words[len(key)] == " " or len(key) >= 20):
+                    best = key
+            if best:
+                return self.on_behalf[best]
+        return []
+
+    # -- passes ----------------------------------------------------------------------------
+    def match_line_exact_reference(self, line) -> LineResult:
+        """The rule many ERPs apply alone: document ids written exactly, amount identical."""
+        amount, tx = int(line["amount_cents"]), str(line["bank_tx_id"])
+        day = pd.Timestamp(line["booking_date"]).date()
+        if amount <= 0:
+            return LineResult(tx, amount, STATUS_OUT_OF_SCOPE)
+        text = " ".join(str(line.get(k, "") or "") for k in
+                        ("label", "remittance_info", "end_to_end_id"))
+        docs = [d for d, exact in self._resolve_refs(text, day) if exact]
+        opens = [(d, self.open_at(d, day)) for d in docs]
+        if docs and all(o > 0 for _, o in opens) and sum(o for _, o in opens) == amount:
+            c = Candidate("reference", self.doc_customer[docs[0]], opens, 1.0,
+                          "référence exacte et montant identique")
+            return LineResult(tx, amount, STATUS_AUTO, c.customer_id, "référence", c,
+                              explanation=c.explanation, booking_date=day)
+        return LineResult(tx, amount, STATUS_UNMATCHED, explanation="pas de référence exacte "
+                                                                    "au bon montant")
+
+    def match_line(self, line) -> LineResult:
+        """Match one bank line (a mapping with the ``bank_transactions`` columns)."""
+        result = self._match(line)
+        day = pd.Timestamp(line["booking_date"]).date()
+        result.booking_date = day
+        if result.chosen is not None:
+            granted = dict([result.chosen.discount]) if result.chosen.discount else {}
+            result.settled = [d for d, c in result.chosen.allocations
+                              if self.open_at(d, day) == c + granted.get(d, 0)]
+        return result
+
+    def _match(self, line) -> LineResult:
+        cfg = self.config
+        amount = int(line["amount_cents"])
+        tx = str(line["bank_tx_id"])
+        day = pd.Timestamp(line["booking_date"]).date()
+        currency = str(line.get("currency", "") or cfg.currency)
+        if currency != cfg.currency:
+            return LineResult(tx, amount, STATUS_UNMATCHED,
+                              explanation=f"devise {currency} : seuls les encaissements en "
+                                          f"{cfg.currency} sont rapprochés ; à traiter à la main")
+        if amount <= 0:
+            return LineResult(tx, amount, STATUS_OUT_OF_SCOPE,
+                              explanation="débit (frais, prélèvement, virement émis) : "
+                                          "pas un règlement client")
+        text = " ".join(str(line.get(k, "") or "") for k in
+                        ("label", "remittance_info", "end_to_end_id"))
+        refs = self._resolve_refs(text, day)
+        ref_customers = {self.doc_customer[d] for d, _ in refs}
+        customers, method, strength, near = self._identify(line, ref_customers)
+        if refs:
+            # The same transfer again (same documents, amount and payer within a few days):
+            # an accounts-payable department paying twice, not a new payment to apply.
+            payer = normalise_iban(line.get("counterparty_iban", "")) or \
+                normalise_name(line.get("counterparty_name", ""))
+            key = (frozenset(d for d, _ in refs), amount, payer)
+            previous = self._seen.get(key)
+            self._seen[key] = day
+            if previous is not None and 0 <= (day - previous).days <= 5:
+                return self._decide(tx, amount, customers, method,
+                                    self._pass_duplicate(refs, amount, day, previous))
+        if refs and all(self.open_at(d, day) == 0 for d, _ in refs):
+            # Everything the customer names is already settled: a second payment, not a
+            # reason to take other items of the customer.
+            return self._decide(tx, amount, customers, method,
+                                self._pass_duplicate(refs, amount, day))
+        candidates: list[Candidate] = []
+        candidates += self._pass_advice(text, customers, amount, day)
+        candidates += self._pass_references(refs, amount, day, text)
+        if any(c.confidence >= cfg.auto_threshold for c in candidates):
+            pass  # a reference or an advice decides; the customer's other items are no rivals
+        elif len(customers) == 1 and strength > 0:
+            candidates += self._pass_customer(customers[0], strength, method, amount, day, text)
+        elif len(customers) > 1:
+            for cid in customers:
+                candidates += self._pass_customer(cid, 0.85, method, amount, day, text)
+        strong = strength >= 0.98 and method != "règle apprise"
+        best = max((c.confidence for c in candidates), default=0.0)
+        if (not strong and best < cfg.auto_threshold) or best < cfg.suggestion_threshold * 1.5:
+            # Look at the same amount elsewhere. A payer identified by IBAN or exact name keeps
+            # its customer: other customers' items are then only hypotheses. A weak
+            # identification (acronym, learned rule) confirmed by a unique amount is strong.
+            found = self._pass_amount_only(amount, day, near if not candidates else [])
+            if strong:
+                for c in found:
+                    c.confidence = min(c.confidence, 0.45)
+            candidates += found
+        if not candidates and refs:
+            candidates += self._pass_duplicate(refs, amount, day)
+        if self.rules is not None:
+            payer = line.get("counterparty_name", "")
+            candidates = [c for c in candidates
+                          if not any(self.rules.rejected(payer, d) for d, _ in c.allocations)]
+        return self._decide(tx, amount, customers, method, candidates)
+
+    def _resolve_refs(self, text: str, day: dt.date) -> list[tuple[str, bool]]:
+        """Known documents referenced in ``text`` (doc id, exact), without duplicates."""
+        out, seen = [], set()
+        for kind, year, number, exact in extract_references(text):
+            docs = self.by_key.get((kind, year, number), [])
+            docs = [d for d in docs if self.doc_date[d] <= day]
+            if len(docs) > 1:  # mangled without year: keep the most recent one issued
+                docs = [max(docs, key=lambda d: self.doc_date[d])]
+            for d in docs:
+                if d not in seen:
+                    seen.add(d)
+                    out.append((d, exact))
+        return out
+
+    def _pass_advice(self, text, customers, amount, day) -> list[Candidate]:
+        if not self.advices:
+            return []
+        tokens = {re.sub(r"[^A-Z0-9]", "", t) for t in _ascii_upper(text).split()}
+        ids = [a for t in tokens for a in self.advice_by_ref.get(t, ())]
+        for cid in customers:
+            ids += self.advice_by_customer_total.get((cid, amount), [])
+        out = []
+        for aid in dict.fromkeys(ids):
+            adv = self.advices[aid]
+            if adv["total"] != amount or (adv["date"] is not None
+                                          and abs((adv["date"] - day).days) > 20):
+                continue
+            lines = self._advice_allocations(adv["lines"], day)
+            if lines is None:
+                continue
+            docs = ", ".join(d for d, _ in lines)
+            when = f" du {format_date(adv['date'])}" if adv["date"] else ""
+            out.append(Candidate("avis", adv["customer_id"], lines, PASSES["avis"][1],
+                                 f"avis de paiement {aid}{when} : "
+                                 f"{len(lines)} pièce(s) ({docs}), total identique "
+                                 f"{format_eur(amount)}"))
+        return out
+
+    def _advice_allocations(self, announced, day) -> list[tuple[str, int]] | None:
+        """Allocations that follow an advice's lines, or None if a line cannot be followed.
+
+        An advice often gives an invoice's amount net of its credit note: the allocation then
+        settles the invoice and the credit note, as the ledger will letter them.
+        """
+        out = []
+        for d, c in announced:
+            open_ = self.open_at(d, day)
+            credits = [(cn, self.open_at(cn, day)) for cn in self.credits_of.get(d, ())
+                       if self.open_at(cn, day) < 0]
+            if d not in self.open or open_ == 0:
+                return None
+            if open_ == c or c < 0:
+                out.append((d, c))
+            elif credits and open_ + sum(v for _, v in credits) == c:
+                out += [(d, open_)] + credits
+            elif 0 < c < open_:
+                out.append((d, c))  # partial or discounted, as the customer announces it
+            else:
+                return None
+        return out
+
+    def _net_of_credits(self, doc: str, day: dt.date) -> list[tuple[str, int]]:
+        """The invoice and its open credit notes, when it has any."""
+        credits = [(cn, self.open_at(cn, day)) for cn in self.credits_of.get(doc, ())
+                   if self.open_at(cn, day) < 0]
+        return [(doc, self.open_at(doc, day))] + credits if credits else []
+
+    def _discounted(self, doc: str, day: dt.date) -> list[int]:
+        """Amounts the customer may pay for ``doc`` with the contractual early-payment discount."""
+        cid = self.doc_customer[doc]
+        if cid not in self.discount:
+            return []
+        pct, days = self.discount[cid]
+        if (day - self.doc_date[doc]).days > days + self.config.discount_grace_days:
+            return []
+        open_ = self.open_at(doc, day)
+        bases = {open_} | ({self.net[doc]} if doc in self.net else set())
+        # pct % of the base rounded to the cent; ERPs round half up or half to even.
+        rate = round(pct * 100)  # in 1/10 000
+        amounts = set()
+        for b in bases:
+            q, r = divmod(b * rate, 10000)
+            amounts.add(open_ - (q + (r >= 5000)))
+            amounts.add(open_ - (q + (r > 5000 or (r == 5000 and q % 2 == 1))))
+        return sorted(amounts)
+
+    def _pass_references(self, refs, amount, day, text) -> list[Candidate]:
+        # Invoices still due (> 0) and credit notes not yet used (< 0).
+        open_refs = [(d, e) for d, e in refs
+                     if self.open_at(d, day) * (-1 if d in self._linked else 1) > 0]
+        if not open_refs:
+            return []
+        docs = [d for d, _ in open_refs]
+        cust = self.doc_customer[docs[0]]
+        if len({self.doc_customer[d] for d in docs}) > 1:
+            return []  # references of several customers: leave it to the other passes
+        exact = all(e for _, e in open_refs)
+        pid = "reference" if exact else "reference_deformee"
+        base = PASSES[pid][1]
+        plural = "s" if len(docs) > 1 else ""
+        label = (f"référence{plural} {', '.join(docs)} "
+                 f"{'trouvée' if exact else 'déformée trouvée'}{plural} dans le libellé")
+        opens = {d: self.open_at(d, day) for d in docs}
+        # Credit notes issued against the named invoices are netted by the customer.
+        credits = {c: self.open_at(c, day) for d in docs for c in self.credits_of.get(d, ())
+                   if c not in opens and self.open_at(c, day) < 0}
+        total = sum(opens.values())
+        if total == amount:
+            return [Candidate(pid, cust, list(opens.items()), base,
+                              f"{label}, montant identique ({format_eur(amount)})")]
+        if credits and total + sum(credits.values()) == amount:
+            return [Candidate(pid, cust, list(opens.items()) + list(credits.items()), base - 0.01,
+                              f"{label} ; avoir{'s' if len(credits) > 1 else ''} "
+                              f"{', '.join(credits)} déduit{'s' if len(credits) > 1 else ''} : "
+                              f"{format_eur(total)} − {format_eur(-sum(credits.values()))} = "
+                              f"{format_eur(amount)}")]
+        if len(docs) > 1 and amount < total:
+            subset = self._subsets(list(opens.items()), amount, limit=2)
+            if len(subset) == 1:
+                alloc = [(d, opens[d]) for d in subset[0]]
+                return [Candidate(pid, cust, alloc, base - 0.02,
+                                  f"{label} ; {len(alloc)} d'entre elles font exactement "
+                                  f"{format_eur(amount)}")]
+        if len(docs) == 1 and amount < total:
+            doc = docs[0]
+            if amount in self._discounted(doc, day):
+                pct = self.discount[cust][0]
+                return [Candidate("escompte", cust, [(doc, amount)], min(base, PASSES["escompte"][1]),
+                                  f"{label} ; escompte de {pct:g} % déduit "
+                                  f"({format_eur(opens[doc] - amount)}), payé dans le délai "
+                                  "d'escompte du contrat", discount=(doc, opens[doc] - amount))]
+            net = sum(v for _, v in self._net_of_credits(doc, day)) if credits else None
+            if net is not None and net < amount:
+                alloc = self._net_of_credits(doc, day)
+                return [Candidate("trop_percu", cust, alloc, min(base, PASSES["trop_percu"][1]),
+                                  f"{label} ; avoir déduit ({format_eur(net)} dus) et trop-perçu "
+                                  f"de {format_eur(amount - net)} à rembourser ou à imputer",
+                                  unapplied_cents=amount - net)]
+            discounted = [p for p in self._discounted(doc, day) if p < amount]
+            if discounted:
+                paid = max(discounted)
+                return [Candidate("escompte", cust, [(doc, paid)], 0.92,
+                                  f"{label} ; escompte contractuel pris ({format_eur(opens[doc] - paid)}) "
+                                  f"et trop-perçu de {format_eur(amount - paid)} à rembourser",
+                                  unapplied_cents=amount - paid, discount=(doc, opens[doc] - paid))]
+            gap = opens[doc] - amount
+            if _PENALTY.search(_ascii_upper(text)):
+                return [Candidate("deduction", cust, [(doc, amount)],
+                                  min(base, PASSES["deduction"][1]),
+                                  f"{label} ; {format_eur(gap)} déduits comme pénalité : "
+                                  "déduction d'office interdite (art. L441-17 C. com.), "
+                                  "litige à ouvrir, pas de passage en perte",
+                                  dispute=(doc, gap))]
+            return [Candidate("partiel_designe", cust, [(doc, amount)],
+                              min(base, PASSES["partiel_designe"][1]),
+                              f"{label} ; paiement partiel de {format_eur(amount)} sur "
+                              f"{format_eur(opens[doc])} : imputé sur la pièce désignée par "
+                              f"le client (art. 1342-10 C. civ.), reste dû {format_eur(gap)}")]
+        if amount > total:
+            # The label may cite only some of the invoices paid (« FA-… ET 3 AUTRES »):
+            # look for the rest among the customer's other open items.
+            others = [(d, o) for d, o in self._customer_items(cust, day) if d not in opens]
+            rest = amount - total
+            fills = [[d] for d, o in others if o == rest] or \
+                self._subsets(others[: self.config.subset_max_items], rest, limit=2)
+            fills = fills[:2]
+            if fills and all(fills):
+                od = dict(others)
+                conf = base - 0.03 if len(fills) == 1 else 0.7
+                return [Candidate("groupe", cust, list(opens.items()) + [(d, od[d]) for d in f],
+                                  conf, f"{label} ; complétée{plural} par {', '.join(f)} du même "
+                                  f"client pour faire exactement {format_eur(amount)}"
+                                  + ("" if len(fills) == 1 else " ; autre combinaison possible"))
+                        for f in fills]
+            small = rest * 10 <= total  # a few euros too many, not an uncited invoice
+            return [Candidate("trop_percu", cust, list(opens.items()),
+                              min(base, PASSES["trop_percu"][1]) if small else 0.7,
+                              f"{label} ; trop-perçu de {format_eur(rest)} à rembourser ou à "
+                              "imputer avec l'accord du client", unapplied_cents=rest)]
+        plan = self._instalments(docs, opens, amount)
+        if plan:
+            conf = base - 0.05 if len(plan) == 1 else 0.7
+            return [Candidate("partiel_designe", cust, alloc, conf,
+                              f"{label} ; échéancier : une part égale de chaque pièce citée "
+                              f"({', '.join(format_eur(c) for _, c in alloc)})"
+                              + ("" if len(plan) == 1 else " ; autre découpage possible"))
+                    for alloc in plan]
+        # Several references, amount below their total: follow the customer's order.
+        alloc, rest = [], amount
+        for d in docs:
+            if rest <= 0:
+                break
+            part = min(rest, opens[d])
+            alloc.append((d, part))
+            rest -= part
+        return [Candidate("partiel_designe", cust, alloc, 0.75,
+                          f"{label} ; montant inférieur au total des pièces : imputé dans "
+                          "l'ordre cité, à confirmer")]
+
+    def _instalments(self, docs, opens, amount) -> list[list[tuple[str, int]]]:
+        """Allocations where each cited document receives one instalment of a plan in 2, 3 or 4
+        equal parts (the last part takes the rounding), summing exactly to ``amount``."""
+        import itertools
+
+        if not 2 <= len(docs) <= 6:
+            return []
+        found = []
+        for k in (2, 3, 4):
+            options = []
+            for d in docs:
+                total = self.total.get(d, opens[d])
+                part = total // k
+                choices = {part, total - (k - 1) * part} | ({opens[d]} if opens[d] <= part + k else set())
+                options.append(sorted(c for c in choices if 0 < c <= opens[d]))
+            for combo in itertools.product(*options):
+                if sum(combo) == amount:
+                    alloc = list(zip(docs, combo))
+                    if alloc not in found:
+                        found.append(alloc)
+        return found[:2]
+
+    def _customer_items(self, cid: str, day: dt.date) -> list[tuple[str, int]]:
+        items = []
+        for d in self.by_customer.get(cid, ()):
+            o = self.open_at(d, day)
+            if o != 0:
+                items.append((d, o))
+        return items
+
+    def _pass_customer(self, cid, strength, method, amount, day, text) -> list[Candidate]:
+        items = self._customer_items(cid, day)
+        if not items:
+            return []
+        who = f"client {cid} ({self.customer_name.get(cid, '')}) identifié par {method}"
+        same = [(d, o) for d, o in items if o == amount]
+        if same:
+            conf = PASSES["montant_client"][1] * strength
+            if len(same) > 1:
+                conf = min(conf, 0.7)  # several items of that amount: the oldest is a guess
+            d = same[0][0]
+            extra = (f" ; {len(same)} pièces de ce montant, la plus ancienne échéance proposée"
+                     if len(same) > 1 else "")
+            return [Candidate("montant_client", cid, [(d, amount)], conf,
+                              f"{who} ; {d} de montant identique ({format_eur(amount)}){extra}")]
+        netted = [n for n in (self._net_of_credits(d, day) for d, o in items if o > 0) if n
+                  and sum(v for _, v in n) == amount]
+        if netted:
+            conf = PASSES["montant_client"][1] * strength
+            return [Candidate("montant_client", cid, n, conf if len(netted) == 1 else min(conf, 0.7),
+                              f"{who} ; {n[0][0]} ({format_eur(n[0][1])}) moins "
+                              f"l'avoir {', '.join(d for d, _ in n[1:])} = {format_eur(amount)}")
+                    for n in netted]
+        out = []
+        for d, o in items:
+            if amount in self._discounted(d, day):
+                out.append(Candidate("escompte_client", cid, [(d, amount)],
+                                     PASSES["escompte_client"][1] * strength,
+                                     f"{who} ; {d} ({format_eur(o)}) moins l'escompte "
+                                     f"contractuel de {self.discount[cid][0]:g} %",
+                                     discount=(d, o - amount)))
+        if len(out) == 1:
+            return out
+        if len(out) > 1:
+            for c in out:
+                c.confidence = min(c.confidence, 0.7)
+            return out
+        pool = items[: self.config.subset_max_items]
+        found = self._subsets(pool, amount, limit=3)
+        unproven = [] in found  # search cut short before proving the group is the only one
+        solutions = [sol for sol in found if sol]
+        coherent = [sol for sol in solutions if self._coherent(sol)]
+        if len(coherent) == 1 and len(solutions) > 1 and not unproven:
+            solutions = coherent  # a credit note goes with the invoice it corrects
+        if solutions:
+            opens = dict(pool)
+            conf = PASSES["groupe"][1] * strength
+            if len(solutions) > 1 or unproven:
+                conf = min(conf, 0.7)
+            return [Candidate("groupe", cid, [(d, opens[d]) for d in sol], conf,
+                              f"{who} ; {len(sol)} pièces ({', '.join(sol)}) dont la somme "
+                              f"fait exactement {format_eur(amount)}"
+                              + ("" if len(solutions) == 1 else
+                                 " ; une autre combinaison existe : à confirmer"))
+                    for sol in solutions]
+        upper = _ascii_upper(text)
+        if _PENALTY.search(upper):
+            bigger = [(d, o) for d, o in items if o > amount]
+            if bigger:
+                d, o = min(bigger, key=lambda x: x[1] - amount)
+                return [Candidate("deduction", cid, [(d, amount)], 0.6 * strength,
+                                  f"{who} ; libellé de pénalité : {d} ({format_eur(o)}) payée "
+                                  f"moins {format_eur(o - amount)}, litige à ouvrir "
+                                  "(art. L441-17 C. com.)", dispute=(d, o - amount))]
+        over = [(d, o) for d, o in items if 0 < o < amount <= o + max(5000, o // 50)]
+        if over:
+            d, o = min(over, key=lambda x: amount - x[1])
+            return [Candidate("trop_percu", cid, [(d, o)], 0.6 * strength,
+                              f"{who} ; {d} ({format_eur(o)}) payée avec un trop-perçu de "
+                              f"{format_eur(amount - o)}, à confirmer", unapplied_cents=amount - o)]
+        total = sum(o for _, o in items if o > 0)
+        if amount < total:
+            alloc, rest = [], amount
+            for d, o in items:  # sorted by due date: art. 1342-10, oldest due debt first
+                if o <= 0 or rest <= 0:
+                    continue
+                part = min(rest, o)
+                alloc.append((d, part))
+                rest -= part
+            legal = Candidate("imputation_legale", cid, alloc,
+                              PASSES["imputation_legale"][1] * strength,
+                              f"{who} ; aucune pièce désignée : imputation sur les dettes échues "
+                              "les plus anciennes (art. 1342-10 C. civ.), à confirmer")
+            # Other readings a human will check: a partial payment of one of the oldest items.
+            bigger = [(d, o) for d, o in items if o > amount]  # legal order: oldest due first
+            partial_of = [Candidate("partiel_designe", cid, [(d, amount)], 0.4,
+                                    f"{who} ; peut-être un acompte sur {d} ({format_eur(o)}, "
+                                    f"échéance {format_date(self.doc_due[d])})")
+                          for d, o in bigger][: self.config.max_hypotheses]
+            return [legal] + partial_of
+        alloc = [(d, o) for d, o in items if o > 0]
+        return [Candidate("trop_percu", cid, alloc, 0.6 * strength,
+                          f"{who} ; montant supérieur à tout l'encours ({format_eur(total)}) : "
+                          f"trop-perçu de {format_eur(amount - total)}",
+                          unapplied_cents=amount - total)]
+
+    def _coherent(self, docs: list[str]) -> bool:
+        """No credit note in ``docs`` without the invoice it corrects."""
+        chosen = set(docs)
+        return all(self._linked.get(d, d) in chosen for d in docs)
+
+    def _pass_amount_only(self, amount, day, near) -> list[Candidate]:
+        """Payer unknown: open items of exactly this amount (or this amount after discount)."""
+        out = []
+        docs = [(d, amount) for d in self.by_amount.get(amount, ())
+                if self.open_at(d, day) == amount]
+        docs += [(d, amount) for d in self.by_discount_amount.get(amount, ())
+                 if amount in self._discounted(d, day) and (d, amount) not in docs]
+        # One item in the whole ledger with this exact amount, to the cent, and not a round
+        # figure: strong evidence even without the payer's name (a round amount is not).
+        distinctive = amount % 10000 != 0 and amount >= self.config.amount_only_min_cents
+        conf = (self.config.amount_only_confidence if len(docs) == 1 and distinctive
+                else PASSES["montant_seul"][1] if len(docs) == 1 else 0.35)
+        for d, paid in docs[: self.config.max_hypotheses]:
+            cid = self.doc_customer[d]
+            disc = "" if self.open_at(d, day) == paid else " après escompte contractuel"
+            out.append(Candidate("montant_seul", cid, [(d, paid)], conf,
+                                 f"{d} du client {cid} ({self.customer_name.get(cid, '')}) est "
+                                 f"la seule pièce ouverte de ce montant{disc} "
+                                 f"({format_eur(amount)}) ; payeur non identifié "
+                                 "(maison mère, affactureur, libellé tronqué ?)"
+                                 if len(docs) == 1 else
+                                 f"{d} du client {cid} ({self.customer_name.get(cid, '')}) a ce "
+                                 f"montant{disc}, comme {len(docs) - 1} autre(s) pièce(s)"))
+        for cid, score in near[:2]:
+            items = self._customer_items(cid, day)
+            if items:
+                out.append(Candidate("payeur_ressemblant", cid, [], PASSES["payeur_ressemblant"][1],
+                                     f"nom du payeur proche de {self.customer_name.get(cid, '')} "
+                                     f"({score:.0f} %) : {len(items)} pièce(s) ouvertes"))
+        return out
+
+    def _pass_duplicate(self, refs, amount, day, previous=None) -> list[Candidate]:
+        docs = ", ".join(d for d, _ in refs)
+        cid = self.doc_customer[refs[0][0]]
+        why = (f"même virement déjà reçu le {format_date(previous)}" if previous is not None
+               else f"{docs} déjà soldée(s)")
+        return [Candidate("doublon", cid, [], PASSES["doublon"][1],
+                          f"{why} : paiement en double probable de {format_eur(amount)} "
+                          f"({docs}), à rembourser ou à imputer avec l'accord du client",
+                          unapplied_cents=amount)]
+
+    # -- subset sums ------------------------------------------------------------------------
+    def _subsets(self, items: list[tuple[str, int]], target: int,
+                 limit: int) -> list[list[str]]:
+        """Up to ``limit`` sets of ≥ 2 items whose open amounts sum to ``target``.
+
+        Depth-first with bounds (credit notes are negative) and a node budget. When the budget
+        runs out after one solution, an empty second solution is returned: the search could not
+        prove that the first one is the only one.
+        """
+        if len(items) < 2:
+            return []
+        values = [o for _, o in items]
+        n = len(values)
+        pos_rest, neg_rest = [0] * (n + 1), [0] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            pos_rest[i] = pos_rest[i + 1] + max(values[i], 0)
+            neg_rest[i] = neg_rest[i + 1] + min(values[i], 0)
+        found: list[list[str]] = []
+        budget = [self.config.subset_node_budget]
+        chosen: list[int] = []
+
+        def dfs(i: int, total: int) -> None:
+            if len(found) >= limit or budget[0] <= 0:
+                return
+            budget[0] -= 1
+            if total == target and len(chosen) >= 2:
+                found.append([items[k][0] for k in chosen])
+            if i == n or total + pos_rest[i] < target or total + neg_rest[i] > target:
+                return
+            chosen.append(i)
+            dfs(i + 1, total + values[i])
+            chosen.pop()
+            dfs(i + 1, total)
+
+        dfs(0, 0)
+        if budget[0] <= 0 and len(found) == 1:
+            found.append([])
+        return found
+
+    # -- decision ----------------------------------------------------------------------------
+    def _decide(self, tx, amount, customers, method, candidates) -> LineResult:
+        cfg = self.config
+        real = [c for c in candidates if c.allocations or c.unapplied_cents]
+        kept: dict[tuple, Candidate] = {}
+        for c in sorted(real, key=lambda c: -c.confidence):
+            key = tuple(sorted(c.allocations))
+            if key not in kept:
+                kept[key] = c
+            elif c.pass_id != kept[key].pass_id and c.allocations:
+                # Two passes reach the same allocation: say both, it is more convincing.
+                kept[key].explanation += f" ; confirmé par : {c.explanation}"
+        unique = list(kept.values())
+        hyps = unique + [c for c in candidates if not (c.allocations or c.unapplied_cents)]
+        cid = customers[0] if len(customers) == 1 else ""
+        if not unique:
+            reason = ("plusieurs clients possibles ; " if len(customers) > 1 else "") + \
+                ("aucune pièce ouverte ne correspond" if customers else "payeur non identifié")
+            return LineResult(tx, amount, STATUS_UNMATCHED, cid, method, None,
+                              hyps[: cfg.max_hypotheses], reason)
+        best = unique[0]
+        rival = unique[1] if len(unique) > 1 else None
+        status = (STATUS_AUTO if best.confidence >= cfg.auto_threshold else
+                  STATUS_SUGGESTION if best.confidence >= cfg.suggestion_threshold else
+                  STATUS_UNMATCHED)
+        explanation = best.explanation
+        if rival is not None and (rival.confidence >= cfg.auto_threshold
+                                  or rival.confidence >= best.confidence - 0.05):
+            if status == STATUS_AUTO:
+                status = STATUS_SUGGESTION
+            explanation = "ambigu : " + explanation + f" ; autre possibilité : {rival.explanation}"
+        if status == STATUS_UNMATCHED:
+            return LineResult(tx, amount, status, best.customer_id or cid, method, None,
+                              unique[: cfg.max_hypotheses], "hypothèses seulement : " + explanation)
+        return LineResult(tx, amount, status, best.customer_id, method, best,
+                          hyps[1: cfg.max_hypotheses + 1], explanation)
+
+
+# ----------------------------------------------------------------------------- batch API
+
+@dataclass
+class MatchResult:
+    """What the engine proposes for a batch of bank lines."""
+
+    results: list[LineResult]
+
+    @property
+    def lines(self) -> pd.DataFrame:
+        """One row per bank line: status, pass, confidence, applied / unapplied, explanation."""
+        rows = []
+        for r in self.results:
+            c = r.chosen
+            applied = sum(a for _, a in c.allocations) if c else 0
+            rows.append({
+                "bank_tx_id": r.bank_tx_id, "amount_cents": r.amount_cents, "status": r.status,
+                "customer_id": r.customer_id, "customer_method": r.customer_method,
+                "pass": c.pass_id if c else "", "confidence": round(c.confidence, 3) if c else 0.0,
+                "documents": ", ".join(d for d, _ in c.allocations) if c else "",
+                "applied_cents": applied if r.status == STATUS_AUTO else 0,
+                "unapplied_cents": (r.amount_cents - applied if r.status == STATUS_AUTO
+                                    else max(r.amount_cents, 0)),
+                "dispute_document": c.dispute[0] if c and c.dispute else "",
+                "dispute_cents": c.dispute[1] if c and c.dispute else 0,
+                "explanation": r.explanation,
+                "hypotheses": " | ".join(h.explanation for h in r.hypotheses),
+            })
+        return pd.DataFrame(rows)
+
+    @property
+    def proposals(self) -> pd.DataFrame:
+        """One row per (line, document) of every proposal; rank 1 is the retained one."""
+        rows = []
+        for r in self.results:
+            ranked = ([r.chosen] if r.chosen else []) + r.hypotheses
+            for rank, c in enumerate(ranked, start=1):
+                for doc, cents in c.allocations:
+                    rows.append({"bank_tx_id": r.bank_tx_id, "rank": rank, "document_id": doc,
+                                 "customer_id": c.customer_id, "amount_cents": cents,
+                                 "pass": c.pass_id, "pass_label": PASSES[c.pass_id][0],
+                                 "confidence": round(c.confidence, 3),
+                                 "status": r.status if rank == 1 and r.chosen else "hypothèse",
+                                 "explanation": c.explanation})
+        return pd.DataFrame(rows, columns=["bank_tx_id", "rank", "document_id", "customer_id",
+                                           "amount_cents", "pass", "pass_label", "confidence",
+                                           "status", "explanation"])
+
+    @property
+    def disputes(self) -> pd.DataFrame:
+        """Short payments to contest (L441-17), one row per line."""
+        rows = [{"bank_tx_id": r.bank_tx_id, "customer_id": r.chosen.customer_id,
+                 "document_id": r.chosen.dispute[0], "amount_cents": r.chosen.dispute[1],
+                 "status": r.status, "explanation": r.chosen.explanation}
+                for r in self.results if r.chosen and r.chosen.dispute]
+        return pd.DataFrame(rows, columns=["bank_tx_id", "customer_id", "document_id",
+                                           "amount_cents", "status", "explanation"])
+
+
+def match_bank_lines(lines: pd.DataFrame, items: pd.DataFrame, customers: pd.DataFrame,
+                     contracts: pd.DataFrame | None = None,
+                     remittances: pd.DataFrame | None = None, rules=None,
+                     config: EngineConfig | None = None) -> MatchResult:
+    """Match a batch of bank lines against open items (the statement of one day or one month).
+
+    Lines are taken in booking-date order; each automatic result reduces the open amounts seen
+    by the next lines, as an ERP posting them one by one would.
+    """
+    matcher = CashMatcher(items, customers, contracts, remittances, rules, config)
+    ordered = lines.sort_values(["booking_date", "bank_tx_id"], kind="stable")
+    results = []
+    for line in ordered.to_dict("records"):
+        res = matcher.match_line(line)
+        matcher.apply(res)
+        results.append(res)
+    return MatchResult(results)

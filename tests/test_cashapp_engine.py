@@ -1,0 +1,218 @@
+"""The matching engine on small hand-made ledgers whose right answer is known."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from o2c_lab.cashapp import (STATUS_AUTO, STATUS_OUT_OF_SCOPE, STATUS_SUGGESTION,
+                             STATUS_UNMATCHED, EngineConfig, RuleBook, extract_references,
+                             match_bank_lines)
+from o2c_lab.errors import InvalidParameterError
+
+IBAN_C1 = "FR7630001007941234567890185"
+
+CUSTOMERS = pd.DataFrame({
+    "customer_id": ["C1", "C2", "C3", "C4", "C5"],
+    "name": ["Dupont Industrie SAS", "Martin Outillage", "Bernard et Fils SA",
+             "Garnier Maintenance", "Garnier Maintenance"],
+    "iban": [IBAN_C1, "FR7630004000031234567890143", "", "", ""],
+})
+ITEMS = pd.DataFrame([
+    # document, customer, issued, due, open (cents), credit note of
+    ("FA-2026-00001", "C1", "2026-01-05", "2026-02-04", 120000, ""),
+    ("FA-2026-00002", "C1", "2026-01-10", "2026-02-09", 50000, ""),
+    ("FA-2026-00003", "C1", "2026-01-15", "2026-02-14", 30000, ""),
+    ("AV-2026-00001", "C1", "2026-01-20", "2026-01-20", -10000, "FA-2026-00003"),
+    ("FA-2026-00004", "C2", "2026-01-05", "2026-02-04", 99900, ""),
+    ("FA-2026-00005", "C3", "2026-01-05", "2026-02-04", 45617, ""),
+    ("FA-2026-00006", "C4", "2026-01-05", "2026-02-04", 70000, ""),
+    ("FA-2026-00007", "C5", "2026-01-06", "2026-02-05", 70000, ""),
+], columns=["document_id", "customer_id", "doc_date", "due_date", "open_cents", "linked_document"])
+CONTRACTS = pd.DataFrame({"customer_id": ["C2"], "early_payment_discount_pct": [1.0],
+                          "early_payment_days": [10]})
+
+
+def _line(tx, amount, *, label="", name="", iban="", remittance="", day="2026-02-10",
+          currency="EUR"):
+    return {"bank_tx_id": tx, "booking_date": pd.Timestamp(day), "amount_cents": amount,
+            "label": label, "counterparty_name": name, "counterparty_iban": iban,
+            "remittance_info": remittance, "end_to_end_id": "", "currency": currency}
+
+
+def _match(*lines, items=ITEMS, rules=None, config=None):
+    result = match_bank_lines(pd.DataFrame(list(lines)), items, CUSTOMERS, CONTRACTS,
+                              rules=rules, config=config)
+    return {r.bank_tx_id: r for r in result.results}, result
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("FA-2026-00412", [("FA", 2026, 412, True)]),
+    ("FA202600412", [("FA", 2026, 412, False)]),
+    ("FACT 2026/00412", [("FA", 2026, 412, False)]),
+    ("F2026412", [("FA", 2026, 412, False)]),
+    ("REGL FA 2026 412", [("FA", 2026, 412, False)]),
+    ("REGL FA 2025 20", [("FA", 2025, 20, False)]),
+    ("F202585", [("FA", 2025, 85, False)]),
+    ("FA-26-00412", [("FA", 2026, 412, False)]),
+    ("RF18FA202600412", [("FA", 2026, 412, False)]),     # ISO 11649 creditor reference
+    ("AVOIR AV-2026-00012", [("AV", 2026, 12, True)]),
+    ("VIREMENT 1234,56 DU 12/03/2026", []),               # amounts and dates are no references
+])
+def test_reference_extraction(text, expected):
+    assert extract_references(text) == expected
+
+
+def test_exact_reference_and_amount_is_automatic_with_explanation():
+    res, _ = _match(_line("T1", 120000, remittance="FA-2026-00001"))
+    r = res["T1"]
+    assert r.status == STATUS_AUTO and r.chosen.allocations == [("FA-2026-00001", 120000)]
+    assert r.chosen.pass_id == "reference" and r.chosen.confidence >= 0.9
+    assert "FA-2026-00001 trouvée dans le libellé, montant identique" in r.explanation
+
+
+def test_mangled_reference_with_contractual_discount():
+    # 999,00 € - 1 % (9,99 €) = 989,01 €, paid 7 days after the invoice (within 10 days).
+    res, _ = _match(_line("T2", 98901, remittance="FACT 2026/00004", day="2026-01-12"))
+    r = res["T2"]
+    assert r.status == STATUS_AUTO and r.chosen.pass_id == "escompte"
+    assert r.chosen.allocations == [("FA-2026-00004", 98901)]
+    assert r.chosen.discount == ("FA-2026-00004", 999)
+
+
+def test_discount_outside_the_contract_window_is_not_a_discount():
+    res, _ = _match(_line("T2", 98901, remittance="FACT 2026/00004", day="2026-03-30"))
+    assert res["T2"].chosen.pass_id == "partiel_designe"
+    assert res["T2"].chosen.discount is None
+
+
+def test_credit_note_netted_with_its_invoice():
+    res, _ = _match(_line("T3", 20000, name="DUPONT INDUSTRIE", remittance="FA2026 00003"))
+    r = res["T3"]
+    assert r.status == STATUS_AUTO
+    assert sorted(r.chosen.allocations) == [("AV-2026-00001", -10000), ("FA-2026-00003", 30000)]
+
+
+def test_iban_then_exact_amount_of_the_customer():
+    res, _ = _match(_line("T4", 50000, iban="FR76 3000 1007 9412 3456 7890 185"))
+    assert res["T4"].status == STATUS_AUTO
+    assert res["T4"].chosen.allocations == [("FA-2026-00002", 50000)]
+    assert "IBAN" in res["T4"].explanation
+
+
+def test_grouped_payment_by_subset_sum():
+    # 1 200 + 300 - 100 = 1 400 € : the only combination of C1's open items.
+    res, _ = _match(_line("T5", 140000, iban=IBAN_C1))
+    assert res["T5"].status == STATUS_AUTO
+    assert sorted(res["T5"].chosen.allocations) == [
+        ("AV-2026-00001", -10000), ("FA-2026-00001", 120000), ("FA-2026-00003", 30000)]
+
+
+def test_penalty_deduction_opens_a_dispute_not_a_write_off():
+    res, result = _match(_line("T6", 40000, name="BERNARD ET FILS",
+                               remittance="FA-2026-00005 DEDUCTION PENALITE LOGISTIQUE"))
+    r = res["T6"]
+    assert r.status == STATUS_AUTO and r.chosen.allocations == [("FA-2026-00005", 40000)]
+    assert r.chosen.dispute == ("FA-2026-00005", 5617)
+    assert "L441-17" in r.explanation
+    assert result.disputes["amount_cents"].tolist() == [5617]
+
+
+def test_unallocated_partial_follows_article_1342_10_as_a_suggestion():
+    # C1 pays 1 300 € naming nothing: oldest due first = FA-1 (1 200 €) then 100 € on FA-2.
+    res, _ = _match(_line("T7", 130000, iban=IBAN_C1))
+    r = res["T7"]
+    assert r.status == STATUS_SUGGESTION and r.chosen.pass_id == "imputation_legale"
+    assert r.chosen.allocations == [("FA-2026-00001", 120000), ("FA-2026-00002", 10000)]
+    assert "1342-10" in r.explanation
+
+
+def test_partial_naming_an_invoice_is_applied_to_it():
+    res, _ = _match(_line("T8", 20000, iban=IBAN_C1, remittance="ACOMPTE FA-2026-00002"))
+    assert res["T8"].status == STATUS_AUTO
+    assert res["T8"].chosen.allocations == [("FA-2026-00002", 20000)]
+
+
+def test_two_customers_with_the_same_name_are_never_guessed():
+    res, _ = _match(_line("T9", 70000, name="GARNIER MAINTENANCE"))
+    r = res["T9"]
+    assert r.status != STATUS_AUTO
+    proposed = {c.customer_id for c in ([r.chosen] if r.chosen else []) + r.hypotheses}
+    assert {"C4", "C5"} <= proposed
+
+
+def test_unknown_payer_unique_distinctive_amount_and_round_amount():
+    res, _ = _match(_line("U1", 45617, name="XYZ HOLDING"), _line("U2", 70000, name="XYZ"))
+    assert res["U1"].status == STATUS_AUTO          # the only 456,17 € in the ledger
+    assert res["U1"].chosen.pass_id == "montant_seul"
+    assert res["U2"].status != STATUS_AUTO          # 700,00 € twice: hypotheses only
+
+
+def test_duplicate_payment_is_left_unapplied():
+    res, _ = _match(_line("D1", 120000, remittance="FA-2026-00001"),
+                    _line("D2", 120000, remittance="FA-2026-00001", day="2026-02-11"))
+    assert res["D1"].status == STATUS_AUTO
+    assert res["D2"].status != STATUS_AUTO
+    assert any(h.pass_id == "doublon" for h in res["D2"].hypotheses)
+
+
+def test_overpayment_leaves_the_excess_unapplied():
+    res, result = _match(_line("O1", 120500, remittance="FA-2026-00001"))
+    assert res["O1"].status == STATUS_AUTO
+    assert res["O1"].chosen.allocations == [("FA-2026-00001", 120000)]
+    row = result.lines.set_index("bank_tx_id").loc["O1"]
+    assert row["unapplied_cents"] == 500
+
+
+def test_debits_and_other_currencies_are_not_matched():
+    res, _ = _match(_line("F1", -3500, label="FRAIS"),
+                    _line("X1", 120000, remittance="FA-2026-00001", currency="CHF"))
+    assert res["F1"].status == STATUS_OUT_OF_SCOPE
+    assert res["X1"].status == STATUS_UNMATCHED and "CHF" in res["X1"].explanation
+
+
+def test_learned_rule_identifies_an_obscure_payer(tmp_path):
+    line = _line("R1", 50000, name="ZQW GESTION")
+    before, _ = _match(line)
+    assert before["R1"].status != STATUS_AUTO     # 500,00 € is a round amount: no proof
+    book = RuleBook(tmp_path)
+    book.learn(line, "C1")
+    book.save()
+    after, _ = _match(line, rules=RuleBook(tmp_path))
+    assert after["R1"].status == STATUS_AUTO and after["R1"].customer_method == "règle apprise"
+    assert after["R1"].chosen.allocations == [("FA-2026-00002", 50000)]
+
+
+def test_rejected_proposal_is_not_proposed_again():
+    line = _line("R2", 45617, name="XYZ HOLDING")
+    book = RuleBook()
+    book.reject(line, ["FA-2026-00005"])
+    res, _ = _match(line, rules=book)
+    assert res["R2"].status == STATUS_UNMATCHED
+
+
+def test_thresholds_change_the_status_not_the_proposal():
+    strict = EngineConfig(auto_threshold=0.999, suggestion_threshold=0.5)
+    res, _ = _match(_line("T1", 120000, remittance="FA-2026-00001"), config=strict)
+    assert res["T1"].status == STATUS_SUGGESTION
+    assert res["T1"].chosen.allocations == [("FA-2026-00001", 120000)]
+    with pytest.raises(InvalidParameterError):
+        EngineConfig(auto_threshold=0.4, suggestion_threshold=0.6)
+
+
+def test_open_amounts_decrease_as_lines_are_applied():
+    # The second payment of the same amount cannot take the already-settled invoice.
+    res, _ = _match(_line("A1", 50000, iban=IBAN_C1), _line("A2", 50000, iban=IBAN_C1,
+                                                             day="2026-02-11"))
+    assert res["A1"].chosen.allocations == [("FA-2026-00002", 50000)]
+    assert res["A2"].status != STATUS_AUTO or \
+        res["A2"].chosen.allocations != [("FA-2026-00002", 50000)]
+
+
+def test_same_partial_transfer_twice_is_a_duplicate():
+    first = _line("P1", 20000, iban=IBAN_C1, remittance="FA-2026-00002")
+    again = _line("P2", 20000, iban=IBAN_C1, remittance="FA-2026-00002", day="2026-02-11")
+    res, _ = _match(first, again)
+    assert res["P1"].status == STATUS_AUTO
+    assert res["P2"].status != STATUS_AUTO
+    assert "double" in " ".join(h.explanation for h in res["P2"].hypotheses) + res["P2"].explanation
