@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from .errors import InvalidParameterError, O2CLabError, OutputFolderError
+from .company.generator import parse_date
 from .labsetup import DEFAULT_DATASET, jupyter_lab_command, lab_settings_dir, repo_root, write_lab_settings
 
 __all__ = ["main", "parse_date"]
@@ -65,26 +66,6 @@ class _FrenchParser(argparse.ArgumentParser):
 
 
 # ----------------------------------------------------------------------------- argument types
-
-def parse_date(text: str) -> dt.date:
-    """A date written ``AAAA-MM-JJ`` or ``JJ/MM/AAAA``.
-
-    >>> parse_date("14/12/2026")
-    datetime.date(2026, 12, 14)
-
-    Raises:
-        InvalidParameterError: another format, or a day that does not exist (30/02).
-    """
-    for pattern, fmt in ((r"\d{4}-\d{1,2}-\d{1,2}", "%Y-%m-%d"), (r"\d{1,2}/\d{1,2}/\d{4}", "%d/%m/%Y")):
-        if re.fullmatch(pattern, text.strip()):
-            try:
-                return dt.datetime.strptime(text.strip(), fmt).date()
-            except ValueError:
-                raise InvalidParameterError(f"Date impossible : « {text} » n'existe pas au calendrier.",
-                                            todo="vérifiez le jour et le mois") from None
-    raise InvalidParameterError(f"Date illisible : « {text} ».",
-                                valid="AAAA-MM-JJ (2026-12-14) ou JJ/MM/AAAA (14/12/2026)")
-
 
 def _date_arg(text: str) -> dt.date:
     try:
@@ -170,6 +151,38 @@ def _build_parser() -> _FrenchParser:
     run.add_argument("--notebooks", nargs="+", metavar="CARNET",
                      help="noms des carnets à exécuter (défaut : tous)")
     run.set_defaults(handler=_cmd_run)
+
+    anon = commands.add_parser(
+        "anonymize", help="anonymiser un fichier Excel avant de le confier à une IA",
+        description="Remplace les noms, contacts, e-mails, téléphones, SIREN, SIRET, TVA et IBAN\n"
+                    "d'un classeur Excel par des pseudonymes (<CLIENT_1>…). La table de\n"
+                    "correspondance reste sur ce poste, à côté du fichier produit.",
+        epilog="Exemple :\n  o2c-lab anonymize balance_agee.xlsx --out balance_agee_anonyme.xlsx")
+    anon.add_argument("file", type=Path, metavar="FICHIER", help="classeur Excel à anonymiser (.xlsx)")
+    anon.add_argument("--out", type=Path, required=True, metavar="SORTIE",
+                      help="classeur anonymisé à écrire (ne peut pas être l'original)")
+    anon.add_argument("--nlp", action="store_true",
+                      help="reconnaître aussi les noms de personnes dans le texte libre (plus lent)")
+    anon.add_argument("--shift-days", type=int, metavar="N", dest="shift_days",
+                      help="décaler toutes les dates de N jours")
+    anon.set_defaults(handler=_cmd_anonymize)
+
+    check = commands.add_parser(
+        "ai-check", help="tester la connexion au service d'IA configuré",
+        description="Lit la configuration (variables O2C_AI_… ou fichier .env) et explique en\n"
+                    "français ce qui marche ou non : clé, adresse, modèle, quota.")
+    check.set_defaults(handler=_cmd_ai_check)
+
+    record = commands.add_parser(
+        "ai-record", help="enregistrer les réponses d'un vrai modèle pour les rejouer hors ligne",
+        description="Envoie chaque prompt de la bibliothèque, rempli avec les données anonymisées\n"
+                    "d'une entreprise, au modèle configuré, et enregistre les réponses (modèle, date,\n"
+                    "empreinte du prompt, jetons) pour le mode « rejeu ».")
+    record.add_argument("--out", type=Path, required=True, metavar="FICHIER",
+                        help="fichier JSON des réponses enregistrées")
+    record.add_argument("--data", type=Path, metavar="DOSSIER",
+                        help="jeu de données (défaut : l'entreprise du cours)")
+    record.set_defaults(handler=_cmd_ai_record)
 
     # Parsed by main() itself: argparse would take pytest's options (-k, -x) for its own.
     commands.add_parser(
@@ -298,6 +311,32 @@ def _cmd_run(args) -> int:
     failed = sum(status != "réussi" for _, status, _, _ in rows)
     print(f"{len(rows) - failed} réussi(s), {failed} échec(s) ; carnets exécutés dans {out}")
     return 1 if failed else 0
+
+
+def _cmd_anonymize(args) -> int:
+    from .ai import anonymize_excel
+
+    print(anonymize_excel(args.file, args.out, use_nlp=args.nlp, shift_days=args.shift_days))
+    return 0
+
+
+def _cmd_ai_check(args) -> int:
+    from .ai import check_connection, load_config
+
+    diagnosis = check_connection(load_config())
+    print(diagnosis)
+    return 0 if diagnosis.ok else 1
+
+
+def _cmd_ai_record(args) -> int:
+    from . import load_company
+    from .ai import Anonymizer, Assistant, RecordingStore, library_tasks, load_config
+
+    company = load_company(args.data or _ensure_default_dataset(repo_root()))
+    assistant = Assistant("api", config=load_config(), anonymizer=Anonymizer.from_company(company))
+    count = assistant.record(library_tasks(company), RecordingStore(args.out))
+    print(f"{count} réponses enregistrées dans {args.out} (mode « rejeu »).")
+    return 0
 
 
 def _run_pytest(pytest_args: list[str]) -> int:

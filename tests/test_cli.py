@@ -95,7 +95,7 @@ def test_output_under_a_regular_file_is_refused(tmp_path, capsys):
     assert main(["generate", "--out", str(blocker / "sous_dossier"), "--customers", "30"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("Erreur : ")
-    assert "Impossible de créer le dossier" in err and "Que faire" in err
+    assert "est un fichier, pas un dossier" in err and "Que faire" in err
     assert "Traceback" not in err
     assert blocker.read_text(encoding="utf-8") == "pas un dossier"
 

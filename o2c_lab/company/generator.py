@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 
 import numpy as np
@@ -58,20 +59,28 @@ def _check_params(seed, customers, as_of, noise) -> tuple[int, int, dt.date, str
 
 
 def parse_date(value) -> dt.date:
-    """A date from a ``date``, ``AAAA-MM-JJ`` or ``JJ/MM/AAAA``; a French error otherwise."""
+    """A date from a ``date``, ``AAAA-MM-JJ`` or ``JJ/MM/AAAA``.
+
+    >>> parse_date("14/12/2026")
+    datetime.date(2026, 12, 14)
+
+    Raises:
+        InvalidParameterError: another format, or a day that does not exist (30/02).
+    """
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise InvalidParameterError(f"Date impossible ou illisible : « {value} ».",
-                                valid="une date réelle au format AAAA-MM-JJ ou JJ/MM/AAAA (ex. 2026-12-14)",
-                                todo="vérifiez le jour et le mois")
+    for pattern, fmt in ((r"\d{4}-\d{1,2}-\d{1,2}", "%Y-%m-%d"), (r"\d{1,2}/\d{1,2}/\d{4}", "%d/%m/%Y")):
+        if re.fullmatch(pattern, text):
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                raise InvalidParameterError(f"Date impossible : « {value} » n'existe pas au calendrier.",
+                                            todo="vérifiez le jour et le mois") from None
+    raise InvalidParameterError(f"Date illisible : « {value} ».",
+                                valid="AAAA-MM-JJ (2026-12-14) ou JJ/MM/AAAA (14/12/2026)")
 
 
 def _history_start(as_of: dt.date) -> dt.date:
