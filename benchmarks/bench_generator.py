@@ -15,7 +15,6 @@ import json
 import statistics
 import subprocess
 import sys
-import tempfile
 
 _CHILD = r"""
 import json, resource, sys, tempfile, time

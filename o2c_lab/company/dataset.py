@@ -22,7 +22,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import pandas as pd
 
 from ..errors import DataFileError, OutputFolderError
 from .model import Company

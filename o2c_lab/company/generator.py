@@ -150,7 +150,7 @@ def generate_company(seed: int = DEFAULT_SEED, customers: int = DEFAULT_CUSTOMER
     customers_df, contacts, contracts, behaviour, roles, activity = make_customers(
         n, as_of, history_start, streams[0], fake, fakers_eu)
     clock.tick("portefeuille clients")
-    sales, anomalies = make_sales(customers_df, contracts, catalog, activity, behaviour, roles,
+    sales, anomalies = make_sales(customers_df, contracts, catalog, activity, roles,
                                   as_of, history_start, streams[1])
     clock.tick(f"ventes ({_thousands(len(sales['invoice_lines']))} lignes de facture)")
     # The story needs a tense aged balance at the case date. Payment histories are drawn until

@@ -5,7 +5,6 @@ dunning history and the promises to pay.
 
 from __future__ import annotations
 
-import datetime as dt
 
 import numpy as np
 import pandas as pd

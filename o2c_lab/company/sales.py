@@ -6,7 +6,6 @@ here, and so are the audit anomalies, each recorded in the truth table ``invoice
 
 from __future__ import annotations
 
-import datetime as dt
 
 import numpy as np
 import pandas as pd
@@ -24,7 +23,7 @@ def _day(ts) -> np.datetime64:
     return np.datetime64(pd.Timestamp(ts).date(), "D")
 
 
-def _orders(customers, activity, truth, roles, as_of, history_start, rng):
+def _orders(customers, activity, roles, as_of, history_start, rng):
     n_days = (as_of - history_start).days
     months = n_days / 30.44
     since = customers["customer_since"].to_numpy().astype("datetime64[D]")
@@ -126,9 +125,9 @@ def _deliveries(orders, lines, as_of, rng):
     return waves, dlines
 
 
-def make_sales(customers, contracts, catalog, activity, truth, roles, as_of, history_start, rng):
+def make_sales(customers, contracts, catalog, activity, roles, as_of, history_start, rng):
     """Build orders, deliveries, invoices and credit notes; returns ``(tables, invoice_anomalies)``."""
-    orders = _orders(customers, activity, truth, roles, as_of, history_start, rng)
+    orders = _orders(customers, activity, roles, as_of, history_start, rng)
     lines = _lines(orders, customers, contracts, catalog, activity, rng)
     waves, dlines = _deliveries(orders, lines, as_of, rng)
 
