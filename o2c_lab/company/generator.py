@@ -176,7 +176,7 @@ def generate_company(seed: int = DEFAULT_SEED, customers: int = DEFAULT_CUSTOMER
         lateness *= min(1.6, max(1.08, 1.05 * _shortfall(metrics)))
     clock.tick(f"paiements ({_thousands(len(pay_tables['bank_transactions']))} opérations, tirage {attempt + 1})")
     story_tables, story_truth, documents, scenario = make_story(
-        company_row, customers_df, contacts, contracts, catalog, sales, pay_tables, pay_story,
+        company_row, customers_df, contacts, contracts, sales, pay_tables, pay_story,
         behaviour, roles, as_of, streams[3], fake)
     clock.tick("litiges, e-mails, signaux")
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import InvalidParameterError
-from .schema import OBSERVABLE_TABLES, TRUTH_TABLES
+from .schema import OBSERVABLE_TABLES
 
 __all__ = ["Company"]
 
@@ -78,8 +78,3 @@ class Company:
     def __repr__(self) -> str:
         counts = ", ".join(f"{t.name}={len(self.tables.get(t.name, ()))}" for t in OBSERVABLE_TABLES[:10])
         return f"Company({self.name!r}, seed={self.seed}, as_of={self.as_of}, {counts})"
-
-
-# Kept for readers: which names belong where.
-OBSERVABLE_NAMES = [t.name for t in OBSERVABLE_TABLES]
-TRUTH_NAMES = [t.name for t in TRUTH_TABLES]

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..money import format_date, format_eur
 from . import texts
+from .tension import open_items
 
 __all__ = ["make_story"]
 
@@ -83,7 +84,7 @@ def _messages_rows(thread_id, customer_id, messages, domain):
     return rows
 
 
-def make_story(company_row, customers, contacts, contracts, catalog, sales, pay_tables, pay_story,
+def make_story(company_row, customers, contacts, contracts, sales, pay_tables, pay_story,
                truth, roles, as_of, rng, fake):
     """Disputes, threads, signals, scores and contract documents.
 
@@ -222,7 +223,7 @@ def make_story(company_row, customers, contacts, contracts, catalog, sales, pay_
 
     # --- Short threads ---------------------------------------------------------------------
     collector = people.ours("collector")
-    open_by_customer = _open_invoices(inv, pay_tables["ar_ledger"], as_of)
+    open_by_customer = open_items(pay_tables["ar_ledger"], inv, sales["credit_notes"], as_of)
 
     def overdue_of(cid, n=1):
         rows = open_by_customer[(open_by_customer["customer_id"] == cid) &
@@ -362,15 +363,6 @@ def make_story(company_row, customers, contacts, contracts, catalog, sales, pay_
     truth_tables = {"thread_truth": thread_truth, "dispute_truth": pd.DataFrame(dispute_truth),
                     "contract_truth": contract_truth}
     return tables, truth_tables, documents, scenario
-
-
-def _open_invoices(inv, ledger, as_of):
-    """Open invoices in the ERP's ledger at the case date (unlettered, less partial receipts)."""
-    debit = ledger[(ledger["document_type"] == "facture") & (ledger["lettering"] == "")]
-    applied = ledger[ledger["applied_to"] != ""].groupby("applied_to")["credit_cents"].sum()
-    open_ = inv.set_index("invoice_id").loc[debit["document_id"]].reset_index()
-    open_["open_cents"] = open_["total_ttc_cents"] - applied.reindex(open_["invoice_id"]).fillna(0).to_numpy().astype(np.int64)
-    return open_[open_["open_cents"] > 0]
 
 
 def _scores_and_signals(customers, truth, roles, as_of, rng, fake):

@@ -19,25 +19,27 @@ import pandas as pd
 
 from .scenario import TENSION_THRESHOLDS
 
-__all__ = ["open_invoices", "tension_metrics"]
+__all__ = ["open_invoices", "open_items", "tension_metrics"]
 
 
 def open_invoices(company) -> pd.DataFrame:
     """Invoices still open in the ledger at the case date, with ``open_cents`` and ``days_past_due``."""
-    ledger = company.tables["ar_ledger"]
-    inv = company.tables["invoices"]
+    t = company.tables
+    return open_items(t["ar_ledger"], t["invoices"], t["credit_notes"], company.as_of)
+
+
+def open_items(ledger: pd.DataFrame, invoices: pd.DataFrame, credit_notes: pd.DataFrame, as_of) -> pd.DataFrame:
+    """:func:`open_invoices` from the tables themselves (used while the company is being built)."""
     unlettered = ledger[(ledger["document_type"] == "facture") & (ledger["lettering"] == "")]["document_id"]
     applied = ledger[ledger["applied_to"] != ""].groupby("applied_to")["credit_cents"].sum()
-    cn = company.tables["credit_notes"]
-    cn_open = cn[cn["credit_note_id"].isin(
+    cn_open = credit_notes[credit_notes["credit_note_id"].isin(
         ledger.loc[(ledger["document_type"] == "avoir") & (ledger["lettering"] == ""), "document_id"])]
     credits = cn_open.groupby("invoice_id")["total_ttc_cents"].sum()
-    out = inv[inv["invoice_id"].isin(unlettered)].copy()
+    out = invoices[invoices["invoice_id"].isin(unlettered)].copy()
     out["open_cents"] = (out["total_ttc_cents"]
                          - applied.reindex(out["invoice_id"]).fillna(0).to_numpy().astype(np.int64)
                          - credits.reindex(out["invoice_id"]).fillna(0).to_numpy().astype(np.int64))
-    as_of = pd.Timestamp(company.as_of)
-    out["days_past_due"] = (as_of - out["due_date"]).dt.days
+    out["days_past_due"] = (pd.Timestamp(as_of) - out["due_date"]).dt.days
     return out[out["open_cents"] > 0].reset_index(drop=True)
 
 
