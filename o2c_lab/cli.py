@@ -184,6 +184,19 @@ def _build_parser() -> _FrenchParser:
                         help="jeu de données (défaut : l'entreprise du cours)")
     record.set_defaults(handler=_cmd_ai_record)
 
+    kit = commands.add_parser(
+        "deliverables", help="produire les onze livrables (Word, Excel, Markdown)",
+        description="Produit les livrables du cours : versions génériques sur l'entreprise du\n"
+                    "cours, ou kit personnel d'un participant à partir de son journal (avec un ZIP).",
+        epilog="Exemples :\n  o2c-lab deliverables --out deliverables\n"
+               "  o2c-lab deliverables --out mon_kit --participant \"Camille Martin\"")
+    kit.add_argument("--out", type=Path, required=True, metavar="DOSSIER", help="dossier des livrables")
+    kit.add_argument("--participant", metavar="NOM", help="nom du participant dont le journal est lu")
+    kit.add_argument("--journal-folder", type=Path, metavar="DOSSIER", dest="journal_folder",
+                     help="dossier des journaux (défaut : dossier utilisateur habituel)")
+    kit.add_argument("--data", type=Path, metavar="DOSSIER", help="jeu de données (défaut : l'entreprise du cours)")
+    kit.set_defaults(handler=_cmd_deliverables)
+
     # Parsed by main() itself: argparse would take pytest's options (-k, -x) for its own.
     commands.add_parser(
         "test", help="lancer les tests (équivalent de make test)",
@@ -336,6 +349,21 @@ def _cmd_ai_record(args) -> int:
     assistant = Assistant("api", config=load_config(), anonymizer=Anonymizer.from_company(company))
     count = assistant.record(library_tasks(company), RecordingStore(args.out))
     print(f"{count} réponses enregistrées dans {args.out} (mode « rejeu »).")
+    return 0
+
+
+def _cmd_deliverables(args) -> int:
+    from . import load_company
+    from .deliverables import export_deliverables
+
+    company = load_company(args.data or _ensure_default_dataset(repo_root()))
+    journal = None
+    if args.participant:
+        from .coaching import Journal
+
+        journal = Journal.open(args.participant, args.journal_folder).data
+    written = export_deliverables(company, args.out, journal)
+    print(f"{len(written)} fichiers écrits dans {args.out}.")
     return 0
 
 

@@ -1,0 +1,282 @@
+"""Customer file, external alert (BODACC) with exposure and dated actions, internal alert,
+weekly at-risk synthesis and a plain-language summary — from the data, with a scorer.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from ..analytics import open_items_at, payment_behaviour
+from ..company.scenario import SEGMENTS
+from ..errors import InvalidParameterError
+from ..law import (PAYMENT_TERMS, claim_declaration_deadline, foreclosure_relief_deadline,
+                   revendication_deadline)
+from ..money import format_date, format_eur, format_number
+
+__all__ = ["customer_exposure", "customer_file_text", "bodacc_alert", "bodacc_alert_text", "internal_alert_text",
+           "weekly_synthesis_text", "plain_summary_text", "score_alert_answer", "at_risk_customers"]
+
+
+def _items(company):
+    due = company.invoices[["invoice_id", "due_date"]].rename(columns={"invoice_id": "document_id"})
+    items = open_items_at(company.ar_ledger, company.as_of, due_dates=due)
+    return items[items["residual_cents"] > 0]
+
+
+def customer_exposure(company, customer_id: str) -> dict:
+    """Open receivables, overdue part, orders not yet delivered, deliveries not yet invoiced (cents)."""
+    company.customer(customer_id)
+    items = _items(company)
+    mine = items[items["customer_id"] == customer_id]
+    as_of = pd.Timestamp(company.as_of)
+    overdue = mine[pd.to_datetime(mine["due_date"]) < as_of]
+    orders = company.orders[company.orders["customer_id"] == customer_id]
+    delivered_orders = set(company.deliveries["order_id"])
+    pending = orders[~orders["order_id"].isin(delivered_orders)]
+    lines = company.order_lines[company.order_lines["order_id"].isin(pending["order_id"])]
+    invoiced = set(company.invoices["delivery_id"])
+    dl = company.deliveries[(company.deliveries["customer_id"] == customer_id)
+                            & ~company.deliveries["delivery_id"].isin(invoiced)]
+    dlines = company.delivery_lines[company.delivery_lines["delivery_id"].isin(dl["delivery_id"])]
+    prices = company.order_lines.merge(company.deliveries[["delivery_id", "order_id"]], on="order_id")
+    not_invoiced = dlines.merge(prices[["delivery_id", "line_no", "unit_price_cents"]], on=["delivery_id", "line_no"])
+    return {"open_cents": int(mine["residual_cents"].sum()), "open_invoices": sorted(mine["document_id"]),
+            "overdue_cents": int(overdue["residual_cents"].sum()), "n_overdue": len(overdue),
+            "pending_orders": sorted(pending["order_id"]),
+            "pending_orders_ht_cents": int((lines["quantity"] * lines["unit_price_cents"]).sum()),
+            "not_invoiced_ht_cents": int((not_invoiced["quantity"] * not_invoiced["unit_price_cents"]).sum())}
+
+
+def bodacc_alert(company, customer_id: str | None = None) -> dict:
+    """The BODACC case: publication, judgment, mandataire, exposure and the dated actions."""
+    signals = company.external_signals
+    bodacc = signals[signals["source"] == "BODACC"]
+    if customer_id is not None:
+        bodacc = bodacc[bodacc["customer_id"] == customer_id]
+    if bodacc.empty:
+        raise InvalidParameterError("Aucune annonce BODACC pour ce client.",
+                                    todo="choisissez un client dont un signal externe a pour source BODACC")
+    sig = bodacc.sort_values("published_on").iloc[0]
+    customer_id = sig["customer_id"]
+    published = pd.Timestamp(sig["published_on"]).date()
+    judgment = re.search(r"Jugement du (\d{2}/\d{2}/\d{4})", sig["text"])
+    mandataire = re.search(r"mandataire judiciaire : ([^;]+);", sig["text"])
+    exposure = customer_exposure(company, customer_id)
+    # Claims born before the judgment are declared; later ones are paid at their due date (L622-17).
+    judged = pd.Timestamp(pd.to_datetime(judgment.group(1), dayfirst=True) if judgment else published)
+    inv = company.invoices.set_index("invoice_id")["invoice_date"]
+    items = _items(company)
+    mine = items[items["customer_id"] == customer_id]
+    before = mine[inv.reindex(mine["document_id"]).to_numpy() <= judged.to_datetime64()]
+    declared = int(before["residual_cents"].sum())
+    retention = bool(company.contracts.set_index("customer_id")["retention_of_title"].get(customer_id, False))
+    actions = [
+        (company.as_of, "Arrêter immédiatement relances, mises en demeure et pénalités sur les factures "
+                        "antérieures au jugement (arrêt des poursuites individuelles, article L622-21 du Code de "
+                        "commerce)."),
+        (company.as_of, "Suspendre la commande en préparation ; ne livrer qu'avec l'accord de l'administrateur "
+                        "judiciaire et contre paiement à la livraison."),
+        (claim_declaration_deadline(published),
+         f"Déclarer la créance de {format_eur(declared)} (factures antérieures au jugement) au mandataire judiciaire"
+         + (f" {mandataire.group(1).strip()}" if mandataire else "") + " (articles L622-24 et R622-24)."),
+    ]
+    if retention:
+        actions.append((revendication_deadline(published),
+                        "Revendiquer les marchandises livrées sous réserve de propriété encore en stock "
+                        "(article L624-9)."))
+    actions.append((foreclosure_relief_deadline(published),
+                    "En cas d'oubli : demander un relevé de forclusion au juge-commissaire (article L622-26)."))
+    return {"customer_id": customer_id, "customer": company.customer(customer_id)["name"],
+            "published_on": published, "judgment_on": judgment.group(1) if judgment else "",
+            "mandataire": mandataire.group(1).strip() if mandataire else "", "retention_of_title": retention,
+            "declared_cents": declared,
+            **exposure, "claim_deadline": claim_declaration_deadline(published),
+            "actions": sorted(actions, key=lambda a: a[0])}
+
+
+def bodacc_alert_text(company, customer_id: str | None = None) -> str:
+    """The French external alert: exposure and immediate actions with their deadlines."""
+    a = bodacc_alert(company, customer_id)
+    lines = [f"Alerte externe – {a['customer']} – redressement judiciaire", "",
+             f"Annonce BODACC publiée le {format_date(a['published_on'])} (jugement du {a['judgment_on']}).", "",
+             "Exposition :",
+             f"- Créances ouvertes : {format_eur(a['open_cents'])} sur {len(a['open_invoices'])} facture(s) "
+             f"({', '.join(a['open_invoices'])}).",
+             f"- Commandes non livrées : {format_eur(a['pending_orders_ht_cents'])} HT"
+             + (f" ({', '.join(a['pending_orders'])})." if a["pending_orders"] else "."),
+             f"- Livraisons non facturées : {format_eur(a['not_invoiced_ht_cents'])} HT.",
+             "- Marchandises sous réserve de propriété : " + ("oui, à revendiquer." if a["retention_of_title"]
+                                                               else "aucune clause au contrat."), "",
+             "Actions immédiates :"]
+    lines += [f"- Au plus tard le {format_date(day)} : {what}" for day, what in a["actions"]]
+    return "\n".join(lines)
+
+
+def _behaviour(company):
+    due = company.invoices[["invoice_id", "due_date"]].rename(columns={"invoice_id": "document_id"})
+    return payment_behaviour(company.ar_ledger, company.as_of, due, promises=company.promises)
+
+
+def _score_change(company, customer_id, months=6) -> tuple[int, int]:
+    scores = company.credit_scores[company.credit_scores["customer_id"] == customer_id].sort_values("month")
+    if scores.empty:
+        return 0, 0
+    last = int(scores["score"].iloc[-1])
+    return last, last - int(scores["score"].iloc[max(0, len(scores) - 1 - months)])
+
+
+def customer_file_text(company, customer_id: str, behaviour: pd.DataFrame | None = None) -> str:
+    """The one-page French customer file: identity, terms, behaviour, exposure, disputes, signals."""
+    cust = company.customer(customer_id)
+    beh = (_behaviour(company) if behaviour is None else behaviour)
+    b = beh.loc[customer_id] if customer_id in beh.index else None
+    exp = customer_exposure(company, customer_id)
+    contract = company.contracts.set_index("customer_id").loc[customer_id]
+    disputes = company.disputes[(company.disputes["customer_id"] == customer_id)
+                                & (company.disputes["status"] == "en litige")]
+    signals = company.external_signals[company.external_signals["customer_id"] == customer_id]
+    score, change = _score_change(company, customer_id)
+    days = lambda v: format_number(v, 0) + " jours"  # noqa: E731
+    lines = [f"Fiche client – {cust['name']} ({customer_id})", "",
+             f"Segment : {SEGMENTS.get(cust['segment'], cust['segment'])} ; secteur : {cust['sector']} ; "
+             f"commercial : {cust['sales_rep']}.",
+             f"Conditions : {PAYMENT_TERMS.get(contract['payment_terms'], contract['payment_terms'])} ; "
+             f"limite de crédit {format_eur(cust['credit_limit_cents'])} ; réserve de propriété : "
+             + ("oui" if contract["retention_of_title"] else "non") + ".", "", "Comportement de paiement :"]
+    if b is not None and b["n_paid"] > 0:
+        lines += [f"- Retard moyen : {days(b['mean_delay'])} ; retard récent : {days(b['recent_delay'])}"
+                  + (" (en dérive)." if b["drift"] else "."),
+                  f"- Part des factures payées en retard : {format_number(100 * b['share_late'], 0)}\u00a0%."]
+    else:
+        lines.append("- Pas d'historique de paiement sur la période.")
+    lines += ["", "Exposition :", f"- Encours : {format_eur(exp['open_cents'])}, dont échu "
+              f"{format_eur(exp['overdue_cents'])} ({exp['n_overdue']} facture(s))."]
+    lines += ["", "Litiges ouverts :"] + ([f"- {d.dispute_id} : facture {d.invoice_id}, {format_eur(d.amount_cents)}."
+                                            for d in disputes.itertuples()] or ["- aucun."])
+    lines += ["", f"Score de crédit : {score}/20 (variation sur 6 mois : {change:+d}).", "Signaux externes :"]
+    lines += [f"- {format_date(s.published_on)} ({s.source}) : {s.title}." for s in signals.itertuples()] or ["- aucun."]
+    return "\n".join(lines)
+
+
+def at_risk_customers(company, n: int = 5, behaviour: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The ``n`` customers at risk: overdue amount weighted by signals, drift and score drop."""
+    beh = _behaviour(company) if behaviour is None else behaviour
+    signals = company.external_signals.groupby("customer_id")["source"].agg(lambda s: ", ".join(sorted(set(s))))
+    rows = []
+    for cid in company.customers["customer_id"]:
+        overdue = int(beh.loc[cid, "open_overdue_cents"]) if cid in beh.index else 0
+        drift = bool(beh.loc[cid, "drift"]) if cid in beh.index else False
+        _, change = _score_change(company, cid, 3)
+        weight = 1 + 2 * ("BODACC" in signals.get(cid, "")) + drift + (change <= -4) + ("presse" in signals.get(cid, ""))
+        rows.append({"customer_id": cid, "overdue_cents": overdue, "drift": drift, "score_change": change,
+                     "signals": signals.get(cid, ""), "risk_weight": weight, "priority_cents": overdue * weight})
+    table = pd.DataFrame(rows).sort_values(["risk_weight", "priority_cents"], ascending=False)
+    return table.head(n).reset_index(drop=True)
+
+
+def internal_alert_text(company, customer_id: str, behaviour: pd.DataFrame | None = None) -> str:
+    """French internal alert on a risky customer for the credit manager and the sales rep."""
+    cust = company.customer(customer_id)
+    beh = _behaviour(company) if behaviour is None else behaviour
+    exp = customer_exposure(company, customer_id)
+    score, change = _score_change(company, customer_id, 3)
+    signals = company.external_signals[company.external_signals["customer_id"] == customer_id]
+    reasons = []
+    if customer_id in beh.index and beh.loc[customer_id, "drift"]:
+        reasons.append(f"retards en hausse : {format_number(beh.loc[customer_id, 'earlier_delay'], 0)} jours en "
+                       f"moyenne auparavant, {format_number(beh.loc[customer_id, 'recent_delay'], 0)} jours récemment")
+    if change <= -4:
+        reasons.append(f"score de crédit passé à {score}/20 ({change:+d} points en 3 mois)")
+    reasons += [f"{s.source} du {format_date(s.published_on)} : {s.title}" for s in signals.itertuples()]
+    reasons = reasons or ["aucun signal fort ; surveillance de routine"]
+    limit = int(cust["credit_limit_cents"])
+    lines = [f"Alerte interne – {cust['name']} ({customer_id})", "",
+             f"Destinataires : credit manager, {cust['sales_rep']} (commercial).", "", "Pourquoi :",
+             *[f"- {r}." for r in reasons], "",
+             f"Exposition : encours {format_eur(exp['open_cents'])}, dont échu {format_eur(exp['overdue_cents'])} ; "
+             f"limite de crédit {format_eur(limit)}.", "", "Actions proposées :",
+             "- Appeler le directeur financier du client cette semaine pour comprendre la situation.",
+             "- Soumettre toute nouvelle commande à l'accord du credit manager"
+             + (" : l'encours dépasse la limite." if exp["open_cents"] > limit else "."),
+             "- Demander un paiement à la commande ou une garantie si les retards continuent."]
+    return "\n".join(lines)
+
+
+def weekly_synthesis_text(company, n: int = 5) -> str:
+    """French weekly synthesis of the customers at risk, for stakeholders."""
+    beh = _behaviour(company)
+    table = at_risk_customers(company, n, beh)
+    names = company.customers.set_index("customer_id")["name"]
+    lines = [f"Synthèse hebdomadaire des clients à risque – semaine du {format_date(company.as_of)}", ""]
+    for k, r in enumerate(table.itertuples(), start=1):
+        why = [x for x in (r.signals and f"signaux : {r.signals}", r.drift and "retards en dérive",
+                           r.score_change <= -4 and f"score {r.score_change:+d} en 3 mois") if x]
+        lines.append(f"{k}. {names[r.customer_id]} ({r.customer_id}) : échu {format_eur(r.overdue_cents)}"
+                     + (f" ; {', '.join(why)}." if why else "."))
+    return "\n".join(lines)
+
+
+def plain_summary_text(company, customer_id: str) -> str:
+    """A plain-language summary for colleagues outside finance (drivers, technicians, sales)."""
+    cust = company.customer(customer_id)
+    exp = customer_exposure(company, customer_id)
+    signals = set(company.external_signals.loc[company.external_signals["customer_id"] == customer_id, "source"])
+    if "BODACC" in signals:
+        do = ("L'entreprise est en redressement judiciaire : ne livrez rien et n'acceptez aucune commande "
+              "sans l'accord du service crédit. Ne récupérez pas de marchandise vous-même : le service crédit "
+              "s'en charge dans les règles.")
+    elif exp["overdue_cents"] > 0:
+        do = ("Le client a des factures en retard. Restez courtois ; si on vous parle de paiement, orientez "
+              "vers le service crédit, sans promettre de délai.")
+    else:
+        do = "Le client paie normalement : rien de particulier à signaler."
+    return (f"{cust['name']} en bref : le client nous doit {format_eur(exp['open_cents'])}, dont "
+            f"{format_eur(exp['overdue_cents'])} déjà en retard. {do}")
+
+
+_CHASE = re.compile(r"mise en demeure|relancer le client|envoyer une relance|injonction de payer|pénalités de retard "
+                    r"(?:sont )?(?:dues|exigibles)", re.I)
+
+
+_STOP = re.compile(r"arrêter|aucune|ne pas|n'envoyez|suspendre|stopper", re.I)
+
+
+def score_alert_answer(company, text: str, customer_id: str | None = None, *, checker=None,
+                       alert: dict | None = None) -> dict:
+    """Rate a French BODACC alert: exposure, claim deadline, legal actions, no reminder; feedback.
+
+    ``alert``: the :func:`bodacc_alert` already computed (to score many answers fast).
+    """
+    from ..ai import check_answer
+    from .emails import parse_amounts, parse_dates
+
+    a = bodacc_alert(company, customer_id) if alert is None else alert
+    criteria, feedback = {}, []
+    criteria["exposition"] = a["declared_cents"] in parse_amounts(text)
+    if not criteria["exposition"]:
+        feedback.append(f"Montant à déclarer absent ou faux : {format_eur(a['declared_cents'])}.")
+    criteria["delai_declaration"] = a["claim_deadline"] in parse_dates(text)
+    if not criteria["delai_declaration"]:
+        feedback.append(f"Date limite de déclaration de créance absente ou fausse : {format_date(a['claim_deadline'])} "
+                        "(deux mois après la publication au BODACC).")
+    criteria["declaration"] = bool(re.search(r"déclarer la créance|déclaration de créance", text, re.I))
+    if not criteria["declaration"]:
+        feedback.append("L'action principale manque : déclarer la créance au mandataire judiciaire.")
+    if a["retention_of_title"]:
+        criteria["revendication"] = bool(re.search(r"revendi", text, re.I))
+        if not criteria["revendication"]:
+            feedback.append("Le contrat prévoit une réserve de propriété : revendiquer les marchandises.")
+    criteria["pas_de_relance"] = not any(_CHASE.search(line) and not _STOP.search(line)
+                                         for line in re.split(r"\n|(?<=[.!?])\s", text))
+    if not criteria["pas_de_relance"]:
+        feedback.append("Aucune relance ni pénalité sur un client en procédure collective.")
+    allowed = {a["open_cents"], a["declared_cents"], a["pending_orders_ht_cents"], a["not_invoiced_ht_cents"]}
+    report = check_answer(text, checker or company, customer_id=a["customer_id"])
+    bad = [v for v in report.problems if v.fact.kind == "pièce"
+           or (v.fact.kind == "montant" and v.fact.value not in allowed)]
+    criteria["faits_exacts"] = not bad
+    feedback += [f"Fait non vérifié : « {v.fact.text} » ({v.verdict})." for v in bad]
+    return {"score": sum(criteria.values()) / len(criteria), "criteria": criteria,
+            "feedback": feedback or ["Alerte exacte : exposition, délais et actions conformes."]}

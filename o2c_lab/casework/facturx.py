@@ -1,0 +1,176 @@
+"""Factur-X (CII XML, EN 16931 profile) for the company's invoices, and back into the audit.
+
+Built on the ``factur-x`` package's data dictionary (keys are the EN 16931 business terms,
+« BT-1 » invoice number…): :func:`facturx_xml` writes an invoice of the company, :func:`parse_facturx`
+reads any CII invoice back into one-row ``invoices`` / ``invoice_lines`` frames, and
+:func:`audit_facturx` runs the same audit rules as a table row.
+
+French mentions travel as invoice notes with their subject codes, as French e-invoicing does:
+``PMD`` late-payment penalties, ``PMT`` the 40 € indemnity, ``AAB`` early-payment discount.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import facturx
+import pandas as pd
+
+from ..errors import InvalidParameterError
+from ..law import PAYMENT_TERMS
+from ..money import cents_to_decimal, to_cents
+from .audit import audit_invoices
+
+__all__ = ["facturx_xml", "parse_facturx", "audit_facturx", "PENALTY_NOTE", "INDEMNITY_NOTE"]
+
+PENALTY_NOTE = ("En cas de retard de paiement, pénalités exigibles dès le lendemain de l'échéance au "
+                "taux de la BCE majoré de 10 points (article L441-10 du Code de commerce).")
+INDEMNITY_NOTE = ("Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 € "
+                  "(article D441-5 du Code de commerce).")
+_NO_DISCOUNT_NOTE = "Pas d'escompte pour paiement anticipé."
+
+
+def _money(cents: int) -> str:
+    return f"{cents_to_decimal(int(cents)):.2f}"
+
+
+def _day(value):
+    return pd.Timestamp(value).date()
+
+
+def _party(name, siren, vat, address, postcode, city, country, show_siren=True) -> dict:
+    party = {"name": name, "addr_l1": address, "postcode": postcode, "city": city, "country_code": country}
+    if vat:
+        party["vat_identifier"] = vat
+    if siren and show_siren:
+        party["legal_identifier"], party["legal_identifier_schemeid"] = siren, "0002"
+    return party
+
+
+def facturx_xml(company, invoice_id: str) -> bytes:
+    """The CII XML (Factur-X, profile EN 16931) of one of ``company``'s invoices, XSD-checked."""
+    invoices = company.invoices
+    if invoice_id not in set(invoices["invoice_id"]):
+        raise InvalidParameterError(f"Facture inconnue : « {invoice_id} ».", valid="un numéro comme FA-2026-00042")
+    inv = invoices[invoices["invoice_id"] == invoice_id].iloc[0]
+    lines = company.invoice_lines[company.invoice_lines["invoice_id"] == invoice_id]
+    me = company.company.iloc[0]
+    cust = company.customer(inv["customer_id"])
+    delivery = company.deliveries[company.deliveries["delivery_id"] == inv["delivery_id"]]
+    street, _, town = str(me["address"]).rpartition(", ")
+    postcode, _, city = town.partition(" ")
+    notes = []
+    if inv["penalty_mention"]:
+        clause = company.contracts.set_index("customer_id")["penalty_clause"].get(inv["customer_id"], "")
+        notes.append({"BT-21": "PMD", "BT-22": PENALTY_NOTE if not clause or clause.startswith("taux BCE") else
+                      PENALTY_NOTE.replace("au taux de la BCE majoré de 10 points", f"au taux de {clause}")})
+    if inv["indemnity_mention"]:
+        notes.append({"BT-21": "PMT", "BT-22": INDEMNITY_NOTE})
+    notes.append({"BT-21": "AAB", "BT-22": _NO_DISCOUNT_NOTE})
+    eu = bool(inv["vat_mention"])
+    breakdown = (lines.assign(rate=lines["vat_rate"]).groupby("rate")[["net_cents", "vat_cents"]].sum())
+    data = {
+        "BT-1": invoice_id, "BT-2": _day(inv["invoice_date"]), "BT-3": "380", "BT-5": "EUR",
+        "BT-9": _day(inv["due_date"]), "BT-14": inv["order_id"],
+        "BT-20": PAYMENT_TERMS.get(inv["payment_terms"], inv["payment_terms"]),
+        "BT-16": inv["delivery_id"],
+        "BG-1": notes,
+        "BG-4": _party(me["name"], me["siren"], me["vat_number"], street, postcode, city, "FR"),
+        "BG-7": _party(cust["name"], cust["siren"], cust["vat_number"], cust["address"], cust["postal_code"],
+                       cust["city"], cust["country"], show_siren=bool(inv["customer_siren_shown"])),
+        "BT-81": "58", "BT-84": me["iban"],
+        "BG-25": [{
+            "BT-126": str(int(r["line_no"])), "BT-129": str(int(r["quantity"])), "BT-130": "C62",
+            "BT-131": _money(r["net_cents"]), "BT-146": _money(r["unit_price_cents"]),
+            "BT-151": "K" if eu else "S", "BT-152": f"{Decimal(str(r['vat_rate'])):.2f}",
+            "BT-153": r["label"], "BT-155": r["product_id"],
+        } for _, r in lines.iterrows()],
+        "BG-23": [{
+            "BT-116": _money(v["net_cents"]), "BT-117": _money(v["vat_cents"]),
+            "BT-118": "K" if eu else "S", "BT-119": f"{Decimal(str(rate)):.2f}",
+            **({"BT-120": inv["vat_mention"], "BT-121": "VATEX-EU-IC"} if eu else {}),
+        } for rate, v in breakdown.iterrows()],
+        "BT-106": _money(inv["total_ht_cents"]), "BT-109": _money(inv["total_ht_cents"]),
+        "BT-110": _money(inv["total_vat_cents"]), "BT-112": _money(inv["total_ttc_cents"]),
+        "BT-115": _money(inv["total_ttc_cents"]),
+    }
+    if inv["customer_po"]:
+        data["BT-13"] = inv["customer_po"]
+    if not delivery.empty:
+        data["BT-72"] = _day(delivery["delivery_date"].iloc[0])
+    return facturx.generate_cii_xml(data, level="en16931", check_schematron=False)
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def parse_facturx(xml: bytes | str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read a CII invoice into one-row ``invoices`` and its ``invoice_lines`` (company schema).
+
+    The customer is identified by SIREN or VAT number later (:func:`audit_facturx`); here
+    ``customer_id`` is left empty. Amounts become integer cents.
+    """
+    if isinstance(xml, str):
+        xml = xml.encode("utf-8")
+    try:
+        data = facturx.parse_ubl_cii_xml(xml, check_xsd=False)
+    except Exception as err:  # the parser raises plain exceptions on any malformed input
+        raise InvalidParameterError(f"Facture Factur-X illisible : {err}",
+                                    valid="un XML CII (Cross Industry Invoice) au format Factur-X",
+                                    todo="vérifiez le fichier ou extrayez le XML du PDF") from None
+    notes = {n.get("BT-21"): n.get("BT-22") for n in data.get("BG-1") or []}
+    buyer = data.get("BG-7") or {}
+    exemptions = "; ".join(_text(t.get("BT-120")) for t in data.get("BG-23") or [] if t.get("BT-120"))
+    invoice = {
+        "invoice_id": _text(data.get("BT-1")), "customer_id": "", "order_id": _text(data.get("BT-14")),
+        "delivery_id": _text(data.get("BT-16")),
+        "invoice_date": pd.Timestamp(data["BT-2"]), "due_date": pd.Timestamp(data.get("BT-9") or data["BT-2"]),
+        "payment_terms": _text(data.get("BT-20")), "customer_po": _text(data.get("BT-13")),
+        "customer_siren_shown": bool(_text(buyer.get("legal_identifier"))),
+        "penalty_mention": bool(notes.get("PMD")), "indemnity_mention": bool(notes.get("PMT")),
+        "vat_mention": exemptions,
+        "total_ht_cents": to_cents(data.get("BT-109") or "0"), "total_vat_cents": to_cents(data.get("BT-110") or "0"),
+        "total_ttc_cents": to_cents(data.get("BT-112") or "0"),
+        "buyer_siren": _text(buyer.get("legal_identifier")),
+        "buyer_vat": _text(buyer.get("vat_identifier")).replace(" ", ""),
+        "buyer_name": _text(buyer.get("name")),
+    }
+    lines = []
+    for k, line in enumerate(data.get("BG-25") or [], start=1):
+        qty = Decimal(_text(line.get("BT-129")) or "0")
+        net = to_cents(line.get("BT-131") or "0")
+        rate = float(line.get("BT-152") or 0)
+        lines.append({
+            "invoice_id": invoice["invoice_id"], "line_no": int(line.get("BT-126") or k) if
+            _text(line.get("BT-126")).isdigit() else k,
+            "product_id": _text(line.get("BT-155")), "label": _text(line.get("BT-153")),
+            "quantity": int(qty) if qty == qty.to_integral_value() else float(qty),
+            "unit_price_cents": to_cents(line.get("BT-146") or "0"), "vat_rate": rate,
+            "net_cents": net, "vat_cents": None,
+        })
+    frame = pd.DataFrame(lines)
+    if not frame.empty:
+        from ..money import vat_cents
+        frame["vat_cents"] = vat_cents(frame["net_cents"].to_numpy(), frame["vat_rate"].to_numpy())
+    return pd.DataFrame([invoice]), frame
+
+
+def _customer_of(company, invoice: pd.Series) -> str:
+    customers = company.customers
+    for column, value in (("siren", invoice["buyer_siren"]), ("vat_number", invoice["buyer_vat"])):
+        if value:
+            hit = customers.loc[customers[column].str.replace(" ", "") == value, "customer_id"]
+            if len(hit):
+                return str(hit.iloc[0])
+    order = company.orders.loc[company.orders["order_id"] == invoice["order_id"], "customer_id"]
+    return str(order.iloc[0]) if len(order) else ""
+
+
+def audit_facturx(company, xml: bytes | str) -> pd.DataFrame:
+    """Audit a Factur-X invoice with the same rules as a table row (see :func:`audit_invoices`)."""
+    invoices, lines = parse_facturx(xml)
+    invoices["customer_id"] = _customer_of(company, invoices.iloc[0])
+    schema = list(company.invoices.columns)
+    return audit_invoices(company, invoices[[c for c in schema if c in invoices.columns]],
+                          lines if not lines.empty else company.invoice_lines.iloc[0:0])
