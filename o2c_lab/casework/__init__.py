@@ -13,7 +13,8 @@ area's scorer rates that answer.
 """
 
 from .alerts import (at_risk_customers, bodacc_alert, bodacc_alert_text, customer_exposure, customer_file_text,
-                     internal_alert_text, plain_summary_text, score_alert_answer, weekly_synthesis_text)
+                     internal_alert_text, plain_summary_text, score_alert_answer, score_reporting_answer,
+                     weekly_synthesis_text)
 from .audit import (FINDING_COLUMNS, RULES, Rule, audit_answer_text, audit_invoices, audit_recall, checklist,
                     checklist_markdown, invoice_checklist, sample_check, score_audit_answer)
 from .contracts import contract_syntheses, read_contract, score_contract_answer, score_syntheses, synthesis_text
@@ -42,7 +43,8 @@ PROMPTS = {
 __all__ = [
     "PROMPTS",
     "at_risk_customers", "bodacc_alert", "bodacc_alert_text", "customer_exposure", "customer_file_text",
-    "internal_alert_text", "plain_summary_text", "score_alert_answer", "weekly_synthesis_text",
+    "internal_alert_text", "plain_summary_text", "score_alert_answer", "score_reporting_answer",
+    "weekly_synthesis_text",
     "FINDING_COLUMNS", "RULES", "Rule", "audit_answer_text", "audit_invoices", "audit_recall", "checklist",
     "checklist_markdown", "invoice_checklist", "sample_check", "score_audit_answer",
     "contract_syntheses", "read_contract", "score_contract_answer", "score_syntheses", "synthesis_text",

@@ -16,7 +16,8 @@ from ..law import (PAYMENT_TERMS, claim_declaration_deadline, foreclosure_relief
 from ..money import format_date, format_eur, format_number
 
 __all__ = ["customer_exposure", "customer_file_text", "bodacc_alert", "bodacc_alert_text", "internal_alert_text",
-           "weekly_synthesis_text", "plain_summary_text", "score_alert_answer", "at_risk_customers"]
+           "weekly_synthesis_text", "plain_summary_text", "score_alert_answer", "score_reporting_answer",
+           "at_risk_customers"]
 
 
 def _items(company):
@@ -215,6 +216,15 @@ def weekly_synthesis_text(company, n: int = 5) -> str:
                            r.score_change <= -4 and f"score {r.score_change:+d} en 3 mois") if x]
         lines.append(f"{k}. {names[r.customer_id]} ({r.customer_id}) : échu {format_eur(r.overdue_cents)}"
                      + (f" ; {', '.join(why)}." if why else "."))
+    lines += ["", "Actions de la semaine :"]
+    for r in table.itertuples():
+        if "BODACC" in (r.signals or ""):
+            action = "déclarer la créance au mandataire judiciaire, sans relance ni pénalité"
+        elif r.drift or r.score_change <= -4:
+            action = "appeler le client et soumettre toute nouvelle commande à l'accord du credit manager"
+        else:
+            action = "relancer au niveau prévu par le plan de relance"
+        lines.append(f"- {names[r.customer_id]} : {action}.")
     return "\n".join(lines)
 
 
@@ -280,3 +290,73 @@ def score_alert_answer(company, text: str, customer_id: str | None = None, *, ch
     feedback += [f"Fait non vérifié : « {v.fact.text} » ({v.verdict})." for v in bad]
     return {"score": sum(criteria.values()) / len(criteria), "criteria": criteria,
             "feedback": feedback or ["Alerte exacte : exposition, délais et actions conformes."]}
+
+
+_JARGON = re.compile(r"\b(DSO|lettrage|lettr[ée]|411|balance âgée|encours échu|imputation|CEI|L441-\d+)\b", re.I)
+_ACTION = re.compile(r"\b(appeler|bloquer|soumettre|suspendre|garantie|paiement à la commande|accord du credit"
+                     r"|orientez|prévenir|relancer|déclarer)\b", re.I)
+
+
+def score_reporting_answer(company, text: str, kind: str, customer_id: str | None = None, *,
+                           checker=None) -> dict:
+    """Rate an internal alert (``kind="alerte_interne"``), a weekly synthesis
+    (``"synthese_hebdomadaire"``) or a plain-language summary (``"resume_non_financier"``).
+
+    Criteria: the right customers named, their figures present and exact (amounts checked against
+    the exposure computed from the ledger, invoice numbers against the invoices), an action, and
+    for the plain summary no finance jargon and at most 120 words. Returns score and French feedback.
+    """
+    from ..ai import check_answer
+    from .emails import parse_amounts
+
+    kinds = ("alerte_interne", "synthese_hebdomadaire", "resume_non_financier")
+    if kind not in kinds:
+        raise InvalidParameterError(f"Type de texte inconnu : « {kind} ».", valid=", ".join(kinds))
+    criteria, feedback = {}, []
+    amounts = set(parse_amounts(text))
+    if kind == "synthese_hebdomadaire":
+        table = at_risk_customers(company)
+        expected = {cid: company.customer(cid)["name"] for cid in table["customer_id"]}
+        named = [cid for cid, name in expected.items() if name in text]
+        criteria["clients_a_risque"] = len(named) >= max(1, round(0.8 * len(expected)))
+        if not criteria["clients_a_risque"]:
+            missing = [expected[c] for c in expected if c not in named]
+            feedback.append("Clients à risque absents : " + ", ".join(missing) + ".")
+        allowed = {int(v) for v in table["overdue_cents"]}
+        criteria["montants"] = bool(allowed & amounts) and amounts <= allowed | {0}
+        if not criteria["montants"]:
+            feedback.append("Les montants échus des clients cités doivent être ceux du grand livre.")
+        scope = None
+    else:
+        if customer_id is None:
+            raise InvalidParameterError("Ce type de texte porte sur un client : customer_id manque.",
+                                        todo="passez customer_id, par exemple company.role('drifting_customer')")
+        name = company.customer(customer_id)["name"]
+        exposure = customer_exposure(company, customer_id)
+        criteria["client"] = name in text
+        if not criteria["client"]:
+            feedback.append(f"Le client concerné n'est pas nommé : {name}.")
+        allowed = {exposure["open_cents"], exposure["overdue_cents"], exposure["pending_orders_ht_cents"],
+                   int(company.customer(customer_id)["credit_limit_cents"])}
+        criteria["exposition"] = bool(amounts & {exposure["open_cents"], exposure["overdue_cents"]})
+        if not criteria["exposition"]:
+            feedback.append(f"Exposition absente ou fausse : encours {format_eur(exposure['open_cents'])}, "
+                            f"dont échu {format_eur(exposure['overdue_cents'])}.")
+        criteria["montants"] = amounts <= allowed
+        if not criteria["montants"]:
+            wrong = sorted(amounts - allowed)
+            feedback.append("Montant(s) non conforme(s) au grand livre : " + ", ".join(format_eur(v) for v in wrong) + ".")
+        scope = customer_id
+    criteria["action"] = bool(_ACTION.search(text))
+    if not criteria["action"]:
+        feedback.append("Aucune action demandée : dites qui fait quoi.")
+    if kind == "resume_non_financier":
+        criteria["sans_jargon"] = not _JARGON.search(text) and len(text.split()) <= 120
+        if not criteria["sans_jargon"]:
+            feedback.append("Pour des collègues non financiers : pas de jargon comptable, 120 mots au plus.")
+    report = check_answer(text, checker or company, customer_id=scope)
+    bad = [v for v in report.problems if v.fact.kind == "pièce"]
+    criteria["pieces_exactes"] = not bad
+    feedback += [f"Pièce inconnue ou fausse : « {v.fact.text} » ({v.verdict})." for v in bad]
+    return {"score": sum(criteria.values()) / len(criteria), "criteria": criteria,
+            "feedback": feedback or ["Texte exact et utile : clients, montants et action conformes."]}

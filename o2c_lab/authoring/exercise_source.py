@@ -1,0 +1,123 @@
+"""The single source of the self-paced exercises (French). Solutions are marked otter-style:
+``# BEGIN SOLUTION`` … ``# END SOLUTION`` blocks and ``… # SOLUTION`` lines in code cells, cells
+tagged ``solution`` (replaced in the trainee copy) and ``formateur`` (trainer-only, removed)."""
+
+from __future__ import annotations
+
+from .cells import code, md, parameters
+
+__all__ = ["EXERCISES"]
+
+
+def _setup():
+    return code("""\
+        import o2c_lab
+        from pathlib import Path
+        from o2c_lab.coaching import Analysis
+        from o2c_lab.coaching.checks import Verifier
+        from o2c_lab.ui import french_table
+
+        if data_folder and Path(data_folder).is_dir():
+            company = o2c_lab.load_company(data_folder)
+        else:
+            company = o2c_lab.generate_company(seed=seed)
+        analysis, verifier = Analysis(company), Verifier(company)
+        print(f"{company.name}, situation au {company.as_of:%d/%m/%Y} (graine {company.seed})")""")
+
+
+def _intro(title: str, text: str):
+    return md(f"""\
+        # {title}
+
+        {text}
+
+        Pour chaque question, remplacez `...` par votre réponse (un nombre, un identifiant ou un mot
+        entre guillemets), puis exécutez la cellule : la vérification s'affiche aussitôt, avec un indice
+        si la réponse n'est pas la bonne. Les réponses attendues sont calculées sur l'entreprise de votre
+        graine : vous pouvez refaire l'exercice sur une autre entreprise.""")
+
+
+def _question(question_id: str, text: str, solution: str):
+    return [md(text), code(f"""\
+        reponse = {solution}  # SOLUTION
+        verifier("{question_id}", reponse)""", hidden=False)]
+
+
+def _ex03():
+    return [
+        _intro("Exercice 03 — Lire une balance âgée",
+               "Vous retrouvez deux chiffres clés de la balance âgée à partir du tableau ci-dessous."),
+        parameters(), _setup(),
+        code("""\
+        french_table(analysis.aged.by_customer.drop(columns=["procedure_collective", "litige_cents"]),
+                     money=list(analysis.aged.columns) + ["Total"], index=True)"""),
+        *_question("03_part_plus_90", "**Question 1.** Quelle part de l'encours total est échue depuis plus de "
+                   "90 jours (en %, une décimale) ?",
+                   'round(100 * float(analysis.aged.shares()["> 90 j"]), 1)'),
+        *_question("03_plus_gros_retard", "**Question 2.** Quel client (identifiant, par exemple \"C0001\") a le "
+                   "plus gros montant échu ?",
+                   'analysis.aged.items.query("days_past_due > 0 and not unapplied")'
+                   '.groupby("customer_id")["residual_cents"].sum().idxmax()'),
+        _solution_md("""\
+        ## Corrigé commenté
+
+        La part à plus de 90 jours se lit sur la ligne de total de la balance âgée : montant de la colonne
+        « > 90 j » divisé par l'encours total. Le plus gros retard s'obtient en additionnant, pour chaque
+        client, les colonnes de retard (hors non échu)."""),
+    ]
+
+
+def _ex05():
+    return [
+        _intro("Exercice 05 — Établir les faits d'un litige",
+               "Le litige A oppose l'entreprise à un client sur des quantités. Les pièces sont affichées ci-dessous."),
+        parameters(), _setup(),
+        code("""\
+        dispute = company.disputes.set_index("dispute_id").loc["LIT-A"]
+        invoice = company.invoices.set_index("invoice_id").loc[dispute["invoice_id"]]
+        lines = company.tables["invoice_lines"].query("invoice_id == @dispute.invoice_id")
+        delivered = company.tables["delivery_lines"].query("delivery_id == @invoice.delivery_id")
+        print(dispute["summary"])
+        display(french_table(lines), french_table(delivered))"""),
+        *_question("05_responsable_litige_A", "**Question 1.** Qui est responsable de l'écart : \"entreprise\" ou "
+                   "\"client\" ?", '"entreprise"'),
+        *_question("05_avoir_litige_A", "**Question 2.** Quel avoir TTC (en euros) faut-il émettre ?",
+                   'company.truth["dispute_truth"].set_index("dispute_id").loc["LIT-A", "credit_note_due_cents"] / 100'),
+        _trainer_note("Les unités commandées mais non livrées ont été facturées : l'avoir porte sur ces seules "
+                      "unités, TVA comprise ; le reliquat sera facturé à la livraison."),
+    ]
+
+
+def _ex06():
+    return [
+        _intro("Exercice 06 — Calculer le DSO",
+               "Vous calculez le DSO de l'entreprise par la méthode simple, à partir des chiffres ci-dessous."),
+        parameters(), _setup(),
+        code("""\
+        dso = analysis.kpis["dso_simple"]
+        print(dso.formula)
+        for label, value in dso.inputs.items():
+            print(f"  {label} : {value}")"""),
+        *_question("06_dso", "**Question.** Quel est le DSO (méthode simple), en jours, arrondi à l'unité ?",
+                   'round(analysis.kpis["dso_simple"].value)'),
+    ]
+
+
+def _solution_md(text: str):
+    cell = md(text)
+    cell.metadata["tags"] = ["solution"]
+    return cell
+
+
+def _trainer_note(text: str):
+    cell = md(f"**Note pour le formateur** — {text}")
+    cell.metadata["tags"] = ["formateur"]
+    return cell
+
+
+#: file name → cell factory.
+EXERCISES = {
+    "exercice_03_balance_agee.ipynb": _ex03,
+    "exercice_05_litiges.ipynb": _ex05,
+    "exercice_06_indicateurs.ipynb": _ex06,
+}

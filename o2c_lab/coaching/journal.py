@@ -1,0 +1,219 @@
+"""The participant's journal: one JSON file per participant in a user-data folder.
+
+Writes are atomic (temporary file in the same folder, then :func:`os.replace`), so a crash never
+leaves half a journal. A journal that cannot be read is never silently reset: it is kept under a
+``.corrompu-…`` name and a French message (:attr:`Journal.notice`) says where.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from ..errors import InvalidParameterError, OutputFolderError
+
+__all__ = ["COURSE_TASKS", "JOURNAL_DIR_ENV", "MODES", "OBJECTIVES", "PHASES", "Journal", "default_journal_folder",
+           "journal_path"]
+
+#: Environment variable that moves every journal elsewhere (a trainer's shared folder, a test).
+JOURNAL_DIR_ENV = "O2C_LAB_JOURNAL_DIR"
+
+#: Timing modes: the task done by hand, then with the help of AI.
+MODES = {"manuel": "sans IA", "avec_ia": "avec IA"}
+
+#: Self-assessment phases: positioning at the start of the day, final assessment at the end.
+PHASES = {"avant": "positionnement (début)", "apres": "évaluation finale"}
+
+#: The course objectives the participant rates from 1 to 5 (seed 000's programme).
+OBJECTIVES = {
+    "concepts": "S'approprier les concepts de base de l'IA dans le cycle O2C",
+    "prompts": "Structurer ses demandes à l'IA pour obtenir des résultats fiables",
+    "risque_facture": "Sécuriser le cycle en amont : risque client et facturation",
+    "encours": "Piloter les encours et prioriser les actions",
+    "relances": "Accélérer le recouvrement et traiter les échanges clients",
+    "litiges": "Gérer les litiges, alertes internes et communication multi-parties",
+    "encaissements": "Interpréter les écarts, estimer les encaissements et lire les indicateurs cash",
+}
+
+#: The tasks the notebooks time (id → French label), in course order.
+COURSE_TASKS = {
+    "01_prompt_relance": "Rédiger un prompt de relance structuré",
+    "02_dossier_client": "Analyser le dossier d'un client à risque",
+    "03_priorites": "Choisir les priorités de la semaine",
+    "04_cinq_relances": "Rédiger 5 relances",
+    "04_script_appel": "Transformer un fil d'e-mails en script d'appel",
+    "05_litige": "Analyser un litige et rédiger la note interne",
+    "06_rapprochement": "Formuler des hypothèses de rapprochement",
+}
+
+_SCORE_RANGE = range(1, 6)
+_VERSION = 1
+
+
+def default_journal_folder() -> Path:
+    """Folder of the journals: ``$O2C_LAB_JOURNAL_DIR`` if set, else the user-data folder."""
+    env = os.environ.get(JOURNAL_DIR_ENV)
+    if env:
+        return Path(env)
+    from platformdirs import user_data_path
+
+    return user_data_path("o2c_lab", appauthor=False) / "journal"
+
+
+def _slug(participant: str) -> str:
+    text = unicodedata.normalize("NFKD", participant.strip()).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+    return text or "participant"
+
+
+def journal_path(participant: str, folder: Path | str | None = None) -> Path:
+    """Path of ``participant``'s journal file in ``folder`` (default :func:`default_journal_folder`)."""
+    base = Path(folder) if folder is not None else default_journal_folder()
+    return base / f"journal-{_slug(participant)}.json"
+
+
+def _now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _empty(participant: str) -> dict:
+    return {"version": _VERSION, "participant": participant, "created": _now(),
+            "answers": {}, "timings": [], "prompts": [], "self_assessments": []}
+
+
+def _valid(data) -> bool:
+    return (isinstance(data, dict) and data.get("version") == _VERSION
+            and isinstance(data.get("answers"), dict)
+            and all(isinstance(data.get(k), list) for k in ("timings", "prompts", "self_assessments")))
+
+
+def _read(path: Path, participant: str) -> tuple[dict, str]:
+    """(data, notice) of the journal file; a corrupt file is set aside and a fresh journal begins."""
+    if not path.exists():
+        return _empty(participant), ""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if _valid(data):
+            return data, ""
+        problem = "son contenu n'a pas la structure attendue"
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        problem = f"il est illisible ({type(exc).__name__})"
+    backup = path.with_name(f"{path.stem}.corrompu-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.json")
+    os.replace(path, backup)
+    return _empty(participant), (
+        f"Votre journal « {path.name} » n'a pas pu être relu : {problem}. Il a été mis de côté "
+        f"sous « {backup.name} » (rien n'est effacé) et un nouveau journal commence. "
+        "Montrez ce fichier au formateur pour récupérer vos saisies.")
+
+
+class Journal:
+    """One participant's journal, saved after every change.
+
+    >>> j = Journal.open("Camille", folder=tmp)            # doctest: +SKIP
+    >>> j.record_timing("relance_client", "manuel", 540)   # doctest: +SKIP
+    """
+
+    def __init__(self, path: Path, data: dict, notice: str = ""):
+        self.path = Path(path)
+        self.data = data
+        #: French message for the participant (e.g. a corrupt journal was set aside), or "".
+        self.notice = notice
+
+    # ------------------------------------------------------------------ opening and saving
+    @classmethod
+    def open(cls, participant: str = "", folder: Path | str | None = None) -> "Journal":
+        """Open (or create) ``participant``'s journal; recover from a corrupt file with a notice."""
+        path = journal_path(participant, folder)
+        data, notice = _read(path, participant)
+        journal = cls(path, data, notice)
+        if notice:
+            journal.save()
+        return journal
+
+    def _refresh(self) -> None:
+        """Re-read the file before a change: another notebook of the same participant may have
+        written since (each notebook runs in its own kernel with its own copy)."""
+        data, notice = _read(self.path, self.participant)
+        self.data = data
+        if notice:
+            self.notice = notice
+
+    def save(self) -> None:
+        """Write the journal atomically (temporary file, then rename)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".journal-", suffix=".tmp", dir=self.path.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(self.data, handle, ensure_ascii=False, indent=1)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, self.path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise OutputFolderError(
+                f"Impossible d'enregistrer votre journal dans « {self.path.parent} » ({exc.strerror}).",
+                todo=f"vérifiez les droits sur ce dossier ou définissez {JOURNAL_DIR_ENV} vers un dossier à vous",
+            ) from exc
+
+    # ------------------------------------------------------------------ recording
+    @property
+    def participant(self) -> str:
+        return self.data.get("participant", "")
+
+    def record_answer(self, step: str, text: str) -> None:
+        """Keep the participant's answer (or take-away) for ``step``; a new answer replaces the old."""
+        key = _key(step, "étape")
+        self._refresh()
+        self.data["answers"][key] = {"text": str(text), "at": _now()}
+        self.save()
+
+    def record_timing(self, task: str, mode: str, seconds: float) -> None:
+        """Add one measured duration of ``task`` done in ``mode`` (``manuel`` or ``avec_ia``)."""
+        if mode not in MODES:
+            raise InvalidParameterError(f"Mode de chronométrage inconnu : « {mode} ».", valid=", ".join(MODES))
+        if not (isinstance(seconds, (int, float)) and seconds > 0):
+            raise InvalidParameterError(f"Durée impossible : {seconds!r}.", valid="un nombre de secondes positif",
+                                        todo="démarrez puis arrêtez le chronomètre")
+        key = _key(task, "tâche")
+        self._refresh()
+        self.data["timings"].append({"task": key, "mode": mode,
+                                     "seconds": round(float(seconds), 1), "at": _now()})
+        self.save()
+
+    def record_prompt(self, prompt_id: str, text: str) -> None:
+        """Keep a prompt the participant chose for their toolkit (same id: replaced)."""
+        key = _key(prompt_id, "prompt")
+        self._refresh()
+        self.data["prompts"] = [p for p in self.data["prompts"] if p["id"] != key]
+        self.data["prompts"].append({"id": key, "text": str(text), "at": _now()})
+        self.save()
+
+    def record_self_assessment(self, objective: str, phase: str, score: int) -> None:
+        """Rate ``objective`` from 1 to 5 at ``phase`` (``avant`` or ``apres``); a new rating replaces the old."""
+        if objective not in OBJECTIVES:
+            raise InvalidParameterError(f"Objectif inconnu : « {objective} ».", valid=", ".join(OBJECTIVES))
+        if phase not in PHASES:
+            raise InvalidParameterError(f"Moment d'auto-évaluation inconnu : « {phase} ».", valid=", ".join(PHASES))
+        if score not in _SCORE_RANGE or isinstance(score, bool):
+            raise InvalidParameterError(f"Note impossible : {score!r}.", valid="un entier de 1 à 5")
+        self._refresh()
+        self.data["self_assessments"] = [s for s in self.data["self_assessments"]
+                                         if (s["objective"], s["phase"]) != (objective, phase)]
+        self.data["self_assessments"].append({"objective": objective, "phase": phase, "score": int(score),
+                                              "at": _now()})
+        self.save()
+
+
+def _key(value: str, what: str) -> str:
+    value = str(value).strip()
+    if not value:
+        raise InvalidParameterError(f"Nom de {what} vide.", todo=f"donnez un nom de {what}")
+    return value

@@ -1,0 +1,78 @@
+"""Before/after summaries of a journal: pure functions of the journal's data (a dict).
+
+Nothing is invented: a timing that was not measured is shown as « non mesuré », and no gain is
+computed from it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..money import format_number
+from .journal import MODES, OBJECTIVES, PHASES
+
+__all__ = ["NOT_MEASURED", "format_duration", "self_assessment_table", "timing_table"]
+
+NOT_MEASURED = "non mesuré"
+
+
+def format_duration(seconds: float | None) -> str:
+    """``125`` → « 2 min 05 s »; ``None`` → « non mesuré »."""
+    if seconds is None or pd.isna(seconds):
+        return NOT_MEASURED
+    total = int(round(seconds))
+    minutes, secs = divmod(total, 60)
+    if minutes >= 60:
+        hours, minutes = divmod(minutes, 60)
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+
+
+def timing_table(data: dict, tasks: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per task: last measured time without and with AI, and the gain when both exist.
+
+    ``tasks`` maps task ids to French labels; listed tasks appear even when never measured.
+    Columns: ``tâche``, ``sans IA``, ``avec IA``, ``gain`` (display strings) and the numbers
+    ``manuel_s``, ``avec_ia_s``, ``gain_s`` (NaN when not measured).
+    """
+    last: dict[tuple[str, str], float] = {}
+    for timing in data.get("timings", []):  # chronological: the last measure wins
+        last[(timing["task"], timing["mode"])] = float(timing["seconds"])
+    labels = dict(tasks or {})
+    for task, _ in last:
+        labels.setdefault(task, task)
+    rows = []
+    for task, label in labels.items():
+        manual, with_ai = last.get((task, "manuel")), last.get((task, "avec_ia"))
+        gain = manual - with_ai if manual is not None and with_ai is not None else None
+        rows.append({
+            "tâche": label,
+            MODES["manuel"]: format_duration(manual),
+            MODES["avec_ia"]: format_duration(with_ai),
+            "gain": NOT_MEASURED if gain is None else _gain_text(gain, manual),
+            "manuel_s": manual, "avec_ia_s": with_ai, "gain_s": gain,
+        })
+    return pd.DataFrame(rows, columns=["tâche", MODES["manuel"], MODES["avec_ia"], "gain",
+                                       "manuel_s", "avec_ia_s", "gain_s"])
+
+
+def _gain_text(gain: float, manual: float) -> str:
+    share = format_number(100 * gain / manual, 0)
+    if gain >= 0:
+        return f"{format_duration(gain)} gagnées ({share} %)"
+    return f"{format_duration(-gain)} perdues ({share} %)"
+
+
+def self_assessment_table(data: dict) -> pd.DataFrame:
+    """One row per course objective: rating at the start, at the end, and the progress (1–5 scale)."""
+    scores = {(s["objective"], s["phase"]): int(s["score"]) for s in data.get("self_assessments", [])}
+    rows = []
+    for key, label in OBJECTIVES.items():
+        before, after = scores.get((key, "avant")), scores.get((key, "apres"))
+        rows.append({
+            "objectif": label,
+            PHASES["avant"]: "non renseigné" if before is None else f"{before}/5",
+            PHASES["apres"]: "non renseigné" if after is None else f"{after}/5",
+            "progrès": "—" if before is None or after is None else f"{after - before:+d}",
+        })
+    return pd.DataFrame(rows)

@@ -1,0 +1,94 @@
+"""What every course notebook needs first: the company, the journal, the AI assistant, the analytics.
+
+The notebooks' hidden first cell is ``course = Course.start(seed, data_folder, ai_mode, participant)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from html import escape
+from pathlib import Path
+
+from ..coaching import Journal
+from ..coaching.scores import Analysis
+from ..errors import O2CLabError
+from ..money import format_date
+
+__all__ = ["AI_MODE_LABELS", "Course"]
+
+AI_MODE_LABELS = {
+    "hors_ligne": "hors ligne (aucune connexion : les textes sont des références générées sans IA)",
+    "copier_coller": "copier-coller (vous utilisez votre propre outil d'IA)",
+    "api": "API (le carnet interroge le modèle configuré)",
+    "rejeu": "rejeu (réponses enregistrées par le formateur)",
+}
+
+
+@dataclass(repr=False)
+class Course:
+    """The company of the day, the participant's journal and the assistant in the chosen mode."""
+
+    company: object
+    journal: Journal
+    assistant: object
+    notices: list = field(default_factory=list)
+
+    @classmethod
+    def start(cls, seed: int = 2026, data_folder: str | None = None, ai_mode: str = "hors_ligne",
+              participant: str = "", journal_folder: str | Path | None = None) -> "Course":
+        """Load the course company (``data_folder`` if it exists, else generate ``seed``), open the journal."""
+        import o2c_lab
+        from ..ai import Anonymizer, Assistant
+
+        if data_folder and Path(data_folder).is_dir():
+            company = o2c_lab.load_company(data_folder)
+        else:
+            company = o2c_lab.generate_company(seed=seed)
+        journal = Journal.open(participant, folder=journal_folder)
+        notices = [journal.notice] if journal.notice else []
+        # Every prompt shown for copying is pseudonymised, whatever the mode.
+        anonymizer = Anonymizer.from_company(company)
+        try:
+            config = None
+            if ai_mode == "api":
+                from ..ai import load_config
+                config = load_config()
+            assistant = Assistant(ai_mode, config=config, anonymizer=anonymizer)
+        except O2CLabError as exc:
+            notices.append(f"Mode d'IA « {ai_mode} » indisponible : {exc.message} Le carnet passe en mode hors ligne.")
+            assistant = Assistant("hors_ligne", anonymizer=anonymizer)
+        return cls(company, journal, assistant, notices)
+
+    @cached_property
+    def analysis(self) -> Analysis:
+        return Analysis(self.company)
+
+    @cached_property
+    def fact_checker(self):
+        from ..ai import FactChecker
+
+        return FactChecker(self.company)
+
+    @property
+    def workdir(self) -> Path:
+        """The participant's folder for files the notebooks write (next to the journal, not in the project)."""
+        folder = self.journal.path.parent / "fichiers"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def name(self, customer_id: str) -> str:
+        return str(self.company.customer(customer_id)["name"])
+
+    def __repr__(self) -> str:
+        return (f"Cours : {self.company.name}, situation au {format_date(self.company.as_of)}, "
+                f"mode IA {self.assistant.mode}, journal {self.journal.path.name}")
+
+    def _repr_html_(self) -> str:
+        c = self.company
+        who = escape(self.journal.participant) if self.journal.participant else "participant anonyme"
+        notes = "".join(f"<p style='color:#a15c00'>⚠ {escape(n)}</p>" for n in self.notices)
+        return (f"<div style='font-family:system-ui,sans-serif'><b>{escape(c.name)}</b> — situation au "
+                f"{format_date(c.as_of)} (graine {c.seed}) · mode IA : {escape(AI_MODE_LABELS[self.assistant.mode])}"
+                f"<br><span style='color:#52606d'>Journal de {who} : {escape(str(self.journal.path))}</span>"
+                f"{notes}</div>")

@@ -1,0 +1,175 @@
+"""The prompt workbench: a library prompt filled with the company's data, to copy into any AI tool,
+paste the answer back and have it checked; the offline reference for comparison; save the prompt."""
+
+from __future__ import annotations
+
+import ast
+from html import escape
+
+import ipywidgets as widgets
+
+from ..money import format_pct
+from .views import View
+
+__all__ = ["PromptLab", "RcotfBuilder", "checks_html", "dispute_scorer", "rubric_text"]
+
+
+_RUBRIC = {
+    "contains": "contient « {} »", "icontains": "contient « {} »",
+    "contains-all": "contient tous ces éléments : {}", "icontains-all": "contient tous ces éléments : {}",
+    "contains-any": "contient au moins l'un de : {}", "icontains-any": "contient au moins l'un de : {}",
+    "regex": "respecte la forme attendue ({})", "word-count": "respecte la longueur ({})",
+    "is-json": "est un JSON valide",
+}
+
+
+def rubric_text(assertion) -> str:
+    """One prompt check in French (the library states it in promptfoo's English terms)."""
+    kind = assertion.type
+    negate = kind.startswith("not-")
+    base = kind[4:] if negate else kind
+    raw = assertion.detail[len(kind):].strip()
+    try:
+        value = ast.literal_eval(raw)
+    except (ValueError, SyntaxError):
+        value = raw
+    if isinstance(value, (list, tuple)):
+        value = ", ".join(f"« {v} »" for v in value)
+    elif isinstance(value, dict):
+        value = ", ".join(f"{k} {v}" for k, v in value.items())
+    text = _RUBRIC.get(base, base + " {}").format(value)
+    return ("ne " + text.replace("contient", "contient pas", 1)) if negate and text.startswith("contient") else (
+        f"à éviter : {text}" if negate else text)
+
+
+def dispute_scorer(company, dispute_id: str):
+    """``text -> score`` for an answer about ``dispute_id``, or None when the casework engine is absent."""
+    try:
+        from ..casework import score_dispute_answer
+    except ImportError:
+        return None
+    return lambda text: score_dispute_answer(company, dispute_id, text)
+
+
+def checks_html(report, assertions) -> str:
+    """French HTML of the fact-check report and of the prompt's own checks."""
+    lines = str(report).splitlines()
+    facts = f"<b>Vérification des faits</b> : {escape(lines[0])}" if lines else ""
+    problems = "".join(f"<li>{escape(line.lstrip('- '))}</li>" for line in lines[1:6])
+    more = f"<li>… et {len(lines) - 6} autre(s)</li>" if len(lines) > 6 else ""
+    rubric = "".join(f"<li>{'✔' if a.passed else '✘'} {escape(rubric_text(a))}</li>" for a in assertions)
+    return (f"<div>{facts}<ul>{problems}{more}</ul><b>Points de contrôle du prompt</b>"
+            f"<ul>{rubric}</ul></div>")
+
+
+class PromptLab(View):
+    """Copy the prompt, paste your AI's answer and check it, or show the reference.
+
+    ``.result`` is the last checked ``{"answer", "report", "assertions"}``.
+    """
+
+    def __init__(self, course, prompt_id: str, *, scorer=None, **subject):
+        super().__init__()
+        #: ``scorer(text) -> {"score", "feedback"}`` rates a pasted answer on the company's truth.
+        self.scorer = scorer
+        from ..ai import fill
+
+        self.course, self.prompt_id = course, prompt_id
+        self.filled = fill(prompt_id, course.company, **subject)
+        self.task = self.filled.task()
+        copy = course.assistant.prompt_to_copy(self.task)
+        from ..ai import copy_block_html
+
+        self.answer = widgets.Textarea(placeholder="Collez ici la réponse de votre outil d'IA…",
+                                       layout=widgets.Layout(width="95%", height="10em"))
+        self.check_button = widgets.Button(description="Vérifier la réponse collée", icon="search",
+                                           button_style="primary", layout=widgets.Layout(width="auto"))
+        self.reference_button = widgets.Button(description="Voir la référence", icon="eye",
+                                               layout=widgets.Layout(width="auto"))
+        self.save_button = widgets.Button(description="Ajouter ce prompt à ma bibliothèque", icon="save",
+                                          layout=widgets.Layout(width="auto"))
+        self.output = widgets.HTML()
+        self.check_button.on_click(self.panel.guard(self._check_pasted))
+        self.reference_button.on_click(self.panel.guard(self._show_reference))
+        self.save_button.on_click(self.panel.guard(self._save))
+        self.widget = widgets.VBox([
+            widgets.HTML(f"<b>{escape(self.filled.prompt.title)}</b> — prompt prêt à copier "
+                         "(noms et identifiants remplacés par des pseudonymes)"),
+            widgets.HTML(copy_block_html(copy)),
+            self.answer,
+            widgets.HBox([self.check_button, self.reference_button, self.save_button]),
+            self.output, self.panel.widget])
+
+    def _render(self, answer, scored: bool = False) -> None:
+        from ..ai import check_answer, run_assertions
+
+        report = check_answer(answer.text, self.course.fact_checker,
+                              customer_id=self.filled.context.get("customer_id"))
+        assertions = run_assertions(self.filled.prompt, answer.text, self.filled.values)
+        self.result = {"answer": answer, "report": report, "assertions": assertions}
+        grade = ""
+        if scored and self.scorer is not None:
+            self.result["score"] = self.scorer(answer.text)
+            items = "".join(f"<li>{escape(f)}</li>" for f in self.result["score"].get("feedback", []))
+            grade = (f"<b>Correction sur les faits de l'entreprise</b> : "
+                     f"{format_pct(self.result['score']['score'], 0)}<ul>{items}</ul>")
+        self.output.value = (f"<div style='border:1px solid #c9d3e0;padding:8px;margin-top:6px'>"
+                             f"{answer._repr_html_()}{checks_html(report, assertions)}{grade}</div>")
+
+    def _check_pasted(self, _button=None):
+        self._render(self.course.assistant.paste(self.task, self.answer.value), scored=True)
+
+    def _show_reference(self, _button=None):
+        self._render(self.course.assistant.ask(self.task))
+
+    def _save(self, _button=None):
+        self.course.journal.record_prompt(self.prompt_id, self.filled.text)
+        self.output.value = "✔ Prompt ajouté à votre bibliothèque (journal)."
+
+
+class RcotfBuilder(View):
+    """Write a prompt part by part (Rôle, Contexte, Objectif, Ton, Format) and have it checked.
+
+    ``.result`` is the list of French issues found by the last check (empty: the prompt is complete).
+    """
+
+    def __init__(self, journal, key: str = "mon_prompt_rcotf", prefill: dict | None = None):
+        super().__init__()
+        from ..ai.rcotf import DEFAULT_FIELDS
+
+        self.journal, self.key = journal, key
+        prefill = prefill or {}
+        self.parts = {name: widgets.Textarea(value=prefill.get(name, ""), placeholder=f"{title} : {expects}",
+                                             description=title, layout=widgets.Layout(width="95%", height="4em"))
+                      for name, title, expects in DEFAULT_FIELDS}
+        self.check_button = widgets.Button(description="Vérifier mon prompt", icon="check",
+                                           button_style="primary", layout=widgets.Layout(width="auto"))
+        self.save_button = widgets.Button(description="Ajouter à ma bibliothèque de prompts", icon="save",
+                                          layout=widgets.Layout(width="auto"))
+        self.output = widgets.HTML()
+        self.check_button.on_click(self.panel.guard(self._check))
+        self.save_button.on_click(self.panel.guard(self._save))
+        self.widget = widgets.VBox([*self.parts.values(), widgets.HBox([self.check_button, self.save_button]),
+                                    self.output, self.panel.widget])
+
+    def prompt(self):
+        from ..ai import RcotfPrompt
+
+        return RcotfPrompt({name: w.value for name, w in self.parts.items()})
+
+    def _check(self, _button=None):
+        prompt = self.prompt()
+        self.result = [issue.message for issue in prompt.check()]
+        verdict = ("✔ Les cinq parties sont présentes et précises." if not self.result else
+                   "<ul>" + "".join(f"<li>{escape(m)}</li>" for m in self.result) + "</ul>")
+        self.output.value = (f"<div>{verdict}<pre style='white-space:pre-wrap;border:1px solid #ccc;"
+                             f"padding:6px'>{escape(prompt.render())}</pre></div>")
+
+    def _save(self, _button=None):
+        from ..errors import InvalidParameterError
+
+        text = self.prompt().render()
+        if not text:
+            raise InvalidParameterError("Le prompt est vide.", todo="remplissez au moins le rôle et l'objectif")
+        self.journal.record_prompt(self.key, text)
+        self.output.value = "✔ Prompt ajouté à votre bibliothèque (journal)."

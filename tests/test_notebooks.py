@@ -1,0 +1,201 @@
+"""The course notebooks: in sync with their source, committed without outputs, executed offline by
+papermill for two seeds (one run per seed shared by the tests), French everywhere, programme mapped.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from o2c_lab.authoring import NOTEBOOKS, stale_notebooks
+from o2c_lab.authoring.language import leftovers
+from o2c_lab.authoring.programme import PROGRAMME, parse_programme
+
+ROOT = Path(__file__).resolve().parents[1]
+FOLDER = ROOT / "notebooks"
+SEEDS_DIR = ROOT.parent / "shared" / "seeds"
+SEEDS = (2026, 7)
+PARAMETERS = {"seed", "data_folder", "ai_mode", "participant"}
+
+def _read(path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+@pytest.fixture(scope="module", params=SEEDS, ids=lambda s: f"graine{s}")
+def executed(request, tmp_path_factory):
+    """Every notebook executed by papermill for one seed: {name: (notebook, seconds)}."""
+    papermill = pytest.importorskip("papermill")
+    seed = request.param
+    out = tmp_path_factory.mktemp(f"carnets{seed}")
+    results = {}
+    with pytest.MonkeyPatch.context() as patch:  # the kernel inherits it: never the user's journal
+        patch.setenv("O2C_LAB_JOURNAL_DIR", str(out / "journal"))
+        for name in NOTEBOOKS:
+            started = time.monotonic()
+            papermill.execute_notebook(
+                str(FOLDER / name), str(out / name), kernel_name="python3", cwd=str(FOLDER),
+                parameters={"seed": seed, "data_folder": None, "ai_mode": "hors_ligne", "participant": ""},
+                progress_bar=False, execution_timeout=120)
+            results[name] = (_read(out / name), time.monotonic() - started)
+    print("\n" + "\n".join(f"graine {seed} · {n:<30} {s:5.1f} s" for n, (_, s) in results.items()))
+    return seed, results
+
+
+# ----------------------------------------------------------------------------- committed copies
+
+def test_notebooks_match_their_source():
+    assert stale_notebooks(FOLDER) == [], "régénérez : build_notebooks('notebooks')"
+
+
+@pytest.mark.parametrize("name", list(NOTEBOOKS))
+def test_committed_without_outputs_and_parameters_first(name):
+    nb = _read(FOLDER / name)
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
+    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1
+    first_code = next(c for c in nb.cells if c.cell_type == "code")
+    assert first_code is params[0]
+    tree = ast.parse(params[0].source)
+    assert {t.id for node in tree.body for t in node.targets} == PARAMETERS
+    comments = [line.split("#", 1)[1] for line in params[0].source.splitlines() if "#" in line]
+    assert not any("=" in c for c in comments)  # papermill would read them as assignments
+    # every code cell is hidden (trainees never read or edit code)
+    assert all(c.metadata.get("jupyter", {}).get("source_hidden") for c in nb.cells if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("name", [n for n in NOTEBOOKS if n != "00_bienvenue.ipynb"])
+def test_each_course_notebook_says_which_programme_part(name):
+    first = _read(FOLDER / name).cells[0]
+    assert first.cell_type == "markdown" and "Partie du programme couverte" in first.source
+
+
+# ----------------------------------------------------------------------------- French only
+
+def _widget_texts(widget) -> list[str]:
+    texts = [getattr(widget, attr) for attr in ("description", "placeholder", "tooltip") if getattr(widget, attr, "")]
+    if widget.__class__.__name__ in ("HTML", "Label"):
+        texts.append(re.sub(r"<[^>]+>", " ", widget.value))
+    if hasattr(widget, "options") and widget.__class__.__name__ == "ToggleButtons":
+        texts += [str(o[0] if isinstance(o, tuple) else o) for o in widget._options_labels]
+    for child in getattr(widget, "children", ()):
+        texts += _widget_texts(child)
+    titles = getattr(widget, "titles", ())
+    return texts + [t for t in titles if t]
+
+
+@pytest.mark.parametrize("name", list(NOTEBOOKS))
+def test_markdown_is_french_without_template_syntax(name):
+    found = {c.id: leftovers(c.source) for c in _read(FOLDER / name).cells if c.cell_type == "markdown"}
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_widget_labels_are_french(tmp_path):
+    from o2c_lab import generate_company
+    from o2c_lab.coaching import Journal
+    from o2c_lab.ui import Course, PromptLab, RcotfBuilder, SelfAssessment, Stopwatch, TakeAway
+
+    from o2c_lab.ai import Assistant
+
+    journal = Journal.open("x", folder=tmp_path)
+    course = Course(generate_company(seed=SEEDS[0], customers=60), journal, Assistant("hors_ligne"))
+    views = [Stopwatch(journal, "t", "Tâche"), SelfAssessment(journal, "avant"), TakeAway(journal, "k", "Titre"),
+             RcotfBuilder(journal), PromptLab(course, "analyse_litige")]
+    texts = [t for v in views for t in _widget_texts(v.widget)]
+    assert len(texts) > 20
+    # the prompt itself may quote data; the labels must be French
+    labels = [t for t in texts if len(t) < 120]
+    assert [(t, leftovers(t)) for t in labels if leftovers(t)] == []
+
+
+# ----------------------------------------------------------------------------- programme mapping
+
+def test_readme_maps_every_programme_bullet():
+    readme = (FOLDER / "README.md").read_text(encoding="utf-8")
+    for bullet, where in PROGRAMME:
+        assert f"| {bullet} | {where} |" in readme
+        for ref in re.findall(r"(\d\d_\w+\.ipynb) §(\d+)", where):
+            notebook, section = ref
+            headings = [c.source for c in _read(FOLDER / notebook).cells if c.cell_type == "markdown"]
+            assert any(re.search(rf"^## {section}\.", h, re.M) for h in headings), (notebook, section)
+
+
+def test_programme_list_matches_the_seed():
+    seeds = sorted(SEEDS_DIR.glob("000_*.txt")) if SEEDS_DIR.is_dir() else []
+    if not seeds:
+        pytest.skip("programme de la formation absent (dossier shared/seeds)")
+    bullets = parse_programme(seeds[0].read_text(encoding="utf-8"))
+    assert len(bullets) >= 40
+    assert any(b.startswith("Cas fil rouge 5/5") for b in bullets)
+    assert bullets == [b for b, _ in PROGRAMME]
+
+
+# ----------------------------------------------------------------------------- executed
+
+def _outputs(nb):
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+
+
+def test_executed_without_errors_and_in_time(executed):
+    seed, results = executed
+    for name, (nb, seconds) in results.items():
+        errors = [o for o in _outputs(nb) if o.output_type == "error"]
+        stderr = [o.text for o in _outputs(nb) if o.output_type == "stream" and o.name == "stderr"]
+        assert not errors and not stderr, (name, errors, stderr)
+        assert "Traceback" not in str(_outputs(nb)), name
+        assert seconds < 60, (name, seconds)
+
+
+def test_every_chart_has_a_static_fallback(executed):
+    _, results = executed
+    charts = [o for nb, _ in results.values() for o in _outputs(nb)
+              if "application/vnd.plotly.v1+json" in o.get("data", {})]
+    assert len(charts) >= 6
+    assert all("image/png" in o["data"] for o in charts)
+
+
+def _chart_text(nb, title):
+    for o in _outputs(nb):
+        text = o.get("data", {}).get("text/plain", "")
+        if isinstance(text, list):
+            text = "".join(text)
+        if text.startswith(title):
+            return text
+    raise AssertionError(f"graphique « {title} » absent")
+
+
+def test_key_figures_come_from_the_library_for_this_seed(executed):
+    """The before/after figures shown are those the library computes for the seed in use."""
+    from o2c_lab import generate_company
+    from o2c_lab.coaching import Analysis
+    from o2c_lab.money import format_number
+
+    seed, results = executed
+    analysis = Analysis(generate_company(seed=seed))
+    before, after = analysis.priority_coverage()
+    text = _chart_text(results["03_balance_agee.ipynb"][0], "Cash à risque couvert")
+    assert f"sans IA {format_number(100 * before, 1)}" in text and f"avec IA {format_number(100 * after, 1)}" in text
+    before, after = analysis.forecast_error()
+    text = _chart_text(results["06_encaissements_plan.ipynb"][0], "Erreur de prévision")
+    assert f"sans IA {format_number(100 * before, 1)}" in text
+    course_card = "".join(str(o.get("data", {}).get("text/html", "")) for o in _outputs(results["00_bienvenue.ipynb"][0]))
+    assert f"graine {seed}" in course_card
+
+
+def test_journal_is_written_outside_the_project(executed):
+    _, results = executed
+    html = "".join(str(o.get("data", {}).get("text/html", "")) for nb, _ in results.values() for o in _outputs(nb))
+    assert "journal-participant.json" in html
+    assert str(ROOT / "notebooks") not in html.replace(str(ROOT / "notebooks" / "README.md"), "")
+
+
+@pytest.mark.parametrize("text, flagged", [
+    ("Click the button to save", True), ("Bonjour {{ client }}", True), ("Montant : {% if x %}", True),
+    ("Cliquez sur « Enregistrer » puis vérifiez le montant.", False), ("Lancez `make run` (ou `--help`)", False),
+])
+def test_language_scanner_itself(text, flagged):
+    assert bool(leftovers(text)) is flagged
