@@ -184,6 +184,14 @@ def _build_parser() -> _FrenchParser:
                         help="jeu de données (défaut : l'entreprise du cours)")
     record.set_defaults(handler=_cmd_ai_record)
 
+    build = commands.add_parser(
+        "build", help="régénérer les carnets, exercices, corrigés et livrables génériques",
+        description="Régénère, à partir de leur source unique, les carnets (notebooks/), les exercices\n"
+                    "(exercises/), les corrigés (solutions/) et les livrables génériques (deliverables/).\n"
+                    "Avec --check, ne modifie rien : signale les copies périmées et toute fuite de corrigé.")
+    build.add_argument("--check", action="store_true", help="vérifier seulement (code de sortie 1 si problème)")
+    build.set_defaults(handler=_cmd_build)
+
     kit = commands.add_parser(
         "deliverables", help="produire les onze livrables (Word, Excel, Markdown)",
         description="Produit les livrables du cours : versions génériques sur l'entreprise du\n"
@@ -301,6 +309,9 @@ def _cmd_run(args) -> int:
         raise OutputFolderError(f"Impossible de créer le dossier de sortie « {out} » ({exc.strerror}).",
                                 todo="choisissez un autre dossier avec --out") from exc
 
+    # The headless run keeps its journal (and the toolkit it exports) with its outputs, not in the
+    # user's own data folder; the kernels inherit the variable.
+    os.environ.setdefault("O2C_LAB_JOURNAL_DIR", str(out / "journal"))
     rows = []
     for nb in notebooks:
         print(f"Exécution de {nb.name}…", flush=True)
@@ -349,6 +360,26 @@ def _cmd_ai_record(args) -> int:
     assistant = Assistant("api", config=load_config(), anonymizer=Anonymizer.from_company(company))
     count = assistant.record(library_tasks(company), RecordingStore(args.out))
     print(f"{count} réponses enregistrées dans {args.out} (mode « rejeu »).")
+    return 0
+
+
+def _cmd_build(args) -> int:
+    from . import load_company
+    from .authoring import build_exercises, build_notebooks, check_exercises, stale_notebooks
+    from .deliverables import export_deliverables
+
+    root = repo_root()
+    if args.check:
+        problems = [f"carnet périmé : notebooks/{name}" for name in stale_notebooks(root / "notebooks")]
+        problems += check_exercises(root)
+        for line in problems:
+            print(line)
+        print("Tout est à jour." if not problems else
+              f"{len(problems)} problème(s) : lancez « o2c-lab build » puis relisez les différences.")
+        return 1 if problems else 0
+    written = build_notebooks(root / "notebooks") + build_exercises(root)
+    written += export_deliverables(load_company(_ensure_default_dataset(root)), root / "deliverables")
+    print(f"{len(written)} fichiers régénérés (carnets, exercices, corrigés, livrables).")
     return 0
 
 

@@ -26,6 +26,10 @@ def _read(path) -> nbformat.NotebookNode:
     return nbformat.read(path, as_version=4)
 
 
+SENTINEL_KEY = "sk-o2c-sentinelle-3f9a7c21d4e8b6"
+OUTPUT_FOLDERS: dict = {}
+
+
 @pytest.fixture(scope="module", params=SEEDS, ids=lambda s: f"graine{s}")
 def executed(request, tmp_path_factory):
     """Every notebook executed by papermill for one seed: {name: (notebook, seconds)}."""
@@ -35,6 +39,11 @@ def executed(request, tmp_path_factory):
     results = {}
     with pytest.MonkeyPatch.context() as patch:  # the kernel inherits it: never the user's journal
         patch.setenv("O2C_LAB_JOURNAL_DIR", str(out / "journal"))
+        # A configured API key (on a closed loopback port) must never show in any output.
+        patch.setenv("O2C_AI_API_KEY", SENTINEL_KEY)
+        patch.setenv("O2C_AI_BASE_URL", "http://127.0.0.1:9/v1")
+        patch.setenv("O2C_AI_MODEL", "modele-test")
+        OUTPUT_FOLDERS[seed] = out
         for name in NOTEBOOKS:
             started = time.monotonic()
             papermill.execute_notebook(
@@ -199,3 +208,14 @@ def test_journal_is_written_outside_the_project(executed):
 ])
 def test_language_scanner_itself(text, flagged):
     assert bool(leftovers(text)) is flagged
+
+
+def test_api_key_never_appears_in_outputs_or_journal(executed):
+    seed, _ = executed
+    folder = OUTPUT_FOLDERS[seed]
+    scanned = 0
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            scanned += 1
+            assert SENTINEL_KEY not in path.read_bytes().decode("utf-8", "replace"), path.name
+    assert scanned >= len(NOTEBOOKS) + 1  # the executed notebooks and at least one journal file

@@ -723,11 +723,18 @@ def _nb06():
         from o2c_lab.coaching import self_assessment_table
 
         self_assessment_table(course.journal.data)"""),
-        md("## 7. Votre boîte à outils"),
-        _coming("l'export de votre boîte à outils (guide, bibliothèque de prompts, modèles, matrice, plan à "
-                "30 jours) en Word, Excel et Markdown, dans un fichier ZIP.",
-                "Le module des livrables est en cours de réalisation ; vos saisies sont déjà conservées dans "
-                "votre journal et y seront reprises."),
+        md("""\
+        ## 7. Votre boîte à outils
+
+        Les onze livrables du cours, construits avec vos propres saisies (prompts choisis, temps mesurés) :
+        guide, bibliothèque de prompts, modèles de relance, matrice de priorisation, méthode « e-mail ⇒
+        décision », scripts d'appel, checklist, cadre des litiges, plan à 30 jours, guide des écarts,
+        modèles d'alertes. Word, Excel et Markdown, et un fichier ZIP si vous avez indiqué votre nom."""),
+        code("""\
+        from o2c_lab.deliverables import export_deliverables
+
+        kit = export_deliverables(course.company, course.workdir / "livrables", course.journal.data)
+        print(f"{len(kit)} fichiers écrits dans {kit[0].parent}")"""),
     ]
 
 

@@ -86,6 +86,26 @@ def _block_to_docx(docx, block: str) -> None:
             docx.add_paragraph(line.strip())
 
 
+def _freeze_zip(path: Path) -> None:
+    """Rewrite an Office file (a ZIP) with fixed entry dates: same content, same bytes."""
+    import zipfile
+
+    import re
+
+    with zipfile.ZipFile(path) as src:
+        entries = [(info.filename, info.compress_type, src.read(info)) for info in src.infolist()]
+    stamp = _FIXED_DATE.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    entries = [(name, compression, re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
+                if name == "docProps/core.xml" else data) for name, compression, data in entries]
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with zipfile.ZipFile(tmp, "w") as dst:
+        for name, compression, data in entries:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = compression
+            dst.writestr(info, data)
+    tmp.replace(path)
+
+
 def write_docx(doc: Document, path: Path) -> Path:
     from docx import Document as WordDocument
 
@@ -113,6 +133,7 @@ def write_docx(doc: Document, path: Path) -> Path:
                     cell.text = _cell(value)
     path = Path(path)
     word.save(path)
+    _freeze_zip(path)
     return path
 
 
@@ -137,4 +158,5 @@ def write_xlsx(table: Table, path: Path, title: str) -> Path:
     book.properties.creator = "o2c_lab"
     path = Path(path)
     book.save(path)
+    _freeze_zip(path)
     return path
