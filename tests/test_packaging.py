@@ -207,7 +207,7 @@ def test_readme_mentions_only_real_commands(capsys):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     targets = set(re.findall(r"^([a-z]+):", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M))
     assert set(re.findall(r"\bmake ([a-z]+)", readme)) <= targets
-    for command in set(re.findall(r"o2c-lab ([a-z]+)", readme)):
+    for command in set(re.findall(r"o2c-lab ([a-z][a-z-]*)", readme)):
         assert cli.main([command, "--help"]) == 0, f"o2c-lab {command} n'existe pas"
     assert "make lab" in readme and "make test" in readme
 
