@@ -6,6 +6,7 @@ test that would reach the Internet fails instead of passing by luck on a connect
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 from pathlib import Path
@@ -111,3 +112,43 @@ class _CompanyCache(dict):
 def many_companies():
     """``many_companies[seed]``: a classroom-sized company (80 customers) for invariant tests."""
     return _CompanyCache()
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def jupyter_server(argv: list[str], port: int, token: str, log_path: Path, env: dict | None = None):
+    """Start a Jupyter server command line on ``port``; yield its base URL once ``/api/status``
+    answers; stop it (and its kernels) afterwards. Fails with the end of its log if it dies."""
+    import subprocess
+    import time
+    import urllib.request
+
+    log = log_path.open("w", encoding="utf-8")
+    proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(log_path.read_text(encoding="utf-8")[-3000:])
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()

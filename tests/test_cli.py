@@ -9,12 +9,12 @@ import platform
 import shutil
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import free_port, jupyter_server
 
 import o2c_lab
 from o2c_lab import cli, labsetup
@@ -204,27 +204,11 @@ def test_lab_writes_french_settings_and_opens_the_welcome_notebook(lab_root, mon
 @pytest.mark.slow
 def test_lab_command_starts_a_french_jupyterlab(lab_root, monkeypatch, capsys, tmp_path):
     """Start the very command line ``o2c-lab lab`` builds; the server's settings say fr_FR."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     argv = _lab_argv(lab_root, monkeypatch, capsys, "--port", str(port), "--no-browser")
     token = "essai-o2c"
-    log = (tmp_path / "jupyter.log").open("w", encoding="utf-8")
-    proc = subprocess.Popen([*argv, "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
-                             f"--IdentityProvider.token={token}"], stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail((tmp_path / "jupyter.log").read_text(encoding="utf-8")[-3000:])
-                time.sleep(0.2)
+    with jupyter_server([*argv, "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
+                         f"--IdentityProvider.token={token}"], port, token, tmp_path / "jupyter.log") as base:
         url = f"{base}/lab/api/settings/@jupyterlab/translation-extension:plugin?token={token}"
         with urllib.request.urlopen(url, timeout=10) as resp:
             setting = json.load(resp)
@@ -235,13 +219,6 @@ def test_lab_command_starts_a_french_jupyterlab(lab_root, monkeypatch, capsys, t
         with urllib.request.urlopen(f"{base}/lab/api/translations/fr_FR?token={token}", timeout=10) as resp:
             pack = json.load(resp)
         assert pack["data"]["jupyterlab"]["Run All Cells"] == ["Exécuter toutes les cellules"]
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 # ----------------------------------------------------------------------------- run, test
