@@ -126,3 +126,22 @@ def test_wrong_answers_get_hints_not_answers():
     assert verifier("06_dso", "pas un nombre").ok is False
     with pytest.raises(InvalidParameterError):
         verifier("question_inconnue", 1)
+
+
+def test_alert_and_reminder_questions_check_against_the_truth(many_companies):
+    from o2c_lab.coaching.checks import Verifier
+    from o2c_lab.law import add_months
+
+    company = many_companies[3]
+    verifier = Verifier(company)
+    roles = company.scenario["roles"]
+    assert verifier("02_client_bodacc", roles["insolvent_customer"].lower()).ok is True
+    wrong = verifier("02_client_bodacc", roles["drifting_customer"])
+    assert wrong.ok is False and roles["insolvent_customer"] not in wrong.message
+    published = company.external_signals.query("source == 'BODACC'")["published_on"].iloc[0].date()
+    assert verifier("02_delai_declaration", f"{add_months(published, 2):%d/%m/%Y}").ok is True
+    assert verifier("02_delai_declaration", f"{add_months(published, 1):%d/%m/%Y}").ok is False
+    assert verifier("02_delai_declaration", "dans deux mois").ok is False
+    assert verifier("04_client_deja_paye", roles["already_paid_customer"]).ok is True
+    assert verifier("04_client_deja_paye", roles["chronic_late_payer"]).ok is False
+    assert verifier("04_niveau_plus_ancien", 7).ok is False

@@ -43,6 +43,52 @@ def _question(question_id: str, text: str, solution: str):
         verifier("{question_id}", reponse)""", hidden=False)]
 
 
+def _ex02():
+    return [
+        _intro("Exercice 02 — Réagir à une alerte externe",
+               "Un signal externe vient d'arriver sur l'un de vos clients. Les signaux sont affichés ci-dessous."),
+        parameters(), _setup(),
+        code("""\
+        from o2c_lab.law import claim_declaration_deadline
+
+        signals = company.external_signals
+        french_table(signals[["customer_id", "published_on", "source", "title"]])"""),
+        *_question("02_client_bodacc", "**Question 1.** Quel client (identifiant) est en redressement judiciaire ?",
+                   "signals.set_index('source').loc['BODACC', 'customer_id']"),
+        *_question("02_delai_declaration", "**Question 2.** Jusqu'à quelle date (JJ/MM/AAAA) pouvez-vous déclarer "
+                   "votre créance auprès du mandataire judiciaire ?",
+                   "f\"{claim_declaration_deadline(signals.set_index('source').loc['BODACC', 'published_on'].date()):%d/%m/%Y}\""),
+        _trainer_note("Le délai de deux mois court à compter de la publication au BODACC (articles L622-24 et "
+                      "R622-24 du Code de commerce) ; relances et pénalités s'arrêtent sur les créances antérieures."),
+    ]
+
+
+def _ex04():
+    return [
+        _intro("Exercice 04 — Contrôler avant de relancer",
+               "Avant d'envoyer les relances de la semaine, vous vérifiez qui relancer et à quel niveau."),
+        parameters(), _setup(),
+        code("""\
+        from o2c_lab.casework import LEVELS, dunning_plan
+
+        for level, (days, label, tone) in LEVELS.items():
+            print(f"Niveau {level} ({label}, ton {tone}) : à partir de {days} jours de retard")
+        threads = company.emails.groupby("thread_id").first()[["customer_id", "subject"]]
+        french_table(threads.reset_index())"""),
+        *_question("04_client_deja_paye", "**Question 1.** Quel client (identifiant) ne faut-il pas relancer "
+                   "parce qu'il dit avoir déjà payé ?",
+                   "threads.loc['FIL-D', 'customer_id']"),
+        code("""\
+        chronic = company.scenario["roles"]["chronic_late_payer"]
+        items = analysis.aged.items.query("customer_id == @chronic and days_past_due > 0 and not unapplied")
+        french_table(items[["document_id", "due_date", "days_past_due", "residual_cents"]],
+                     money=["residual_cents"])"""),
+        *_question("04_niveau_plus_ancien", "**Question 2.** À quel niveau (1, 2 ou 3) relancer la facture échue "
+                   "la plus ancienne de ce client ?",
+                   "int(dunning_plan(company).query('customer_id == @chronic').sort_values('due_date')['level'].iloc[0])"),
+    ]
+
+
 def _ex03():
     return [
         _intro("Exercice 03 — Lire une balance âgée",
@@ -117,7 +163,9 @@ def _trainer_note(text: str):
 
 #: file name → cell factory.
 EXERCISES = {
+    "exercice_02_alerte_externe.ipynb": _ex02,
     "exercice_03_balance_agee.ipynb": _ex03,
+    "exercice_04_relances.ipynb": _ex04,
     "exercice_05_litiges.ipynb": _ex05,
     "exercice_06_indicateurs.ipynb": _ex06,
 }

@@ -23,6 +23,10 @@ QUESTIONS = {
     "05_responsable_litige_A": "Qui est responsable du litige A : « entreprise » ou « client » ?",
     "05_avoir_litige_A": "Montant TTC de l'avoir dû au client du litige A, en euros",
     "06_dso": "DSO (méthode simple) en jours, arrondi à l'unité",
+    "02_client_bodacc": "Identifiant du client en redressement judiciaire",
+    "02_delai_declaration": "Date limite pour déclarer la créance de ce client (JJ/MM/AAAA)",
+    "04_client_deja_paye": "Identifiant du client qu'il ne faut pas relancer parce qu'il a déjà payé",
+    "04_niveau_plus_ancien": "Niveau de relance (1, 2 ou 3) de la facture échue la plus ancienne du client chronique",
 }
 
 
@@ -129,3 +133,52 @@ class Verifier:
             return Feedback(True, "Exact.")
         return Feedback(False, "Pas tout à fait. DSO = encours clients TTC ÷ ventes TTC des trois derniers mois "
                                "× nombre de jours de ces trois mois.")
+
+    def _customer_answer(self, answer, expected: str, wrong_hint: str) -> Feedback:
+        given = str(answer).strip().upper()
+        if given == expected:
+            return Feedback(True, "Exact.")
+        if given not in set(self.company.customers["customer_id"]):
+            return Feedback(False, "Ce n'est pas un identifiant de client (forme C0001).")
+        return Feedback(False, wrong_hint)
+
+    def _q02_client_bodacc(self, answer) -> Feedback:
+        return self._customer_answer(answer, self.company.scenario["roles"]["insolvent_customer"],
+                                     "Regardez la source des signaux externes : c'est l'annonce du BODACC qui "
+                                     "publie le jugement d'ouverture.")
+
+    def _q02_delai_declaration(self, answer) -> Feedback:
+        import datetime as dt
+
+        from ..law import claim_declaration_deadline
+
+        signals = self.company.external_signals
+        published = signals.loc[signals["source"] == "BODACC", "published_on"].iloc[0].date()
+        expected = claim_declaration_deadline(published)
+        try:
+            given = dt.datetime.strptime(str(answer).strip(), "%d/%m/%Y").date()
+        except ValueError:
+            return Feedback(False, "Donnez une date au format JJ/MM/AAAA.")
+        if given == expected:
+            return Feedback(True, "Exact : deux mois après la publication au BODACC.")
+        return Feedback(False, "Le délai court à partir de la publication au BODACC (pas du jugement) et "
+                               "dure deux mois.")
+
+    def _q04_client_deja_paye(self, answer) -> Feedback:
+        return self._customer_answer(answer, self.company.scenario["roles"]["already_paid_customer"],
+                                     "Relisez les e-mails : un client affirme avoir payé ; cherchez son virement "
+                                     "sur le relevé bancaire.")
+
+    def _q04_niveau_plus_ancien(self, answer) -> Feedback:
+        from ..casework import dunning_plan
+
+        plan = dunning_plan(self.company)
+        mine = plan[plan["customer_id"] == self.company.scenario["roles"]["chronic_late_payer"]]
+        expected = int(mine.sort_values("due_date")["level"].iloc[0])
+        value = self._number(answer)
+        if value is None or value not in (1, 2, 3):
+            return Feedback(False, "Répondez 1, 2 ou 3.")
+        if int(value) == expected:
+            return Feedback(True, "Exact.")
+        return Feedback(False, "Comptez les jours de retard de cette facture à la date d'arrêté, puis "
+                               "appliquez les seuils du plan de relance affichés au-dessus.")
