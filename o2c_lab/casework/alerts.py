@@ -14,6 +14,7 @@ from ..errors import InvalidParameterError
 from ..law import (PAYMENT_TERMS, claim_declaration_deadline, foreclosure_relief_deadline,
                    revendication_deadline)
 from ..money import format_date, format_eur, format_number
+from ._scoring import add_facts_criterion, scored, unverified_facts
 
 __all__ = ["customer_exposure", "customer_file_text", "bodacc_alert", "bodacc_alert_text", "internal_alert_text",
            "weekly_synthesis_text", "plain_summary_text", "score_alert_answer", "score_reporting_answer",
@@ -259,7 +260,6 @@ def score_alert_answer(company, text: str, customer_id: str | None = None, *, ch
 
     ``alert``: the :func:`bodacc_alert` already computed (to score many answers fast).
     """
-    from ..ai import check_answer
     from .emails import parse_amounts, parse_dates
 
     a = bodacc_alert(company, customer_id) if alert is None else alert
@@ -283,13 +283,9 @@ def score_alert_answer(company, text: str, customer_id: str | None = None, *, ch
     if not criteria["pas_de_relance"]:
         feedback.append("Aucune relance ni pénalité sur un client en procédure collective.")
     allowed = {a["open_cents"], a["declared_cents"], a["pending_orders_ht_cents"], a["not_invoiced_ht_cents"]}
-    report = check_answer(text, checker or company, customer_id=a["customer_id"])
-    bad = [v for v in report.problems if v.fact.kind == "pièce"
-           or (v.fact.kind == "montant" and v.fact.value not in allowed)]
-    criteria["faits_exacts"] = not bad
-    feedback += [f"Fait non vérifié : « {v.fact.text} » ({v.verdict})." for v in bad]
-    return {"score": sum(criteria.values()) / len(criteria), "criteria": criteria,
-            "feedback": feedback or ["Alerte exacte : exposition, délais et actions conformes."]}
+    add_facts_criterion(criteria, feedback, unverified_facts(company, text, a["customer_id"], allowed_amounts=allowed,
+                                                             checker=checker))
+    return scored(criteria, feedback, "Alerte exacte : exposition, délais et actions conformes.")
 
 
 _JARGON = re.compile(r"\b(DSO|lettrage|lettr[ée]|411|balance âgée|encours échu|imputation|CEI|L441-\d+)\b", re.I)
@@ -306,7 +302,6 @@ def score_reporting_answer(company, text: str, kind: str, customer_id: str | Non
     the exposure computed from the ledger, invoice numbers against the invoices), an action, and
     for the plain summary no finance jargon and at most 120 words. Returns score and French feedback.
     """
-    from ..ai import check_answer
     from .emails import parse_amounts
 
     kinds = ("alerte_interne", "synthese_hebdomadaire", "resume_non_financier")
@@ -354,9 +349,5 @@ def score_reporting_answer(company, text: str, kind: str, customer_id: str | Non
         criteria["sans_jargon"] = not _JARGON.search(text) and len(text.split()) <= 120
         if not criteria["sans_jargon"]:
             feedback.append("Pour des collègues non financiers : pas de jargon comptable, 120 mots au plus.")
-    report = check_answer(text, checker or company, customer_id=scope)
-    bad = [v for v in report.problems if v.fact.kind == "pièce"]
-    criteria["pieces_exactes"] = not bad
-    feedback += [f"Pièce inconnue ou fausse : « {v.fact.text} » ({v.verdict})." for v in bad]
-    return {"score": sum(criteria.values()) / len(criteria), "criteria": criteria,
-            "feedback": feedback or ["Texte exact et utile : clients, montants et action conformes."]}
+    add_facts_criterion(criteria, feedback, unverified_facts(company, text, scope, checker=checker), "pieces_exactes")
+    return scored(criteria, feedback, "Texte exact et utile : clients, montants et action conformes.")

@@ -24,6 +24,7 @@ from ..company.scenario import ANOMALY_TYPES as ANOMALY_LABELS
 from ..law import (ADMIN_FINE_MAX_CENTS, FIXED_RECOVERY_INDEMNITY_CENTS as FIXED_RECOVERY, MENTION_FINE_CENTS,
                    PUBLIC_BUYER_MAX_DAYS, due_dates, mention_fine_cents)
 from ..money import format_date, format_eur, format_number, vat_cents
+from ._scoring import add_facts_criterion, scored, unverified_facts
 
 __all__ = ["Rule", "RULES", "FINDING_COLUMNS", "audit_invoices", "audit_recall", "sample_check",
            "checklist", "checklist_markdown", "invoice_checklist", "audit_answer_text", "score_audit_answer"]
@@ -434,7 +435,6 @@ def score_audit_answer(company, invoice_id: str, text: str, *, checker=None,
     amounts and document numbers of the text true (fact-checker). Pass the company's
     ``findings`` (:func:`audit_invoices`) and a prepared ``checker`` to score many answers fast.
     """
-    from ..ai import check_answer
 
     planted = set(company.truth["invoice_anomalies"].query("invoice_id == @invoice_id")["anomaly"])
     low = text.lower()
@@ -456,10 +456,7 @@ def score_audit_answer(company, invoice_id: str, text: str, *, checker=None,
     allowed = set(parse_amounts(reference)) | _LEGAL_AMOUNTS
     allowed_docs = set(re.findall(r"\b[A-Z]{2,4}-\d{4}-\d{3,6}\b", reference))
     owner = company.invoices.loc[company.invoices["invoice_id"] == invoice_id, "customer_id"]
-    report = check_answer(text, checker or company, customer_id=owner.iloc[0] if len(owner) else None)
-    bad = [v for v in report.problems if (v.fact.kind == "pièce" and v.fact.value not in allowed_docs)
-           or (v.fact.kind == "montant" and v.fact.value not in allowed)]
-    criteria["faits_exacts"] = not bad
-    feedback += [f"Fait non vérifié : « {v.fact.text} » ({v.verdict})." for v in bad]
-    return {"score": sum(criteria.values()) / len(criteria), "criteria": criteria,
-            "feedback": feedback or ["Audit exact et complet."]}
+    problems = unverified_facts(company, text, owner.iloc[0] if len(owner) else None, allowed_amounts=allowed,
+                                allowed_documents=allowed_docs, checker=checker)
+    add_facts_criterion(criteria, feedback, problems)
+    return scored(criteria, feedback, "Audit exact et complet.")

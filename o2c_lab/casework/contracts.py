@@ -11,6 +11,7 @@ import pandas as pd
 from ..errors import InvalidParameterError
 from ..law import PAYMENT_TERMS
 from ..money import format_number
+from ._scoring import scored
 
 __all__ = ["read_contract", "contract_syntheses", "score_syntheses", "synthesis_text", "score_contract_answer",
            "ISSUE_LABELS"]
@@ -155,5 +156,4 @@ def score_contract_answer(company, contract_id: str, text: str) -> dict:
     if "delai_illegal" not in expected and re.search(r"illégal", text, re.I):
         criteria["pas_de_faux_signal"] = False
         feedback.append("Délai déclaré illégal à tort.")
-    score = sum(criteria.values()) / len(criteria)
-    return {"score": score, "criteria": criteria, "feedback": feedback or ["Synthèse exacte."]}
+    return scored(criteria, feedback, "Synthèse exacte.")

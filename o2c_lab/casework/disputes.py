@@ -13,6 +13,7 @@ import pandas as pd
 from ..errors import InvalidParameterError
 from ..law import MAX_LOGISTICS_PENALTY_PCT
 from ..money import format_date, format_eur, format_number, vat_cents
+from ._scoring import add_facts_criterion, scored, unverified_facts
 
 __all__ = ["LIFECYCLE_STATES", "REASON_CODES", "dispute_framework", "customer_reply", "internal_note",
            "score_dispute_answer", "score_frameworks", "prevention_actions", "prevention_text"]
@@ -161,7 +162,6 @@ def internal_note(company, dispute_id: str) -> str:
 
 def score_dispute_answer(company, dispute_id: str, text: str, *, checker=None) -> dict:
     """Rate a French answer about a dispute: credit amount, invoice, legal basis, no invented fact."""
-    from ..ai import check_answer
     from .emails import parse_amounts
 
     f = dispute_framework(company, dispute_id)
@@ -182,13 +182,9 @@ def score_dispute_answer(company, dispute_id: str, text: str, *, checker=None) -
             feedback.append("La déduction d'office doit être refusée par écrit.")
     allowed = {f["credit_note_due_cents"], f["balance_after_cents"], f["amount_at_stake_cents"],
                *f["document_amounts"]}
-    report = check_answer(text, checker or company, customer_id=f["customer_id"])
-    bad = [v for v in report.problems if v.fact.kind == "pièce"
-           or (v.fact.kind == "montant" and v.fact.value not in allowed)]
-    criteria["faits_exacts"] = not bad
-    feedback += [f"Fait non vérifié : « {v.fact.text} » ({v.verdict})." for v in bad]
-    return {"score": sum(criteria.values()) / len(criteria), "criteria": criteria,
-            "feedback": feedback or ["Réponse exacte : avoir, facture et base légale corrects."]}
+    add_facts_criterion(criteria, feedback, unverified_facts(company, text, f["customer_id"], allowed_amounts=allowed,
+                                                             checker=checker))
+    return scored(criteria, feedback, "Réponse exacte : avoir, facture et base légale corrects.")
 
 
 _PREVENTION = {

@@ -17,6 +17,7 @@ import pandas as pd
 from ..company.scenario import THREAD_CATEGORIES
 from ..errors import InvalidParameterError
 from ..money import format_date, format_eur, to_cents
+from ._scoring import add_facts_criterion, scored, unverified_facts
 
 __all__ = ["extract_threads", "extract_thread", "score_extraction", "score_thread_answer",
            "call_script", "AMOUNT_RE", "DATE_RE", "parse_amounts", "parse_dates"]
@@ -211,7 +212,6 @@ def score_thread_answer(company, thread_id: str, text: str, *, checker=None) -> 
     when there is one, and every amount and document number of the text exists in the ledger
     (fact-checker; pass a prepared ``FactChecker`` as ``checker`` to score many answers fast).
     """
-    from ..ai import check_answer
 
     truth = company.truth["thread_truth"].set_index("thread_id")
     if thread_id not in truth.index:
@@ -234,14 +234,9 @@ def score_thread_answer(company, thread_id: str, text: str, *, checker=None) -> 
     # (a promised total, a transfer the customer announces).
     thread = "\n".join(company.emails.loc[company.emails["thread_id"] == thread_id, "body"])
     quoted = set(parse_amounts(thread))
-    report = check_answer(text, checker or company, customer_id=t["customer_id"])
-    problems = [v for v in report.problems if v.fact.kind == "pièce"
-                or (v.fact.kind == "montant" and v.fact.value not in quoted)]
-    criteria["faits_exacts"] = not problems
-    feedback += [f"Fait non vérifié : « {v.fact.text} » ({v.verdict})." for v in problems]
-    score = sum(criteria.values()) / len(criteria)
-    return {"score": score, "criteria": criteria,
-            "feedback": feedback or ["Réponse exacte et complète sur les faits vérifiables."]}
+    add_facts_criterion(criteria, feedback, unverified_facts(company, text, t["customer_id"], allowed_amounts=quoted,
+                                                             checker=checker))
+    return scored(criteria, feedback, "Réponse exacte et complète sur les faits vérifiables.")
 
 
 _PROFILE_TONE = {

@@ -18,6 +18,7 @@ import unicodedata
 from pathlib import Path
 
 from ..company.schema import table
+from ._files import read_file_bytes
 from ..errors import DataFileError, InvalidParameterError
 from ..money import to_cents
 from .cfonb120 import bank_frames
@@ -80,11 +81,7 @@ def read_bank_csv(path, *, account: str = "", currency: str = "EUR"):
     file, with empty balances: the balance check of a CSV export is « non vérifiable ».
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataFileError(f"lecture impossible ({exc.strerror}).", path=path,
-                            todo="vérifiez le chemin du fichier") from None
+    raw = read_file_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..company.schema import table
+from ._files import read_file_bytes
 from ..errors import DataFileError
 from .tabular import conform_table
 
@@ -113,11 +114,7 @@ def read_cfonb120(path) -> tuple[pd.DataFrame, pd.DataFrame]:
     because the bank's entry number is often zeros and is not unique.
     """
     path = Path(path)
-    try:
-        text = _decode(path.read_bytes())
-    except OSError as exc:
-        raise DataFileError(f"lecture impossible ({exc.strerror}).", path=path,
-                            todo="vérifiez le chemin du fichier") from None
+    text = _decode(read_file_bytes(path))
     statements, transactions = [], []
     current, movement = None, None
     for number, rec in _records(text, path):

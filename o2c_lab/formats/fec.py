@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._files import read_file_bytes
 from ..errors import DataFileError, InvalidParameterError
 from .tabular import _ensure_folder, _format_cents
 
@@ -361,11 +362,7 @@ def read_fec(path) -> FecFile:
     call :func:`check_balanced`.
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataFileError(f"lecture impossible ({exc.strerror}).", path=path,
-                            todo="vérifiez le nom et le dossier du fichier") from None
+    raw = read_file_bytes(path)
     text, encoding, note = _decode(raw)
     lines = text.split("\n")
     numbered = [(k + 1, ln.rstrip("\r")) for k, ln in enumerate(lines)]

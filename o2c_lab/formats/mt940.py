@@ -22,6 +22,7 @@ from pathlib import Path
 import mt940 as _mt940
 import pandas as pd
 
+from ._files import read_file_bytes
 from ..errors import DataFileError
 from .cfonb120 import bank_frames
 
@@ -117,11 +118,7 @@ def read_mt940(path, encoding: str | None = None) -> tuple[pd.DataFrame, pd.Data
     ``account_iban``; amounts are signed cents (``RC``, a reversed credit, is negative).
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataFileError(f"lecture impossible ({exc.strerror}).", path=path,
-                            todo="vérifiez le chemin du fichier") from None
+    raw = read_file_bytes(path)
     if encoding is None:
         try:
             text = raw.decode("utf-8-sig")
