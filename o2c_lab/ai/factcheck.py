@@ -180,12 +180,11 @@ def _as_date(value):
 
 
 def _ledger(company) -> _Ledger:
-    from ..analytics.aging import open_items_at
+    from ..analytics.aging import company_open_items
 
     t = company.tables
     inv = t["invoices"]
-    due = inv[["invoice_id", "due_date"]].rename(columns={"invoice_id": "document_id"})
-    items = open_items_at(t["ar_ledger"], company.as_of, due_dates=due)
+    items = company_open_items(company)
     debit = items[items["residual_cents"] > 0]
     open_by_invoice = dict(zip(debit["document_id"], debit["residual_cents"].astype(int)))
     balance = items.groupby("customer_id")["residual_cents"].sum().astype(int).to_dict()

@@ -1,7 +1,7 @@
 """Receivables analytics: aged balance at any date, KPIs, payment behaviour, risk levels,
 priority worklist, collection forecast, and importers for a participant's own data."""
 
-from .aging import (DEFAULT_BUCKETS, UNAPPLIED_COLUMN, AgedBalance, age_open_items, aged_balance,
+from .aging import (DEFAULT_BUCKETS, UNAPPLIED_COLUMN, company_open_items, AgedBalance, age_open_items, aged_balance,
                     bucket_labels, open_items_at, with_due_dates)
 from .behaviour import DRIFT_RULES, payment_behaviour, settled_invoices
 from .forecast import FORECAST_RULES, CollectionForecast, collection_forecast, wape, weekly_actuals
@@ -15,7 +15,7 @@ from .priorities import (PRIORITY_RULES, amount_ranking, at_risk_cash, coverage,
 from .risk import RISK_LEVELS, RISK_RULES, credit_limit_suggestions, risk_levels
 
 __all__ = [
-    "DEFAULT_BUCKETS", "UNAPPLIED_COLUMN", "AgedBalance", "age_open_items", "aged_balance",
+    "DEFAULT_BUCKETS", "company_open_items", "UNAPPLIED_COLUMN", "AgedBalance", "age_open_items", "aged_balance",
     "bucket_labels", "open_items_at", "with_due_dates",
     "KpiResult", "average_days_delinquent", "best_possible_dso", "collection_effectiveness_index",
     "dispute_rate", "dso_countback", "dso_simple", "monthly_sales", "promise_kept_rate",

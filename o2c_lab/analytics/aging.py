@@ -25,6 +25,7 @@ import pandas as pd
 from ..errors import InvalidParameterError
 
 __all__ = [
+    "company_open_items",
     "DEFAULT_BUCKETS",
     "UNAPPLIED_COLUMN",
     "AgedBalance",
@@ -83,6 +84,13 @@ def _require(frame: pd.DataFrame, columns, what: str) -> None:
 
 def _days(values) -> np.ndarray:
     return pd.to_datetime(pd.Series(values)).to_numpy().astype("datetime64[D]")
+
+
+def company_open_items(company, as_of=None) -> pd.DataFrame:
+    """:func:`open_items_at` for a generated company: its 411 ledger with the invoices' due dates,
+    at ``as_of`` (default: the company's case date)."""
+    due = company.invoices[["invoice_id", "due_date"]].rename(columns={"invoice_id": "document_id"})
+    return open_items_at(company.ar_ledger, company.as_of if as_of is None else as_of, due_dates=due)
 
 
 def open_items_at(ledger: pd.DataFrame, as_of, due_dates: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 
-from ..analytics import open_items_at, payment_behaviour
+from ..analytics import company_open_items, payment_behaviour
 from ..company.scenario import SEGMENTS
 from ..errors import InvalidParameterError
 from ..law import (PAYMENT_TERMS, claim_declaration_deadline, foreclosure_relief_deadline,
@@ -22,8 +22,7 @@ __all__ = ["customer_exposure", "customer_file_text", "bodacc_alert", "bodacc_al
 
 
 def _items(company):
-    due = company.invoices[["invoice_id", "due_date"]].rename(columns={"invoice_id": "document_id"})
-    items = open_items_at(company.ar_ledger, company.as_of, due_dates=due)
+    items = company_open_items(company)
     return items[items["residual_cents"] > 0]
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from ..analytics.aging import open_items_at
+from ..analytics.aging import company_open_items
 from ..errors import InvalidParameterError
 from ..law import (LEGAL_INTEREST_RATE_PROFESSIONALS, PENALTY_FLOOR_MULTIPLE, claim_declaration_deadline,
                    late_penalty_cents, moratorium_interest_cents, penalty_rate, rate_in_force,
@@ -38,12 +38,6 @@ _PAYMENT_DAYS = 8  # delay granted by the formal notice
 
 def _level(days_late: int) -> int:
     return max((lvl for lvl, (start, _, _) in LEVELS.items() if days_late >= start), default=0)
-
-
-def _open_items(company) -> pd.DataFrame:
-    due = company.invoices[["invoice_id", "due_date"]].rename(columns={"invoice_id": "document_id"})
-    items = open_items_at(company.ar_ledger, company.as_of, due_dates=due)
-    return items
 
 
 def _paid_per_bank(company, items) -> dict[str, str]:
@@ -79,7 +73,7 @@ def _paid_per_bank(company, items) -> dict[str, str]:
 
 def dunning_plan(company) -> pd.DataFrame:
     """One row per open invoice: level, channel, tone, action (« relancer » or why not)."""
-    items = _open_items(company)
+    items = company_open_items(company)
     debits = items[(items["residual_cents"] > 0) & (items["document_type"] == "facture")].copy()
     as_of = pd.Timestamp(company.as_of)
     debits["days_late"] = (as_of - pd.to_datetime(debits["due_date"])).dt.days

@@ -33,10 +33,10 @@ class Analysis:
 
     @cached_property
     def aged(self):
-        from ..analytics import aged_balance, open_items_at
+        from ..analytics import aged_balance, company_open_items
 
         t, as_of = self.company.tables, self.company.as_of
-        return aged_balance(open_items_at(t["ar_ledger"], as_of, self.due_dates), as_of, customers=t["customers"],
+        return aged_balance(company_open_items(self.company), as_of, customers=t["customers"],
                             disputes=t["disputes"], signals=t["external_signals"])
 
     @cached_property
