@@ -8,7 +8,7 @@ import os
 import pandas as pd
 import pytest
 
-from o2c_lab.coaching import (JOURNAL_DIR_ENV, Journal, default_journal_folder, format_duration,
+from o2c_lab.coaching import (JOURNAL_DIR_ENV, Journal, default_journal_folder, fact_accuracy, format_duration,
                               journal_path, self_assessment_table, timing_table)
 from o2c_lab.errors import InvalidParameterError
 
@@ -74,6 +74,10 @@ def test_failed_write_keeps_previous_journal(tmp_path, monkeypatch):
     lambda j: j.record_self_assessment("prompts", "pendant", 3),
     lambda j: j.record_self_assessment("inconnu", "avant", 3),
     lambda j: j.record_answer("  ", "x"),
+    lambda j: j.record_fact_check("t", "robot", 1, 2),
+    lambda j: j.record_fact_check("t", "manuel", 0, 0),
+    lambda j: j.record_fact_check("t", "manuel", 3, 2),
+    lambda j: j.record_fact_check("t", "manuel", -1, 2),
 ])
 def test_invalid_inputs_raise_french_errors(tmp_path, call):
     with pytest.raises(InvalidParameterError) as info:
@@ -101,6 +105,29 @@ def test_timing_table_never_invents(tmp_path):
     assert rows.loc["Script d'appel", "avec IA"] == "non mesuré"
     assert rows.loc["Script d'appel", "gain"] == "non mesuré"
     assert rows.loc["Litige", "sans IA"] == "non mesuré" and pd.isna(rows.loc["Litige", "manuel_s"])
+
+
+def test_fact_checks_are_kept_and_summed_per_mode(tmp_path):
+    j = Journal.open("x", folder=tmp_path)
+    assert fact_accuracy(j.data) == {"manuel": None, "avec_ia": None}
+    j.record_fact_check("04_relance", "manuel", 2, 4)
+    j.record_fact_check("04_relance", "manuel", 3, 3)
+    j.record_fact_check("04_relance", "avec_ia", 5, 5)
+    again = Journal.open("x", folder=tmp_path)
+    assert len(again.data["fact_checks"]) == 3
+    assert fact_accuracy(again.data) == {"manuel": 5 / 7, "avec_ia": 1.0}
+
+
+def test_journal_written_before_fact_checks_still_opens(tmp_path):
+    j = Journal.open("x", folder=tmp_path)
+    j.record_answer("a", "texte")
+    data = json.loads(j.path.read_text(encoding="utf-8"))
+    del data["fact_checks"]
+    j.path.write_text(json.dumps(data), encoding="utf-8")
+    again = Journal.open("x", folder=tmp_path)
+    assert again.notice == "" and again.data["answers"]["a"]["text"] == "texte"
+    again.record_fact_check("t", "avec_ia", 1, 1)
+    assert fact_accuracy(Journal.open("x", folder=tmp_path).data)["avec_ia"] == 1.0
 
 
 def test_self_assessment_table(tmp_path):

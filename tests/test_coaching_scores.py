@@ -1,4 +1,4 @@
-"""Objective before/after figures: bounds, monotonicity, agreement with the engines, « à venir »."""
+"""Objective before/after figures: bounds, monotonicity, agreement with the engines, « non mesuré »."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from o2c_lab.coaching import PENDING, Analysis, scoreboard
+from o2c_lab.coaching import NOT_MEASURED, Analysis, scoreboard
 
 
 @pytest.fixture(scope="module", params=[3, 2026])
@@ -50,11 +50,21 @@ def test_risk_detection_and_forecast_error_bounds(analysis):
 def test_scoreboard_marks_what_is_not_measured(analysis):
     board = scoreboard(analysis)
     measured = board[board["état"] == "mesuré"]
-    pending = board[board["état"] == PENDING]
-    assert len(measured) >= 3 and len(pending) >= 1
+    pending = board[board["état"] == NOT_MEASURED]
+    assert len(measured) == 5 and len(pending) == 1  # no letter checked: the facts row is not measured
     assert pending[["sans IA", "avec IA"]].isna().all().all()
     assert np.isfinite(measured[["sans IA", "avec IA"]].to_numpy(dtype=float)).all()
     assert set(board["mieux"]) <= {"plus haut", "plus bas"}
+
+
+def test_scoreboard_facts_row_comes_from_the_participants_checked_letters(analysis):
+    journal = {"fact_checks": [{"task": "t", "mode": "manuel", "confirmed": 3, "checked": 5},
+                               {"task": "t", "mode": "manuel", "confirmed": 4, "checked": 5},
+                               {"task": "t", "mode": "avec_ia", "confirmed": 6, "checked": 6}]}
+    row = scoreboard(analysis, journal).iloc[-1]
+    assert row["sans IA"] == pytest.approx(7 / 10) and row["avec IA"] == 1.0 and row["état"] == "mesuré"
+    half = scoreboard(analysis, {"fact_checks": journal["fact_checks"][:1]}).iloc[-1]
+    assert half["sans IA"] == pytest.approx(0.6) and np.isnan(half["avec IA"]) and half["état"] == NOT_MEASURED
 
 
 def test_auto_match_agrees_with_the_cash_application_engine(analysis):

@@ -5,7 +5,10 @@ papermill for two seeds (one run per seed shared by the tests), French everywher
 from __future__ import annotations
 
 import ast
+import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -219,3 +222,44 @@ def test_api_key_never_appears_in_outputs_or_journal(executed):
             scanned += 1
             assert SENTINEL_KEY not in path.read_bytes().decode("utf-8", "replace"), path.name
     assert scanned >= len(NOTEBOOKS) + 1  # the executed notebooks and at least one journal file
+
+
+# ----------------------------------------------------------------------------- nbval summary cells
+
+SUMMARY_NOTEBOOKS = ("00_bienvenue.ipynb", "03_balance_agee.ipynb", "06_encaissements_plan.ipynb")
+
+
+def _nbval(folder: Path, notebooks: list[Path]) -> subprocess.CompletedProcess:
+    """``pytest --nbval-lax`` on executed notebooks: re-executes them and compares the outputs of the
+    cells tagged ``nbval-check-output`` with the stored ones."""
+    (folder / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")  # not the project's configuration
+    env = {**os.environ, "O2C_LAB_JOURNAL_DIR": str(folder / "journal-nbval")}
+    return subprocess.run([sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider",
+                           *map(str, notebooks)], cwd=folder, env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_summary_cells_give_the_same_key_figures_under_nbval(executed, tmp_path):
+    seed, results = executed
+    if seed != SEEDS[0]:
+        pytest.skip("cellules de synthèse vérifiées pour la graine par défaut")
+    copies = []
+    for name in SUMMARY_NOTEBOOKS:
+        nb = results[name][0]
+        tagged = [c for c in nb.cells if "nbval-check-output" in c.metadata.get("tags", [])]
+        assert tagged and all(_outputs(nbformat.v4.new_notebook(cells=[c])) for c in tagged), name
+        copies.append(tmp_path / name)
+        nbformat.write(nb, copies[-1])
+    run = _nbval(tmp_path, copies)
+    assert run.returncode == 0, run.stdout[-3000:]
+    cells = sum(c.cell_type == "code" for name in SUMMARY_NOTEBOOKS for c in results[name][0].cells)
+    assert re.search(rf"\b{cells} passed", run.stdout), run.stdout[-2000:]  # nbval: one test per code cell
+
+    # The check can fail: one stored key figure changed, nbval reports the difference.
+    nb = results[SUMMARY_NOTEBOOKS[0]][0]
+    cell = next(c for c in nb.cells if "nbval-check-output" in c.metadata.get("tags", []))
+    cell.outputs[0]["text"] = cell.outputs[0]["text"].replace("clients", "clients et 1 client fantôme", 1)
+    tampered = tmp_path / "falsifie" / SUMMARY_NOTEBOOKS[0]
+    tampered.parent.mkdir()
+    nbformat.write(nb, tampered)
+    run = _nbval(tampered.parent, [tampered])
+    assert run.returncode != 0 and "fantôme" in run.stdout

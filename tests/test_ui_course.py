@@ -126,3 +126,46 @@ def test_pasted_dispute_analysis_is_scored_on_the_truth(course, small_company):
     lab.answer.value = "Le client a tort, il doit tout payer."
     lab.check_button.click()
     assert lab.result["score"]["score"] < 1 and "Correction sur les faits" in lab.output.value
+
+
+def _letter(invoice, amount_cents: int) -> str:
+    from o2c_lab.money import format_eur
+
+    return (f"Madame, Monsieur,\nnotre facture {invoice['invoice_id']} d'un montant de {format_eur(amount_cents)}, "
+            f"échue le {invoice['due_date']:%d/%m/%Y}, reste impayée. Merci de nous indiquer sa date de règlement.")
+
+
+def test_letter_check_counts_confirmed_facts_and_keeps_them(course, small_company):
+    from o2c_lab.coaching import fact_accuracy
+    from o2c_lab.ui import LetterCheck
+
+    invoice = small_company.invoices.iloc[5]
+    view = LetterCheck(course, "04_cinq_relances")
+    view.button.click()
+    assert "Aucun fait vérifiable" in view.panel.result and view.result is None
+    view.letter.value = _letter(invoice, int(invoice["total_ttc_cents"]))
+    view.button.click()
+    right = view.result.counts
+    view.letter.value = _letter(invoice, int(invoice["total_ttc_cents"]) + 10_000)  # 100 € too much
+    view.button.click()
+    wrong = view.result.counts
+    assert right["confirmé"] >= 3 and right["écart"] == 0
+    assert wrong["écart"] == 1 and wrong["confirmé"] == right["confirmé"] - 1
+    checks = course.journal.data["fact_checks"]
+    assert [(c["mode"], c["confirmed"]) for c in checks] == [("manuel", right["confirmé"]),
+                                                              ("manuel", wrong["confirmé"])]
+    assert fact_accuracy(course.journal.data)["manuel"] == pytest.approx(
+        (2 * right["confirmé"] - 1) / (2 * sum(right.values())))
+
+
+def test_pasted_ai_letter_is_measured_but_the_reference_is_not(course, small_company):
+    lab = PromptLab(course, "relance_niveau1_courtoise", fact_task="04_cinq_relances")
+    lab.reference_button.click()  # the offline reference is not the participant's letter
+    assert course.journal.data["fact_checks"] == []
+    invoices = small_company.invoices
+    invoice = invoices[invoices["invoice_id"] == lab.filled.context["invoice_id"]].iloc[0]
+    lab.answer.value = _letter(invoice, int(invoice["total_ttc_cents"]))
+    lab.check_button.click()
+    (check,) = course.journal.data["fact_checks"]
+    assert check["mode"] == "avec_ia" and check["checked"] == len(lab.result["report"].verdicts)
+    assert check["confirmed"] == lab.result["report"].counts["confirmé"]

@@ -62,8 +62,8 @@ from IPython.display import display
 
 from o2c_lab.coaching import COURSE_TASKS
 from o2c_lab.money import format_eur
-from o2c_lab.ui import (BeforeAfterChart, ChartSpec, Course, PromptLab, SelfAssessment, Stopwatch,
-                        TakeAway, french_table)
+from o2c_lab.ui import (BeforeAfterChart, ChartSpec, Course, LetterCheck, PromptLab, SelfAssessment,
+                        Stopwatch, TakeAway, french_table)
 from o2c_lab.ui.measures import measure_chart, scoreboard_chart, scoreboard_table, timing_view
 
 course = Course.start(seed=seed, data_folder=data_folder, ai_mode=ai_mode, participant=participant)

@@ -24,11 +24,6 @@ def _take_away(key: str, label: str, prefill: str):
     return code(f"TakeAway(journal, {key!r}, {label!r}, prefill={prefill!r})")
 
 
-def _coming(what: str, why: str):
-    return md(f"> **À venir** — {what}\n>\n> {why} Rien n'est simulé ici : cette étape sera ajoutée "
-              "dès que le module correspondant sera disponible.")
-
-
 def _timings(*tasks: str):
     keys = ", ".join(f'"{t}"' for t in tasks)
     return code(f"""\
@@ -105,8 +100,17 @@ def _nb00():
 
         Toutes les données sont inventées (noms, adresses, montants) mais cohérentes : numéros SIREN,
         TVA et IBAN valides, factures qui correspondent aux commandes et aux livraisons… sauf quand une
-        erreur a été glissée exprès. La cellule suivante affiche sa fiche."""),
+        erreur a été glissée exprès. La cellule suivante affiche sa fiche, puis
+        ses chiffres clés en une ligne."""),
         code("company"),
+        code("""\
+        from o2c_lab.money import format_number, format_pct
+
+        m = company.summary()
+        print(f"En bref : {len(company.customers)} clients, {len(company.invoices)} factures ; encours "
+              f"{format_eur(m['receivables_cents'])}, dont {format_pct(m['overdue_share'])} échu et "
+              f"{format_pct(m['over_90_share'])} à plus de 90 jours ; DSO {format_number(m['dso_days'], 0)} jours.")""",
+             tags=("nbval-check-output",)),
         md("""\
         ## Et ensuite ?
 
@@ -165,11 +169,23 @@ def _nb01():
         | force | volume, fiabilité | suivi, priorisation, traçabilité | souplesse, rédaction, synthèse |
         | limite | rigide devant l'imprévu | paramétrage, coût | peut inventer, ne connaît pas vos données |"""),
         md("""\
-        ## 2. Quiz « Humain ou IA ? »"""),
-        _coming("le quiz « Humain ou IA ? ».",
-                "Un texte n'y sera présenté comme écrit par une IA que s'il l'a réellement été, avec le modèle "
-                "et la date enregistrés par le formateur (mode rejeu). Aucun texte de ce type n'est encore "
-                "enregistré pour ce cours."),
+        ## 2. Quiz « Humain ou IA ? »
+
+        **Situation** : on vous transmet des relances et des réponses clients. Qui les a écrites : une
+        personne, un programme qui remplit un modèle de lettre, ou une IA générative ?
+
+        **Essai** : pour chaque texte, choisissez son auteur, puis validez. La provenance de chaque texte
+        est enregistrée avec lui : un texte n'est présenté comme écrit par une IA que si un modèle l'a
+        réellement écrit (réponse obtenue en direct, ou enregistrée par le formateur avec le modèle et la
+        date)."""),
+        code("""\
+        from o2c_lab.coaching import quiz_texts
+        from o2c_lab.ui import ProvenanceQuiz
+
+        ProvenanceQuiz(journal, quiz_texts(company, course.assistant))"""),
+        md("""\
+        **À retenir** : l'allure d'un texte ne dit pas qui l'a écrit. Ce qui compte avant l'envoi, c'est
+        l'exactitude des faits (montants, dates, factures) et le ton : vérifiez-les quel que soit l'auteur."""),
         md("""\
         ## 3. Anonymiser un fichier Excel avant de le confier à une IA
 
@@ -347,17 +363,14 @@ def _nb02():
         compare la part retrouvée par un contrôle manuel de 10 % des factures tirées au hasard et par
         l'audit systématique de toutes les factures."""),
         code("""\
-        recall = analysis.audit_recall()
-        if recall is None:
-            print("À venir : le module d'audit des factures n'est pas disponible dans cette installation.")
-        else:
-            from o2c_lab.casework import RULES, audit_invoices
+        from o2c_lab.casework import RULES, audit_invoices
 
-            checks = {rule.anomaly: rule.check for rule in RULES}
-            findings = audit_invoices(company)
-            counts = findings.groupby("anomaly").size().sort_values(ascending=False)
-            display(pd.DataFrame({"contrôle": [checks.get(a, a) for a in counts.index], "factures": counts.to_numpy()}),
-                    measure_chart("Anomalies de facture trouvées", "anomalies glissées", recall))"""),
+        recall = analysis.audit_recall()
+        checks = {rule.anomaly: rule.check for rule in RULES}
+        findings = audit_invoices(company)
+        counts = findings.groupby("anomaly").size().sort_values(ascending=False)
+        display(pd.DataFrame({"contrôle": [checks.get(a, a) for a in counts.index], "factures": counts.to_numpy()}),
+                measure_chart("Anomalies de facture trouvées", "anomalies glissées", recall))"""),
         _lab("checklist_facture_sans_litige"),
         md("""\
         ## 5. Une alerte externe sur un client : exposition et actions immédiates
@@ -404,6 +417,12 @@ def _nb03():
         shares = analysis.aged.shares()
         BeforeAfterChart(ChartSpec("Répartition de l'encours par ancienneté", tuple(shares.index),
                                    {"part de l'encours": list(100 * shares.to_numpy())}, unit="%"))"""),
+        code("""\
+        from o2c_lab.money import format_pct
+
+        print("Part de l'encours par ancienneté : " + ", ".join(f"{bucket} {format_pct(float(share))}"
+                                                              for bucket, share in shares.items()))""",
+             tags=("nbval-check-output",)),
         code("""\
         kpis = analysis.kpis
         rows = [(k.name, k.display().split(" : ")[-1]) for k in (kpis["dso_simple"], kpis["bpdso_simple"],
@@ -484,15 +503,20 @@ def _nb04():
         client en dérive, un acheteur public, un client européen. Chacun appelle un ton et un niveau
         différents.
 
-        **Mesure** : chronométrez les cinq relances, sans IA puis avec IA (un onglet par client)."""),
+        **Mesure** : chronométrez les cinq relances, sans IA puis avec IA (un onglet par client). Faites
+        aussi vérifier les faits de vos lettres : collez ci-dessous une relance écrite sans IA, puis, dans
+        les onglets, la réponse de votre outil d'IA. Le tableau des scores du carnet 06 compare la part
+        de faits confirmés dans les deux cas (rien n'est compté tant que vous n'avez rien collé)."""),
         _stopwatch("04_cinq_relances"),
+        code('LetterCheck(course, "04_cinq_relances")'),
         code("""\
         import ipywidgets as widgets
 
         reminders = {"Niveau 1 (courtois)": "relance_niveau1_courtoise", "Niveau 2 (ferme)": "relance_niveau2_ferme",
                      "Niveau 3 (mise en demeure)": "relance_niveau3_mise_en_demeure",
                      "Acheteur public": "relance_secteur_public", "Client européen": "relance_client_ue"}
-        labs = {title: PromptLab(course, prompt_id) for title, prompt_id in reminders.items()}
+        labs = {title: PromptLab(course, prompt_id, fact_task="04_cinq_relances")
+                for title, prompt_id in reminders.items()}
         tabs = widgets.Tab(children=[lab.widget for lab in labs.values()], titles=tuple(labs))
         tabs"""),
         md("""\
@@ -510,18 +534,13 @@ def _nb04():
         relances qui ne doivent pas partir, avec la raison : déjà payé, litige ouvert, procédure
         collective, promesse en cours."""),
         code("""\
-        try:
-            from o2c_lab.casework import dunning_plan
-        except ImportError:
-            dunning_plan = None
-        if dunning_plan is None:
-            print("À venir : le plan de relance n'est pas disponible dans cette installation.")
-        else:
-            plan = dunning_plan(company)
-            print("Factures ouvertes :", ", ".join(f"{action} {n}" for action, n in plan["action"].value_counts().items()))
-            stopped = plan[plan["action"] == "ne pas relancer"]
-            reasons = stopped["reason"].str.split(" : ").str[0].value_counts()
-            display(pd.DataFrame({"raison de ne pas relancer": reasons.index, "factures": reasons.to_numpy()}))"""),
+        from o2c_lab.casework import dunning_plan
+
+        plan = dunning_plan(company)
+        print("Factures ouvertes :", ", ".join(f"{action} {n}" for action, n in plan["action"].value_counts().items()))
+        stopped = plan[plan["action"] == "ne pas relancer"]
+        reasons = stopped["reason"].str.split(" : ").str[0].value_counts()
+        display(pd.DataFrame({"raison de ne pas relancer": reasons.index, "factures": reasons.to_numpy()}))"""),
         md("""\
         ## 4. D'un fil d'e-mails à un script d'appel
 
@@ -599,20 +618,15 @@ def _nb05():
         **Comparaison avec la référence** : le cadre du premier litige, établi à partir des seules pièces
         (commande, bon de livraison, facture, contrat), sans IA."""),
         code("""\
-        try:
-            from o2c_lab.casework import dispute_framework
-        except ImportError:
-            dispute_framework = None
-        if dispute_framework is None:
-            print("À venir : le cadre de litige n'est pas disponible dans cette installation.")
-        else:
-            frame = dispute_framework(company, disputes.iloc[0]["dispute_id"])
-            print("Référence générée sans IA — cadre du litige", frame["dispute_id"])
-            print("Faits :", *frame["facts"], sep="\\n  - ")
-            print("Notre responsabilité :", " ; ".join(frame["our_responsibility"]))
-            print("Celle du client :", " ; ".join(frame["their_responsibility"]))
-            print("Montant en jeu :", format_eur(int(frame["amount_at_stake_cents"])))
-            print("Recommandation :", frame["recommendation"])"""),
+        from o2c_lab.casework import dispute_framework
+
+        frame = dispute_framework(company, disputes.iloc[0]["dispute_id"])
+        print("Référence générée sans IA — cadre du litige", frame["dispute_id"])
+        print("Faits :", *frame["facts"], sep="\\n  - ")
+        print("Notre responsabilité :", " ; ".join(frame["our_responsibility"]))
+        print("Celle du client :", " ; ".join(frame["their_responsibility"]))
+        print("Montant en jeu :", format_eur(int(frame["amount_at_stake_cents"])))
+        print("Recommandation :", frame["recommendation"])"""),
         md("## 3. Répondre au client et informer l'équipe"),
         _lab("reponse_client_litige"),
         _lab("note_synthese_litige"),
@@ -656,11 +670,7 @@ def _nb06():
         **Mesure objective** : part des règlements clients affectés automatiquement, avec la règle
         habituelle puis avec le moteur de rapprochement, vérifiée sur la vérité de l'entreprise."""),
         code("""\
-        matching = analysis.auto_match()
-        if matching is None:
-            print("À venir : le moteur de rapprochement n'est pas disponible dans cette installation.")
-        else:
-            display(measure_chart("Règlements affectés automatiquement", "règlements clients", matching))"""),
+        measure_chart("Règlements affectés automatiquement", "règlements clients", analysis.auto_match())"""),
         _stopwatch("06_rapprochement"),
         _lab("hypotheses_rapprochement"),
         md("""\
@@ -684,7 +694,8 @@ def _nb06():
         ## 3. Lire le tableau de bord : DSO, encours, retards"""),
         code("""\
         for key in ("dso_simple", "dso_countback", "bpdso_simple", "add_simple", "pct_over_90", "cei"):
-            print(analysis.kpis[key].display())"""),
+            print(analysis.kpis[key].display())""",
+             tags=("nbval-check-output",)),
         _lab("lecture_kpi"),
         md("""\
         ## 4. Atelier individuel : votre plan d'action à 30 jours
@@ -704,12 +715,13 @@ def _nb06():
         md("""\
         ## 5. Tableau des scores de la journée
 
-        Les mesures objectives, calculées sur la vérité de l'entreprise simulée, puis vos propres temps.
+        Les mesures objectives, calculées sur la vérité de l'entreprise simulée, la part de faits
+        confirmés dans les relances que vous avez fait vérifier (carnet 04), puis vos propres temps.
         Ce qui n'a pas été mesuré est indiqué comme tel."""),
         code("""\
         from o2c_lab.coaching import scoreboard
 
-        board = scoreboard(analysis)
+        board = scoreboard(analysis, journal.data)
         display(scoreboard_table(board), scoreboard_chart(board))"""),
         _timings(*("01_prompt_relance", "02_dossier_client", "03_priorites", "04_cinq_relances", "04_script_appel",
                    "05_litige", "06_rapprochement")),

@@ -20,7 +20,7 @@ PROGRAMME = [
     ("Données sensibles : comment anonymiser un fichier Excel avant de le soumettre à une IA", f"{_N01} §3"),
     ("Comment vérifier les résultats de l'IA – le réflexe de fact-checking indispensable en environnement "
      "financier", f"{_N01} §4 ; vérification de chaque réponse dans tous les carnets"),
-    ("Quiz interactif : « Humain ou IA ? »", f"{_N01} §2 (à venir)"),
+    ("Quiz interactif : « Humain ou IA ? »", f"{_N01} §2"),
     ("Framework RCOTF : une méthode simple et réutilisable", f"{_N01} §5"),
     ("Transformer une tâche quotidienne en instruction claire et exploitable", f"{_N01} §5–6"),
     ("Techniques d'itération : affiner, reformuler, améliorer les résultats en quelques échanges", f"{_N01} §6"),

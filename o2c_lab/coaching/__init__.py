@@ -3,11 +3,13 @@ before/after summaries computed from it."""
 
 from .journal import (COURSE_TASKS, JOURNAL_DIR_ENV, MODES, OBJECTIVES, PHASES, Journal, default_journal_folder,
                       journal_path)
-from .scores import PENDING, TOP_N, Analysis, scoreboard
-from .summary import format_duration, self_assessment_table, timing_table
+from .quiz import PROVENANCES, QuizText, quiz_texts, score_quiz
+from .scores import TOP_N, Analysis, scoreboard
+from .summary import NOT_MEASURED, fact_accuracy, format_duration, self_assessment_table, timing_table
 
 __all__ = [
     "COURSE_TASKS", "JOURNAL_DIR_ENV", "MODES", "OBJECTIVES", "PHASES", "Journal", "default_journal_folder", "journal_path",
-    "PENDING", "TOP_N", "Analysis", "scoreboard",
-    "format_duration", "self_assessment_table", "timing_table",
+    "PROVENANCES", "QuizText", "quiz_texts", "score_quiz",
+    "TOP_N", "Analysis", "scoreboard",
+    "NOT_MEASURED", "fact_accuracy", "format_duration", "self_assessment_table", "timing_table",
 ]

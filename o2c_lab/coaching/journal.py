@@ -83,13 +83,14 @@ def _now() -> str:
 
 def _empty(participant: str) -> dict:
     return {"version": _VERSION, "participant": participant, "created": _now(),
-            "answers": {}, "timings": [], "prompts": [], "self_assessments": []}
+            "answers": {}, "timings": [], "prompts": [], "self_assessments": [], "fact_checks": []}
 
 
 def _valid(data) -> bool:
     return (isinstance(data, dict) and data.get("version") == _VERSION
             and isinstance(data.get("answers"), dict)
-            and all(isinstance(data.get(k), list) for k in ("timings", "prompts", "self_assessments")))
+            and all(isinstance(data.get(k), list) for k in ("timings", "prompts", "self_assessments"))
+            and isinstance(data.get("fact_checks", []), list))
 
 
 def _read(path: Path, participant: str) -> tuple[dict, str]:
@@ -99,6 +100,7 @@ def _read(path: Path, participant: str) -> tuple[dict, str]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if _valid(data):
+            data.setdefault("fact_checks", [])  # journals written before the fact-check measure
             return data, ""
         problem = "son contenu n'a pas la structure attendue"
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -186,6 +188,22 @@ class Journal:
         self._refresh()
         self.data["timings"].append({"task": key, "mode": mode,
                                      "seconds": round(float(seconds), 1), "at": _now()})
+        self.save()
+
+    def record_fact_check(self, task: str, mode: str, confirmed: int, checked: int) -> None:
+        """Add the fact check of one letter of ``task`` written in ``mode``: ``confirmed`` facts out of
+        ``checked`` (amounts, dates, invoice numbers, customers found in the text)."""
+        if mode not in MODES:
+            raise InvalidParameterError(f"Mode inconnu : « {mode} ».", valid=", ".join(MODES))
+        if isinstance(checked, bool) or not isinstance(checked, int) or checked < 1 \
+                or not isinstance(confirmed, int) or not 0 <= confirmed <= checked:
+            raise InvalidParameterError(f"Décompte de faits impossible : {confirmed!r} sur {checked!r}.",
+                                        valid="au moins un fait vérifié, et pas plus de faits confirmés que vérifiés",
+                                        todo="collez une lettre qui cite des montants, dates ou factures")
+        key = _key(task, "tâche")
+        self._refresh()
+        self.data["fact_checks"].append({"task": key, "mode": mode, "confirmed": confirmed, "checked": checked,
+                                         "at": _now()})
         self.save()
 
     def record_prompt(self, prompt_id: str, text: str) -> None:

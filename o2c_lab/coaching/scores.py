@@ -12,13 +12,12 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-__all__ = ["Analysis", "PENDING", "TOP_N", "scoreboard"]
+from .summary import NOT_MEASURED, fact_accuracy
+
+__all__ = ["Analysis", "TOP_N", "scoreboard"]
 
 #: Number of first actions whose coverage of the at-risk cash is measured.
 TOP_N = 20
-
-#: Shown where the engine that would compute a figure is not available yet.
-PENDING = "à venir"
 
 
 @dataclass
@@ -109,40 +108,37 @@ class Analysis:
         actual = weekly_actuals(self.forecast, self.company.truth["future_payments"])
         return wape(actual, self.forecast.weekly["naive_cents"]), wape(actual, self.forecast.weekly["expected_cents"])
 
-    def auto_match(self) -> tuple[float, float] | None:
-        """Automatic cash-application rate: exact reference and amount vs the matching engine (None if absent)."""
-        try:
-            from ..cashapp import compare_with_baseline
-        except ImportError:
-            return None
+    def auto_match(self) -> tuple[float, float]:
+        """Automatic cash-application rate: exact reference and amount vs the matching engine."""
+        from ..cashapp import compare_with_baseline
+
         table = compare_with_baseline(self.company)
         rates = table["Taux automatique"].to_numpy(dtype=float)
         return float(rates[0]), float(rates[-1])
 
-
-    def audit_recall(self) -> tuple[float, float] | None:
+    def audit_recall(self) -> tuple[float, float]:
         """Share of the planted invoice anomalies found: a by-hand check of 10 % of the invoices vs
-        the systematic audit (None if the casework engine is absent)."""
-        try:
-            from ..casework import audit_recall, sample_check
-        except ImportError:
-            return None
+        the systematic audit."""
+        from ..casework import audit_recall, sample_check
+
         return float(sample_check(self.company)["recall"]), float(audit_recall(self.company)["recall"])
 
 
-def scoreboard(analysis: Analysis) -> pd.DataFrame:
-    """The closing scoreboard: one row per objective measure, before (« sans IA ») and after (« avec IA »).
+def scoreboard(analysis: Analysis, journal_data: dict | None = None) -> pd.DataFrame:
+    """The closing scoreboard: one row per before/after measure (« sans IA », « avec IA »).
 
-    Ratios are between 0 and 1; ``mieux`` says which direction is better; a measure whose engine
-    is not available has NaN values and ``état`` « à venir ».
+    Ratios are between 0 and 1; ``mieux`` says which direction is better. The first rows are computed
+    on the company's truth; the last one, the facts confirmed in a reminder letter, comes from the
+    participant's own checked letters (``journal_data``): a side not measured is NaN and the row's
+    ``état`` is « non mesuré ».
     """
     rows = []
 
     def add(label, method_before, method_after, better, values):
-        before, after = values if values is not None else (np.nan, np.nan)
+        before, after = (np.nan if v is None else v for v in values)
         rows.append({"mesure": label, "méthode sans IA": method_before, "méthode avec IA": method_after,
                      "sans IA": before, "avec IA": after, "mieux": better,
-                     "état": "mesuré" if values is not None else PENDING})
+                     "état": "mesuré" if not (np.isnan(before) or np.isnan(after)) else NOT_MEASURED})
 
     add(f"Cash à risque couvert par les {TOP_N} premières actions", "tri par montant échu",
         "liste priorisée par le risque", "plus haut", analysis.priority_coverage())
@@ -154,5 +150,7 @@ def scoreboard(analysis: Analysis) -> pd.DataFrame:
         "plus haut", analysis.auto_match())
     add("Anomalies de facture trouvées (audit)", "contrôle manuel de 10 % des factures", "audit systématique",
         "plus haut", analysis.audit_recall())
-    add("Faits exacts dans une relance", "rédaction manuelle", "IA + vérification des faits", "plus haut", None)
+    shares = fact_accuracy(journal_data or {})
+    add("Faits confirmés dans vos relances (vos lettres vérifiées)", "relance rédigée à la main",
+        "relance rédigée avec l'IA", "plus haut", (shares["manuel"], shares["avec_ia"]))
     return pd.DataFrame(rows)

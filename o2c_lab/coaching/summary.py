@@ -11,7 +11,7 @@ import pandas as pd
 from ..money import format_number
 from .journal import MODES, OBJECTIVES, PHASES
 
-__all__ = ["NOT_MEASURED", "format_duration", "self_assessment_table", "timing_table"]
+__all__ = ["NOT_MEASURED", "fact_accuracy", "format_duration", "self_assessment_table", "timing_table"]
 
 NOT_MEASURED = "non mesuré"
 
@@ -26,6 +26,21 @@ def format_duration(seconds: float | None) -> str:
         hours, minutes = divmod(minutes, 60)
         return f"{hours} h {minutes:02d} min"
     return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+
+
+def fact_accuracy(data: dict) -> dict[str, float | None]:
+    """Share of confirmed facts among all facts checked in the participant's letters, per mode
+    (``manuel``, ``avec_ia``); ``None`` for a mode with no checked letter.
+
+    >>> fact_accuracy({"fact_checks": [{"mode": "manuel", "confirmed": 3, "checked": 4}]})
+    {'manuel': 0.75, 'avec_ia': None}
+    """
+    shares = {}
+    for mode in MODES:
+        checks = [c for c in data.get("fact_checks", []) if c["mode"] == mode]
+        checked = sum(c["checked"] for c in checks)
+        shares[mode] = sum(c["confirmed"] for c in checks) / checked if checked else None
+    return shares
 
 
 def timing_table(data: dict, tasks: dict[str, str] | None = None) -> pd.DataFrame:

@@ -5,7 +5,8 @@ fallback. Every view keeps its last output in ``.result`` so tests drive it with
 from .charts import BeforeAfterChart, ChartSpec
 from .course import AI_MODE_LABELS, Course
 from .errors import ErrorPanel, french_error_message
-from .prompt_lab import PromptLab, RcotfBuilder, checks_html
+from .prompt_lab import LetterCheck, PromptLab, RcotfBuilder, checks_html
+from .quiz import ProvenanceQuiz
 from .tables import french_table
 from .views import PromptSaver, SelfAssessment, Stopwatch, TakeAway, View
 
@@ -13,7 +14,8 @@ __all__ = [
     "BeforeAfterChart", "ChartSpec",
     "AI_MODE_LABELS", "Course",
     "ErrorPanel", "french_error_message",
-    "PromptLab", "RcotfBuilder", "checks_html",
+    "LetterCheck", "PromptLab", "RcotfBuilder", "checks_html",
+    "ProvenanceQuiz",
     "french_table",
     "PromptSaver", "SelfAssessment", "Stopwatch", "TakeAway", "View",
 ]

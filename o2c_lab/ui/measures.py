@@ -6,8 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
-from ..coaching import MODES, timing_table
-from ..coaching.scores import PENDING
+from ..coaching import MODES, NOT_MEASURED, timing_table
 from .charts import BeforeAfterChart, ChartSpec
 from .tables import french_table
 
@@ -23,19 +22,16 @@ def measure_chart(title: str, category: str, values: tuple[float, float]) -> Bef
 
 
 def scoreboard_table(board: pd.DataFrame) -> pd.DataFrame:
-    """The scoreboard written the French way (« à venir » where not measured)."""
-    shown = board.copy()
+    """The scoreboard written the French way (« non mesuré » where a side was not measured)."""
+    shown = french_table(board, percent=[_BEFORE, _AFTER])
     for col in (_BEFORE, _AFTER):
-        shown[col] = [PENDING if pd.isna(v) else v for v in shown[col]]
-    measured = shown["état"] != PENDING
-    out = french_table(shown[measured], percent=[_BEFORE, _AFTER])
-    pending = shown[~measured].reset_index(drop=True)
-    return pd.concat([out, pending], ignore_index=True).drop(columns=["état"])
+        shown[col] = [NOT_MEASURED if pd.isna(v) else text for v, text in zip(board[col], shown[col])]
+    return shown.drop(columns=["état"])
 
 
 def scoreboard_chart(board: pd.DataFrame) -> BeforeAfterChart:
     """Grouped bars of every measured figure of the scoreboard, in percent."""
-    rows = board[board["état"] != PENDING]
+    rows = board[board["état"] != NOT_MEASURED]
     return BeforeAfterChart(ChartSpec("Avant / après : les mesures objectives de la journée",
                                       tuple(_short(m + (" (plus bas = mieux)" if b == "plus bas" else ""))
                                             for m, b in zip(rows["mesure"], rows["mieux"])),

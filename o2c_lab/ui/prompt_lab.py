@@ -8,10 +8,11 @@ from html import escape
 
 import ipywidgets as widgets
 
+from ..errors import InvalidParameterError
 from ..money import format_pct
 from .views import View
 
-__all__ = ["PromptLab", "RcotfBuilder", "checks_html", "dispute_scorer", "rubric_text"]
+__all__ = ["LetterCheck", "PromptLab", "RcotfBuilder", "checks_html", "dispute_scorer", "rubric_text"]
 
 
 _RUBRIC = {
@@ -58,8 +59,8 @@ def checks_html(report, assertions) -> str:
     problems = "".join(f"<li>{escape(line.lstrip('- '))}</li>" for line in lines[1:6])
     more = f"<li>… et {len(lines) - 6} autre(s)</li>" if len(lines) > 6 else ""
     rubric = "".join(f"<li>{'✔' if a.passed else '✘'} {escape(rubric_text(a))}</li>" for a in assertions)
-    return (f"<div>{facts}<ul>{problems}{more}</ul><b>Points de contrôle du prompt</b>"
-            f"<ul>{rubric}</ul></div>")
+    rubric = f"<b>Points de contrôle du prompt</b><ul>{rubric}</ul>" if assertions else ""
+    return f"<div>{facts}<ul>{problems}{more}</ul>{rubric}</div>"
 
 
 class PromptLab(View):
@@ -68,10 +69,13 @@ class PromptLab(View):
     ``.result`` is the last checked ``{"answer", "report", "assertions"}``.
     """
 
-    def __init__(self, course, prompt_id: str, *, scorer=None, **subject):
+    def __init__(self, course, prompt_id: str, *, scorer=None, fact_task: str | None = None, **subject):
         super().__init__()
         #: ``scorer(text) -> {"score", "feedback"}`` rates a pasted answer on the company's truth.
         self.scorer = scorer
+        #: When set, the fact check of a pasted answer is kept in the journal as a letter written
+        #: with AI for this task (the « faits confirmés » measure of the scoreboard).
+        self.fact_task = fact_task
         from ..ai import fill
 
         self.course, self.prompt_id = course, prompt_id
@@ -118,6 +122,10 @@ class PromptLab(View):
 
     def _check_pasted(self, _button=None):
         self._render(self.course.assistant.paste(self.task, self.answer.value), scored=True)
+        report = self.result["report"]
+        if self.fact_task and report.verdicts:
+            self.course.journal.record_fact_check(self.fact_task, "avec_ia", report.counts["confirmé"],
+                                                  len(report.verdicts))
 
     def _show_reference(self, _button=None):
         self._render(self.course.assistant.ask(self.task))
@@ -125,6 +133,40 @@ class PromptLab(View):
     def _save(self, _button=None):
         self.course.journal.record_prompt(self.prompt_id, self.filled.text)
         self.output.value = "✔ Prompt ajouté à votre bibliothèque (journal)."
+
+
+class LetterCheck(View):
+    """Paste a letter written without AI and have its facts checked against the ledger; the count of
+    confirmed facts goes to the journal (the « sans IA » side of the facts measure).
+
+    ``.result`` is the last :class:`~o2c_lab.ai.FactCheckReport`.
+    """
+
+    def __init__(self, course, task: str):
+        super().__init__()
+        self.course, self.task = course, task
+        self.letter = widgets.Textarea(placeholder="Collez ici la relance que vous avez rédigée sans IA…",
+                                       layout=widgets.Layout(width="95%", height="10em"))
+        self.button = widgets.Button(description="Vérifier les faits de ma relance", icon="search",
+                                     button_style="primary", layout=widgets.Layout(width="auto"))
+        self.output = widgets.HTML()
+        self.button.on_click(self.panel.guard(self._check))
+        self.widget = widgets.VBox([widgets.HTML("<b>Ma relance sans IA</b> : montants, dates, factures et "
+                                                 "client comparés au grand livre"),
+                                    self.letter, self.button, self.output, self.panel.widget])
+
+    def _check(self, _button=None):
+        from ..ai import check_answer
+
+        report = check_answer(self.letter.value, self.course.fact_checker)
+        if not report.verdicts:
+            raise InvalidParameterError(
+                "Aucun fait vérifiable dans ce texte.",
+                valid="une relance qui cite au moins un montant, une date, un numéro de facture ou le client",
+                todo="collez votre relance complète, puis cliquez à nouveau")
+        self.result = report
+        self.course.journal.record_fact_check(self.task, "manuel", report.counts["confirmé"], len(report.verdicts))
+        self.output.value = checks_html(report, []) + "<p>✔ Résultat ajouté à votre journal (mesure « sans IA »).</p>"
 
 
 class RcotfBuilder(View):
