@@ -147,3 +147,27 @@ def test_percentages_checked_against_the_contract(company):
                           customer_id=k["customer_id"])
     verdicts = {v.fact.text: v.verdict for v in report.verdicts}
     assert verdicts[f"{pct} %"] == "confirmé" and verdicts["37,3 %"] == "introuvable"
+
+
+def test_a_list_with_one_invoice_per_line_is_checked_line_by_line(company):
+    """Each line of a reminder's invoice list is checked against its own invoice, and the customer's
+    totals (open invoices, of which overdue) are recognised."""
+    from o2c_lab.ai import fill
+    from o2c_lab.coaching.drills import wrong_amount_drill
+
+    letter = fill("relance_niveau1_courtoise", company).reference
+    assert letter.count("\n- FA-") >= 2
+    report = check_answer(letter, company)
+    assert report.problems == [] and report.counts["confirmé"] >= 10, str(report)
+
+    drill = wrong_amount_drill(company)
+    assert drill.shown_cents != drill.true_cents and drill.letter != letter
+    problems = check_answer(drill.letter, company).problems
+    assert {v.fact.value for v in problems} == {drill.shown_cents}
+    assert all(drill.invoice_id in v.explanation for v in problems)
+
+
+def test_the_legal_recovery_indemnity_is_a_known_amount(company):
+    text = "Une indemnité forfaitaire de 40 € pour frais de recouvrement est due par facture payée en retard."
+    (verdict,) = check_answer(text, company).verdicts
+    assert verdict.verdict == "confirmé" and "D441-5" in verdict.explanation

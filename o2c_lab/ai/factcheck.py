@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 
+from ..law import FIXED_RECOVERY_INDEMNITY_CENTS
 from ..money import format_date, format_eur
 
 __all__ = ["Fact", "Verdict", "FactCheckReport", "VERDICTS", "FactChecker", "extract_facts", "check_answer"]
@@ -167,6 +168,7 @@ class _Ledger:
     customers: pd.DataFrame
     open_by_invoice: dict
     balance_by_customer: dict
+    open_totals: dict  # customer → {label: cents}: open invoices, of which overdue
     doc_tables: dict
     extra_amounts: pd.DataFrame
     extra_dates: pd.DataFrame
@@ -188,6 +190,11 @@ def _ledger(company) -> _Ledger:
     debit = items[items["residual_cents"] > 0]
     open_by_invoice = dict(zip(debit["document_id"], debit["residual_cents"].astype(int)))
     balance = items.groupby("customer_id")["residual_cents"].sum().astype(int).to_dict()
+    overdue = debit[pd.to_datetime(debit["due_date"]).dt.date < company.as_of]
+    open_totals = {c: {"total des factures ouvertes": int(v)}
+                   for c, v in debit.groupby("customer_id")["residual_cents"].sum().items()}
+    for c, v in overdue.groupby("customer_id")["residual_cents"].sum().items():
+        open_totals[c]["total échu"] = int(v)
     doc_tables = {"invoices": ("invoice_id", inv)}
     for name, key in (("credit_notes", "credit_note_id"), ("orders", "order_id"),
                       ("deliveries", "delivery_id"), ("contracts", "contract_id")):
@@ -208,7 +215,7 @@ def _ledger(company) -> _Ledger:
         if name in t:
             for col in cols:
                 dates.append(t[name].assign(_table=name, _value=t[name][col].map(_as_date)))
-    return _Ledger(inv, t["customers"], open_by_invoice, balance, doc_tables,
+    return _Ledger(inv, t["customers"], open_by_invoice, balance, open_totals, doc_tables,
                    pd.concat(amounts, ignore_index=True) if amounts else pd.DataFrame(),
                    pd.concat(dates, ignore_index=True) if dates else pd.DataFrame(), company.as_of)
 
@@ -225,9 +232,10 @@ def _row(series: pd.Series) -> dict:
 
 
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    starts = [m.end() for m in re.finditer(r"[.!?;\n]\s", text[:pos])]
+    """Bounds of the sentence around ``pos``; a line break always ends one (lists, tables)."""
+    starts = [m.end() for m in re.finditer(r"[.!?;]\s|\n", text[:pos])]
     start = starts[-1] if starts else 0
-    end_m = re.search(r"[.!?;\n](\s|$)", text[pos:])
+    end_m = re.search(r"[.!?;](\s|$)|\n", text[pos:])
     return start, (pos + end_m.start()) if end_m else len(text)
 
 
@@ -343,6 +351,8 @@ def _scoped(frame: pd.DataFrame, customer_id) -> pd.DataFrame:
 
 
 def _check_amount(fact: Fact, anchor, led: _Ledger, customer_id) -> Verdict:
+    if fact.value == FIXED_RECOVERY_INDEMNITY_CENTS:
+        return Verdict(fact, "confirmé", "indemnité forfaitaire pour frais de recouvrement (art. D441-5)", "law")
     if anchor is not None:
         amounts = _invoice_amounts(anchor, led)
         extra = led.extra_amounts
@@ -368,6 +378,8 @@ def _check_amount(fact: Fact, anchor, led: _Ledger, customer_id) -> Verdict:
             candidates.append((led.balance_by_customer[r["customer_id"]], "customers", r,
                                f"solde du client {r['customer_id']}"))
         candidates.append((int(r["credit_limit_cents"]), "customers", r, "limite de crédit"))
+        for label, cents in led.open_totals.get(r["customer_id"], {}).items():
+            candidates.append((cents, "customers", r, f"{label} du client {r['customer_id']}"))
     exact = [c for c in candidates if c[0] == fact.value]
     owners = {c[2].get("customer_id") for c in exact}
     if len(owners) > 1:
