@@ -9,9 +9,13 @@ BIN     := $(VENV)/bin
 O2C     := $(BIN)/o2c-lab
 PIP     := $(BIN)/python -m pip -qq --disable-pip-version-check
 DATASET := datasets/fil_rouge
+# The proxy of JupyterHub (npm), local to the project: tests/test_jupyterhub.py and hosting/.
+# 5.1.0 is the newest release that runs on Node 18 (Debian 12's nodejs).
+HUB_NODE := .hub-node
+CHP      := $(HUB_NODE)/node_modules/.bin/configurable-http-proxy
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab run test data bench clean
+.PHONY: help setup lab run test data bench clean hub-proxy
 
 help:
 	@echo "make setup   crée .venv, installe o2c_lab et génère l'entreprise du cours si absente"
@@ -20,6 +24,7 @@ help:
 	@echo "make test    lance les tests"
 	@echo "make data    régénère l'entreprise du cours ($(DATASET))"
 	@echo "make bench   lance les mesures de performance (benchmarks/)"
+	@echo "make hub-proxy  installe le proxy de JupyterHub (npm) dans $(HUB_NODE)/ (voir hosting/README.md)"
 	@echo "make clean   supprime les fichiers produits (output/, caches) ; garde .venv et datasets/"
 
 # pyvenv.cfg is a real file (bin/python is a symlink whose date is the interpreter's).
@@ -44,8 +49,17 @@ lab: setup
 run: setup
 	$(O2C) run
 
-test: setup
+test: setup $(CHP)
 	$(BIN)/python -m pytest
+
+hub-proxy: $(CHP)
+
+# Without npm the JupyterHub test is skipped (it says why); nothing else needs Node.
+$(CHP):
+	@if command -v npm >/dev/null; then \
+		npm install --prefix $(HUB_NODE) --no-fund --no-audit --loglevel=error configurable-http-proxy@5.1.0 \
+		|| echo "Installation du proxy impossible : le test JupyterHub sera ignoré."; \
+	else echo "npm absent : le test JupyterHub sera ignoré (installez nodejs et npm)."; fi
 
 data: $(VENV)/.installed
 	$(O2C) generate --out $(DATASET) --force
