@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+import random
+
 import pandas as pd
 import pytest
 
 from o2c_lab.cashapp import (STATUS_AUTO, STATUS_OUT_OF_SCOPE, STATUS_SUGGESTION,
                              STATUS_UNMATCHED, EngineConfig, RuleBook, extract_references,
                              match_bank_lines)
+from o2c_lab.cashapp.engine import CashMatcher
 from o2c_lab.errors import InvalidParameterError
 
 IBAN_C1 = "FR7630001007941234567890185"
@@ -40,10 +44,23 @@ def _line(tx, amount, *, label="", name="", iban="", remittance="", day="2026-02
             "remittance_info": remittance, "end_to_end_id": "", "currency": currency}
 
 
-def _match(*lines, items=ITEMS, rules=None, config=None):
-    result = match_bank_lines(pd.DataFrame(list(lines)), items, CUSTOMERS, CONTRACTS,
+def _match(*lines, items=ITEMS, customers=CUSTOMERS, rules=None, config=None):
+    result = match_bank_lines(pd.DataFrame(list(lines)), items, customers, CONTRACTS,
                               rules=rules, config=config)
     return {r.bank_tx_id: r for r in result.results}, result
+
+
+def _ledger(*rows):
+    """Open items (document, customer, issued, due, open cents[, net cents])."""
+    frame = pd.DataFrame([r if len(r) == 6 else (*r, 0) for r in rows],
+                         columns=["document_id", "customer_id", "doc_date", "due_date",
+                                  "open_cents", "net_cents"])
+    return frame if frame["net_cents"].any() else frame.drop(columns="net_cents")
+
+
+def _proposed(r):
+    """Every allocation offered for a line, best first, as sets (the order within is free)."""
+    return [frozenset(c.allocations) for c in ([r.chosen] if r.chosen else []) + r.hypotheses]
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -216,3 +233,121 @@ def test_same_partial_transfer_twice_is_a_duplicate():
     assert res["P1"].status == STATUS_AUTO
     assert res["P2"].status != STATUS_AUTO
     assert "double" in " ".join(h.explanation for h in res["P2"].hypotheses) + res["P2"].explanation
+
+
+# -- payments that name nothing and match no item exactly: ranked readings for a human ----------
+
+def test_exact_instalment_of_one_invoice_comes_first_but_is_not_applied():
+    items = _ledger(("FA-2026-00010", "C1", "2026-01-05", "2026-02-04", 123456),
+                    ("FA-2026-00011", "C1", "2026-01-08", "2026-02-07", 360001))
+    third = -(-360001 // 3)  # 1 200,01 € rounded up to the cent
+    res, _ = _match(_line("P1", third, iban=IBAN_C1), items=items)
+    r = res["P1"]
+    assert r.status == STATUS_SUGGESTION                      # the customer named nothing
+    assert r.chosen.pass_id == "echeance_client"
+    assert r.chosen.allocations == [("FA-2026-00011", third)]
+    # The legal order (oldest due debt first) stays on the list for the reviewer.
+    legal = [h for h in r.hypotheses if h.pass_id == "imputation_legale"]
+    assert legal and legal[0].allocations == [("FA-2026-00010", third)]
+
+
+def test_instalment_of_one_invoice_inside_a_grouped_transfer():
+    items = _ledger(("FA-2026-00012", "C1", "2026-01-02", "2026-01-20", 77777),
+                    ("FA-2026-00013", "C1", "2026-01-05", "2026-02-04", 123456),
+                    ("FA-2026-00014", "C1", "2026-01-08", "2026-02-07", 240000))
+    amount = 123456 + 240000 // 3
+    res, _ = _match(_line("P2", amount, iban=IBAN_C1), items=items)
+    r = res["P2"]
+    assert r.status != STATUS_AUTO
+    assert frozenset({("FA-2026-00013", 123456), ("FA-2026-00014", 80000)}) in _proposed(r)
+
+
+def test_small_overpayment_does_not_hide_the_other_readings():
+    # 1 210 € from C1: FA-1 (1 200 €) and 10 € too many, or the legal order.
+    res, _ = _match(_line("P3", 121000, iban=IBAN_C1))
+    r = res["P3"]
+    assert r.status != STATUS_AUTO
+    over = [c for c in [r.chosen] + r.hypotheses if c.pass_id == "trop_percu"]
+    assert over and over[0].allocations == [("FA-2026-00001", 120000)]
+    assert over[0].unapplied_cents == 1000
+    assert any(c.pass_id == "imputation_legale" for c in [r.chosen] + r.hypotheses)
+
+
+def test_penalty_without_reference_goes_to_the_invoice_it_is_a_few_percent_of():
+    # 9 850 € paid « déduction pénalité » : 150 € is 1,8 % of the first invoice excl. VAT,
+    # 450 € is 5,2 % of the second; penalties withheld are a few % of an invoice.
+    items = _ledger(("FA-2026-00015", "C1", "2026-01-05", "2026-02-04", 1000000, 833333),
+                    ("FA-2026-00016", "C1", "2026-01-08", "2026-02-07", 1030000, 858333))
+    res, _ = _match(_line("P4", 985000, iban=IBAN_C1, remittance="DEDUCTION PENALITE"),
+                    items=items)
+    r = res["P4"]
+    assert r.status != STATUS_AUTO
+    assert r.chosen.pass_id == "deduction"
+    assert r.chosen.allocations == [("FA-2026-00016", 985000)]
+    assert r.chosen.dispute == ("FA-2026-00016", 45000)
+
+
+def test_cited_invoices_each_net_of_the_contractual_discount():
+    # C2: 1 % if paid within 10 days. 999,00 - 9,99 and 500,00 - 5,00, paid 7 days later.
+    items = _ledger(("FA-2026-00004", "C2", "2026-01-05", "2026-02-04", 99900),
+                    ("FA-2026-00017", "C2", "2026-01-05", "2026-02-04", 50000))
+    res, _ = _match(_line("P5", 98901 + 49500, remittance="FA-2026-00004 FA-2026-00017",
+                          day="2026-01-12"), items=items)
+    r = res["P5"]
+    assert r.status == STATUS_SUGGESTION
+    assert frozenset(r.chosen.allocations) == {("FA-2026-00004", 98901), ("FA-2026-00017", 49500)}
+
+
+def test_cited_invoices_all_paid_but_one_short_paid_for_a_penalty():
+    res, _ = _match(_line("P6", 120000 - 6000 + 50000, iban=IBAN_C1,
+                          remittance="FA-2026-00001 FA-2026-00002 DEDUCTION PENALITE"))
+    r = res["P6"]
+    assert r.status != STATUS_AUTO
+    short = [c for c in [r.chosen] + r.hypotheses
+             if frozenset(c.allocations) == {("FA-2026-00001", 114000), ("FA-2026-00002", 50000)}]
+    assert short and short[0].pass_id == "deduction"
+    assert short[0].dispute == ("FA-2026-00001", 6000)
+
+
+def test_discount_on_the_amount_incl_vat_is_the_other_reading_of_a_surplus():
+    # 999,00 € incl. VAT (832,50 € excl.) paid 991,00 € within the discount window: 1 % of
+    # the amount excl. VAT leaves 2,32 € too many (applied), 1 % incl. VAT leaves 1,99 € more.
+    items = _ledger(("FA-2026-00004", "C2", "2026-01-05", "2026-02-04", 99900, 83250))
+    res, _ = _match(_line("P7", 99100, remittance="FA-2026-00004", day="2026-01-12"),
+                    items=items)
+    r = res["P7"]
+    assert r.status == STATUS_AUTO and r.chosen.discount == ("FA-2026-00004", 832)
+    assert frozenset({("FA-2026-00004", 99900 - 999)}) in _proposed(r)
+
+
+def test_unknown_payer_paying_one_instalment_of_an_invoice_of_the_ledger():
+    third = 45617 // 3  # FA-2026-00005 (C3) in three parts, the first rounded down
+    res, _ = _match(_line("P8", third, name="XYZ HOLDING"))
+    r = res["P8"]
+    assert r.status != STATUS_AUTO
+    assert r.chosen.allocations == [("FA-2026-00005", third)] and r.chosen.customer_id == "C3"
+
+
+def test_acronym_keeping_the_articles_of_the_name():
+    customers = pd.concat([CUSTOMERS, pd.DataFrame({
+        "customer_id": ["C6"], "name": ["Société des Établissements Marchal"], "iban": [""]})])
+    items = pd.concat([ITEMS, _ledger(("FA-2026-00018", "C6", "2026-01-05", "2026-02-04",
+                                       65432))])
+    res, _ = _match(_line("P9", 65432, name="SDEM FINANCES"), items=items, customers=customers)
+    assert res["P9"].customer_id == "C6" and res["P9"].customer_method == "sigle du nom"
+
+
+def test_small_group_search_is_exhaustive():
+    # Every selection of 2 to 4 items, each taking one of its amounts, against brute force.
+    rng = random.Random(7)
+    for _ in range(200):
+        choices = [(f"D{i}", tuple(sorted({rng.randint(1, 30) for _ in range(rng.randint(1, 3))})))
+                   for i in range(rng.randint(2, 8))]
+        target = rng.randint(5, 80)
+        expected = {tuple((choices[i][0], v) for i, v in zip(picked, values))
+                    for size in (2, 3, 4)
+                    for picked in itertools.combinations(range(len(choices)), size)
+                    for values in itertools.product(*(choices[i][1] for i in picked))
+                    if sum(values) == target}
+        found = CashMatcher._small_groups(choices, target, limit=10**6)
+        assert len(found) == len(expected) and {tuple(f) for f in found} == expected

@@ -11,7 +11,7 @@ import time
 import pandas as pd
 import pytest
 
-from o2c_lab.cashapp import compare_with_baseline, replay_history, score
+from o2c_lab.cashapp import EngineConfig, compare_with_baseline, replay_history, score
 from o2c_lab.cashapp.scoring import score_seeds
 
 SEEDS_DEFAULT = range(50)
@@ -24,6 +24,7 @@ def _summary(per_seed: pd.DataFrame) -> dict:
     return {"precision": tot["auto_pairs_correct"] / tot["auto_pairs"],
             "auto_rate": tot["fully_applied"] / tot["customer_payments"],
             "coverage": tot["rest_covered"] / tot["rest"],
+            **{f"coverage_top{k}": tot[f"rest_covered_top{k}"] / tot["rest"] for k in (1, 3, 5)},
             "document_coverage": tot["rest_documents_covered"] / tot["rest"],
             "baseline_auto_rate": tot["baseline_fully_applied"] / tot["customer_payments"],
             "payments": int(tot["customer_payments"])}
@@ -82,13 +83,11 @@ def test_suggestions_regression_floor(default_run):
     assert summary["coverage"] >= 0.40
 
 
-@pytest.mark.xfail(reason="objectif de l'issue (80 %) non atteint : les paiements restants sont "
-                          "surtout des acomptes sans référence et des virements groupés au libellé "
-                          "obscur, dont la vraie affectation n'est pas dans les données visibles",
-                   strict=False)
 def test_suggestions_contain_the_truth_for_80_percent_of_the_rest(default_run):
     _, summary = default_run
     assert summary["coverage"] >= 0.80
+    # Not by listing every open item: the truth is within the first five proposals as often.
+    assert summary["coverage_top5"] >= 0.80
 
 
 def test_hard_noise_keeps_the_precision_floor(hard_run):
@@ -114,6 +113,10 @@ def test_story_lines_of_the_classroom_company(company):
     assert "L441-17" in disputes.loc[disputes["customer_id"] == deducter, "explanation"].iloc[0]
     scores = score(company, result)
     assert scores["precision"] >= 0.99
+    # Ranks are given for exactly the lines covered by a suggestion, within the list shown.
+    ranks = scores["suggestion_ranks"]
+    assert set(ranks) == {tx for tx, o in scores["per_line"].items() if o == "suggestion"}
+    assert all(1 <= k <= 1 + EngineConfig().max_hypotheses for k in ranks.values())
 
 
 def test_before_after_table(company):

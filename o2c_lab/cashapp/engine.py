@@ -16,9 +16,13 @@ Each bank line goes through passes ordered from the most certain to the least:
 5. without a usable reference, the identified customer's open items: one item of the exact
    amount, an invoice net of its credit note, a discount within terms, a group of items whose
    sum is the amount — kept only when that group is the only one;
-6. a partial payment that names nothing follows the legal order of Code civil art. 1342-10
-   (oldest due debt first) — as a suggestion, because the customer may still say otherwise;
-7. payer unknown: the only open item of that exact, non-round amount; otherwise hypotheses.
+6. otherwise the readings of a payment that names nothing, ranked for a human: one equal
+   instalment of an item (payment plan in 2, 3 or 4 parts), a penalty withheld, a small
+   overpayment, the legal order of Code civil art. 1342-10 (oldest due debt first), two to four
+   items some paid by an instalment or net of the discount, a part payment of an old item —
+   suggestions only, because the customer may still say otherwise;
+7. payer unknown: the only open item of that exact, non-round amount; otherwise hypotheses
+   (items of that amount, an equal instalment of one invoice of the ledger).
 
 Every proposal carries its pass, a confidence and a French explanation. At or above
 ``auto_threshold`` it is applied automatically; between the thresholds it is a suggestion for a
@@ -30,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
@@ -65,7 +70,9 @@ PASSES = {
     "montant_client": ("montant exact d'une pièce du client", 0.96),
     "escompte_client": ("escompte sur une pièce du client", 0.94),
     "groupe": ("paiement groupé (somme exacte de pièces)", 0.95),
+    "echeance_client": ("échéance égale d'une pièce du client", 0.80),
     "imputation_legale": ("imputation légale (art. 1342-10 Code civil)", 0.60),
+    "acompte": ("acompte possible sur une pièce du client", 0.40),
     "montant_seul": ("montant identique, payeur non identifié", 0.55),
     "doublon": ("doublon probable", 0.30),
     "payeur_ressemblant": ("nom de payeur proche d'un client", 0.30),
@@ -79,6 +86,8 @@ _PENALTY = re.compile(r"P[EÉ]NALIT|PENALTY|RETENUE|D[EÉ]DUCTION|DEDUIT|D[EÉ]D
 _DOC_ID = re.compile(r"^([A-Z]+)-(\d{4})-(\d+)$")
 _REF = re.compile(r"(?<![A-Z0-9])(FACTURES?|FACT|FAC|FA|F|AVOIRS?|AV)?[\s\-_/.:#°N]{0,3}"
                   r"(20\d\d|\d\d)?[\s\-_/.]{0,2}(\d{1,6})(?!\d)")
+_ACRONYM_SKIP_SHORT = {"SA", "SAS", "SARL", "ET", "DE", "LA", "LE"}
+_ACRONYM_SKIP = _ACRONYM_SKIP_SHORT | {"DU", "DES", "LES", "D", "L"}
 _LEGAL_FORMS = {"SA", "SAS", "SASU", "SARL", "EURL", "SNC", "SCI", "SCOP", "SCA", "GMBH", "AG",
                 "SPA", "SRL", "BV", "NV", "SL", "LTD", "STE", "SOCIETE", "ETS", "ETABLISSEMENTS",
                 "CIE", "ET", "DE", "DU", "DES", "LA", "LE", "LES", "L", "D"}
@@ -254,6 +263,10 @@ class CashMatcher:
                 for key in ((kind, int(m.group(2)), number), ("", int(m.group(2)), number),
                             (kind, 0, number), ("", 0, number)):
                     self.by_key[key].append(doc)
+        self.by_total: dict[int, list[str]] = defaultdict(list)
+        for doc, cents in self.total.items():
+            if cents > 0:
+                self.by_total[cents].append(doc)
         self.by_amount: dict[int, list[str]] = defaultdict(list)
         for doc, cents in self.open.items():
             if cents > 0:
@@ -289,13 +302,15 @@ class CashMatcher:
         self.acronyms: dict[str, dict[str, None]] = defaultdict(dict)
         for cid, name in self.customer_name.items():
             upper = _ascii_upper(name)
-            for variant in (upper.replace(".", " "), upper.replace(".", "")):
-                words = [w for w in re.split(r"[^A-Z0-9]+", variant)
-                         if w and w not in {"SA", "SAS", "SARL", "ET", "DE", "LA", "LE", "DU",
-                                            "DES", "LES", "D", "L"}]
-                acro = "".join(w[0] for w in words[:4])
-                if acro:
-                    self.acronyms[acro][cid] = None
+            # Whole name or cut at 35 characters as banks print it; articles such as « DES »
+            # or « DU » left out or kept by the one who wrote the acronym.
+            for variant in (upper.replace(".", " "), upper.replace(".", ""),
+                            upper.replace(".", " ")[:35]):
+                for skip in (_ACRONYM_SKIP, _ACRONYM_SKIP_SHORT):
+                    words = [w for w in re.split(r"[^A-Z0-9]+", variant) if w and w not in skip]
+                    acro = "".join(w[0] for w in words[:4])
+                    if acro:
+                        self.acronyms[acro][cid] = None
         # « POUR COMPTE DE <client> » written by a factor or a parent company: banks keep only
         # the first characters, so index the start of each name as a bank prints it.
         self.on_behalf: dict[str, list[str]] = defaultdict(list)
@@ -693,11 +708,11 @@ class CashMatcher:
                                   unapplied_cents=amount - net)]
             discounted = [p for p in self._discounted(doc, day) if p < amount]
             if discounted:
-                paid = max(discounted)
-                return [Candidate("escompte", cust, [(doc, paid)], 0.92,
-                                  f"{label} ; escompte contractuel pris ({format_eur(opens[doc] - paid)}) "
-                                  f"et trop-perçu de {format_eur(amount - paid)} à rembourser",
-                                  unapplied_cents=amount - paid, discount=(doc, opens[doc] - paid))]
+                # The smallest discount (on the amount excl. VAT) leaves the smallest surplus;
+                # the discount on the amount incl. VAT is the other reading.
+                return [self._discount_and_surplus(cust, label, doc, opens[doc], amount, paid,
+                                                   0.92 if paid == max(discounted) else 0.5)
+                        for paid in sorted(discounted, reverse=True)]
             gap = opens[doc] - amount
             if _PENALTY.search(_ascii_upper(text)):
                 return [Candidate("deduction", cust, [(doc, amount)],
@@ -706,11 +721,19 @@ class CashMatcher:
                                   "déduction d'office interdite (art. L441-17 C. com.), "
                                   "litige à ouvrir, pas de passage en perte",
                                   dispute=(doc, gap))]
-            return [Candidate("partiel_designe", cust, [(doc, amount)],
-                              min(base, PASSES["partiel_designe"][1]),
-                              f"{label} ; paiement partiel de {format_eur(amount)} sur "
-                              f"{format_eur(opens[doc])} : imputé sur la pièce désignée par "
-                              f"le client (art. 1342-10 C. civ.), reste dû {format_eur(gap)}")]
+            partial = Candidate("partiel_designe", cust, [(doc, amount)],
+                                min(base, PASSES["partiel_designe"][1]),
+                                f"{label} ; paiement partiel de {format_eur(amount)} sur "
+                                f"{format_eur(opens[doc])} : imputé sur la pièce désignée par "
+                                f"le client (art. 1342-10 C. civ.), reste dû {format_eur(gap)}")
+            # A few euros above one equal instalment of the document: another reading, the
+            # instalment and an overpayment, shown to whoever checks the line.
+            return [partial] + [
+                Candidate("trop_percu", cust, [(doc, p)], 0.5,
+                          f"{label} ; échéance égale de {format_eur(p)} et trop-perçu de "
+                          f"{format_eur(amount - p)}, à confirmer", unapplied_cents=amount - p)
+                for p in sorted(self._next_instalments(doc, opens[doc]))
+                if 100 <= amount - p <= min(5000, p // 20)]  # below 1 €: rounding
         if amount > total:
             # The label may cite only some of the invoices paid (« FA-… ET 3 AUTRES »):
             # look for the rest among the customer's other open items.
@@ -728,10 +751,23 @@ class CashMatcher:
                                   + ("" if len(fills) == 1 else " ; autre combinaison possible"))
                         for f in fills]
             small = rest * 10 <= total  # a few euros too many, not an uncited invoice
-            return [Candidate("trop_percu", cust, list(opens.items()),
+            over = [Candidate("trop_percu", cust, list(opens.items()),
                               min(base, PASSES["trop_percu"][1]) if small else 0.7,
                               f"{label} ; trop-perçu de {format_eur(rest)} à rembourser ou à "
                               "imputer avec l'accord du client", unapplied_cents=rest)]
+            if not small:
+                return over + self._reduced_fills(cust, label, opens, others, amount, day)
+            # Less likely: the early-payment discount taken as well, a larger overpayment.
+            return over + [self._discount_and_surplus(cust, label, d, o, amount, p, 0.5)
+                           for d, o in opens.items() for p in self._discounted(d, day)
+                           if len(opens) == 1 and p < o]
+        taken = self._discount_combinations([(d, opens[d]) for d in docs], amount, day)
+        if taken:
+            return [Candidate("escompte", cust, alloc, 0.85 if len(taken) == 1 else 0.7,
+                              f"{label} ; escompte contractuel déduit sur "
+                              f"{', '.join(d for d, c in alloc if c != opens[d])}, somme exacte "
+                              f"{format_eur(amount)} : à confirmer")
+                    for alloc in taken]
         plan = self._instalments(docs, opens, amount)
         if plan:
             conf = base - 0.05 if len(plan) == 1 else 0.7
@@ -748,15 +784,83 @@ class CashMatcher:
             part = min(rest, opens[d])
             alloc.append((d, part))
             rest -= part
-        return [Candidate("partiel_designe", cust, alloc, 0.75,
-                          f"{label} ; montant inférieur au total des pièces : imputé dans "
-                          "l'ordre cité, à confirmer")]
+        in_order = Candidate("partiel_designe", cust, alloc, 0.75,
+                             f"{label} ; montant inférieur au total des pièces : imputé dans "
+                             "l'ordre cité, à confirmer")
+        # Other readings: every cited document paid in full but one, short paid (a penalty
+        # withheld when the label says so, a partial payment otherwise).
+        penalty = bool(_PENALTY.search(_ascii_upper(text)))
+        others = []
+        for d in reversed(docs):
+            part = amount - (total - opens[d])
+            reading = [(x, part if x == d else opens[x]) for x in docs]
+            if 0 < part < opens[d] and reading != alloc:
+                others.append(Candidate(
+                    "deduction" if penalty else "partiel_designe", cust, reading, 0.6,
+                    f"{label} ; toutes payées sauf {d} : {format_eur(part)} sur "
+                    f"{format_eur(opens[d])}" + (", litige à ouvrir (art. L441-17 C. com.)"
+                                                 if penalty else "") + ", à confirmer",
+                    dispute=(d, opens[d] - part) if penalty else None))
+        return [in_order] + others
+
+    def _next_instalments(self, doc: str, open_: int) -> set[int]:
+        """The next instalment of ``doc`` if it is paid in 2, 3 or 4 equal parts (rounded down
+        or up to the cent), given what is already paid; the last one is the open amount."""
+        total = self.total.get(doc, open_)
+        paid = total - open_
+        out = set()
+        for k in (2, 3, 4):
+            for part in {total // k, -(-total // k)}:
+                if 0 < part < open_ and paid % part == 0 and paid // part < k - 1:
+                    out.add(part)
+        return out
+
+    @staticmethod
+    def _discount_and_surplus(cust, label, doc, open_, amount, paid, conf) -> Candidate:
+        """``doc`` paid net of its early-payment discount, the rest of ``amount`` unapplied."""
+        return Candidate("escompte", cust, [(doc, paid)], conf,
+                         f"{label} ; escompte contractuel pris ({format_eur(open_ - paid)}) "
+                         f"et trop-perçu de {format_eur(amount - paid)} à rembourser",
+                         unapplied_cents=amount - paid, discount=(doc, open_ - paid))
+
+    def _reduced_fills(self, cust, label, opens, others, amount, day) -> list[Candidate]:
+        """The cited documents in full completed by one to four other items of the customer,
+        some paid by their next instalment or net of the early-payment discount."""
+        pool = [(d, o) for d, o in others[: self.config.subset_max_items] if o > 0]
+        full = dict(pool)
+        choices = [(d, (o, *sorted(self._next_instalments(d, o)
+                                   | {c for c in self._discounted(d, day) if 0 < c < o})))
+                   for d, o in pool]
+        rest = amount - sum(opens.values())
+        fills = [[(d, c)] for d, values in choices for c in values[1:] if c == rest]
+        fills += self._small_groups(choices, rest, limit=2)
+        fills = [f for f in fills if any(c != full[d] for d, c in f)][:2]
+        return [Candidate("groupe", cust, list(opens.items()) + f,
+                          0.8 if len(fills) == 1 else 0.6,
+                          f"{label} ; complétée(s) par {', '.join(d for d, _ in f)} du même "
+                          f"client (dont {', '.join(d for d, c in f if c != full[d])} en partie : "
+                          f"échéance ou escompte) pour faire exactement {format_eur(amount)}, "
+                          "à confirmer")
+                for f in fills]
+
+    def _discount_combinations(self, items, amount, day) -> list[list[tuple[str, int]]]:
+        """Up to two allocations of all ``items`` (2 to 6 documents), each paid in full or net of
+        its contractual early-payment discount, at least one discounted, summing to ``amount``."""
+        if not 2 <= len(items) <= 6:
+            return []
+        options = [[(d, o)] + [(d, p) for p in self._discounted(d, day) if 0 < p < o]
+                   for d, o in items]
+        found = []
+        for combo in itertools.product(*options):
+            if sum(c for _, c in combo) == amount and list(combo) != items:
+                found.append(list(combo))
+                if len(found) == 2:
+                    break
+        return found
 
     def _instalments(self, docs, opens, amount) -> list[list[tuple[str, int]]]:
         """Allocations where each cited document receives one instalment of a plan in 2, 3 or 4
         equal parts (the last part takes the rounding), summing exactly to ``amount``."""
-        import itertools
-
         if not 2 <= len(docs) <= 6:
             return []
         found = []
@@ -787,6 +891,17 @@ class CashMatcher:
         if not items:
             return []
         who = f"client {cid} ({self.customer_name.get(cid, '')}) identifié par {method}"
+        found = self._customer_exact(cid, items, who, strength, amount, day)
+        if any(c.confidence >= self.config.auto_threshold for c in found):
+            return found
+        # No reading proven: the other readings of a payment that names nothing are ranked
+        # for the reviewer, the most specific first.
+        return found + self._customer_readings(cid, items, who, strength, amount, day, text,
+                                               exact_found=bool(found))
+
+    def _customer_exact(self, cid, items, who, strength, amount, day) -> list[Candidate]:
+        """Readings where the amount is exactly that of the customer's items: one item, an
+        invoice net of its credit note, a discount within terms, a group of items."""
         same = [(d, o) for d, o in items if o == amount]
         if same:
             conf = PASSES["montant_client"][1] * strength
@@ -826,57 +941,159 @@ class CashMatcher:
         coherent = [sol for sol in solutions if self._coherent(sol)]
         if len(coherent) == 1 and len(solutions) > 1 and not unproven:
             solutions = coherent  # a credit note goes with the invoice it corrects
-        if solutions:
-            opens = dict(pool)
-            conf = PASSES["groupe"][1] * strength
-            if len(solutions) > 1 or unproven:
-                conf = min(conf, 0.7)
-            return [Candidate("groupe", cid, [(d, opens[d]) for d in sol], conf,
-                              f"{who} ; {len(sol)} pièces ({', '.join(sol)}) dont la somme "
-                              f"fait exactement {format_eur(amount)}"
-                              + ("" if len(solutions) == 1 else
-                                 " ; une autre combinaison existe : à confirmer"))
-                    for sol in solutions]
-        upper = _ascii_upper(text)
-        if _PENALTY.search(upper):
-            bigger = [(d, o) for d, o in items if o > amount]
-            if bigger:
-                d, o = min(bigger, key=lambda x: x[1] - amount)
-                return [Candidate("deduction", cid, [(d, amount)], 0.6 * strength,
-                                  f"{who} ; libellé de pénalité : {d} ({format_eur(o)}) payée "
-                                  f"moins {format_eur(o - amount)}, litige à ouvrir "
-                                  "(art. L441-17 C. com.)", dispute=(d, o - amount))]
-        over = [(d, o) for d, o in items if 0 < o < amount <= o + max(5000, o // 50)]
-        if over:
-            d, o = min(over, key=lambda x: amount - x[1])
-            return [Candidate("trop_percu", cid, [(d, o)], 0.6 * strength,
-                              f"{who} ; {d} ({format_eur(o)}) payée avec un trop-perçu de "
-                              f"{format_eur(amount - o)}, à confirmer", unapplied_cents=amount - o)]
+        if not solutions:
+            return []
+        opens = dict(pool)
+        conf = PASSES["groupe"][1] * strength
+        if len(solutions) > 1 or unproven:
+            conf = min(conf, 0.7)
+        return [Candidate("groupe", cid, [(d, opens[d]) for d in sol], conf,
+                          f"{who} ; {len(sol)} pièces ({', '.join(sol)}) dont la somme "
+                          f"fait exactement {format_eur(amount)}"
+                          + ("" if len(solutions) == 1 else
+                             " ; une autre combinaison existe : à confirmer"))
+                for sol in solutions]
+
+    def _customer_readings(self, cid, items, who, strength, amount, day, text,
+                           exact_found=False) -> list[Candidate]:
+        """Hypotheses for a payment of the customer that matches no item exactly, ranked: an
+        equal instalment of one item (payment plan), a penalty withheld, a small overpayment,
+        the legal imputation (art. 1342-10), items paid partly by an instalment or net of the
+        discount, then a part payment of one of the oldest items."""
+        out = []
+        bigger = [(d, o) for d, o in items if o > amount]  # legal order: oldest due first
+        plan = [(d, o) for d, o in bigger if amount in self._next_instalments(d, o)]
+        for d, o in plan:
+            out.append(Candidate("echeance_client", cid, [(d, amount)],
+                                 (PASSES["echeance_client"][1] if len(plan) == 1 else 0.65)
+                                 * strength,
+                                 f"{who} ; {format_eur(amount)} est exactement une échéance "
+                                 f"égale de {d} ({format_eur(self.total.get(d, o))}), reste dû "
+                                 f"{format_eur(o - amount)} : à confirmer"))
+        if not plan and not exact_found:  # a reading of exact amounts exists already
+            out += self._reduced_groups(cid, items, who, strength, amount, day)
+        if _PENALTY.search(_ascii_upper(text)):
+            # A penalty withheld is a few % of the invoice excl. VAT (up to 10 % here): the
+            # invoice whose gap is closest to 4,5 % of it first.
+            base = {d: self.net.get(d) or o for d, o in bigger}
+            deducted = sorted(((d, o) for d, o in bigger if o - amount <= 0.1 * base[d]),
+                              key=lambda x: abs((x[1] - amount) / base[x[0]] - 0.045))
+            for rank, (d, o) in enumerate(deducted[:3]):
+                out.append(Candidate("deduction", cid, [(d, amount)],
+                                     (0.62 - 0.02 * rank) * strength,
+                                     f"{who} ; libellé de pénalité : {d} ({format_eur(o)}) payée "
+                                     f"moins {format_eur(o - amount)}, litige à ouvrir "
+                                     "(art. L441-17 C. com.)", dispute=(d, o - amount)))
+        over = sorted(((d, o) for d, o in items if 0 < o < amount <= o + max(5000, o // 50)),
+                      key=lambda x: amount - x[1])
+        for d, o in over[:2]:
+            out.append(Candidate("trop_percu", cid, [(d, o)], 0.6 * strength,
+                                 f"{who} ; {d} ({format_eur(o)}) payée avec un trop-perçu de "
+                                 f"{format_eur(amount - o)}, à confirmer",
+                                 unapplied_cents=amount - o))
         total = sum(o for _, o in items if o > 0)
-        if amount < total:
-            alloc, rest = [], amount
-            for d, o in items:  # sorted by due date: art. 1342-10, oldest due debt first
-                if o <= 0 or rest <= 0:
-                    continue
-                part = min(rest, o)
-                alloc.append((d, part))
-                rest -= part
-            legal = Candidate("imputation_legale", cid, alloc,
-                              PASSES["imputation_legale"][1] * strength,
-                              f"{who} ; aucune pièce désignée : imputation sur les dettes échues "
-                              "les plus anciennes (art. 1342-10 C. civ.), à confirmer")
-            # Other readings a human will check: a partial payment of one of the oldest items.
-            bigger = [(d, o) for d, o in items if o > amount]  # legal order: oldest due first
-            partial_of = [Candidate("partiel_designe", cid, [(d, amount)], 0.4,
-                                    f"{who} ; peut-être un acompte sur {d} ({format_eur(o)}, "
-                                    f"échéance {format_date(self.doc_due[d])})")
-                          for d, o in bigger][: self.config.max_hypotheses]
-            return [legal] + partial_of
-        alloc = [(d, o) for d, o in items if o > 0]
-        return [Candidate("trop_percu", cid, alloc, 0.6 * strength,
-                          f"{who} ; montant supérieur à tout l'encours ({format_eur(total)}) : "
-                          f"trop-perçu de {format_eur(amount - total)}",
-                          unapplied_cents=amount - total)]
+        if amount >= total:
+            alloc = [(d, o) for d, o in items if o > 0]
+            return out + [Candidate("trop_percu", cid, alloc, 0.6 * strength,
+                                    f"{who} ; montant supérieur à tout l'encours "
+                                    f"({format_eur(total)}) : trop-perçu de "
+                                    f"{format_eur(amount - total)}", unapplied_cents=amount - total)]
+        alloc, rest = [], amount
+        for d, o in items:  # sorted by due date: art. 1342-10, oldest due debt first
+            if o <= 0 or rest <= 0:
+                continue
+            part = min(rest, o)
+            alloc.append((d, part))
+            rest -= part
+        out.append(Candidate("imputation_legale", cid, alloc,
+                             PASSES["imputation_legale"][1] * strength,
+                             f"{who} ; aucune pièce désignée : imputation sur les dettes échues "
+                             "les plus anciennes (art. 1342-10 C. civ.), à confirmer"))
+        # Other readings a human will check: a part payment of one of the oldest items.
+        named = {d for d, _ in plan}
+        out += [Candidate("acompte", cid, [(d, amount)], PASSES["acompte"][1],
+                          f"{who} ; peut-être un acompte sur {d} ({format_eur(o)}, "
+                          f"échéance {format_date(self.doc_due[d])})")
+                for d, o in bigger if d not in named][: self.config.max_hypotheses]
+        return out
+
+    def _reduced_groups(self, cid, items, who, strength, amount, day) -> list[Candidate]:
+        """Two to four items paid in one transfer, some of them by their next instalment or net
+        of the contractual early-payment discount."""
+        pool = [(d, o) for d, o in items[: self.config.subset_max_items] if o > 0]
+        opens = dict(pool)
+        reduced = {d: {**{c: "échéance égale" for c in self._next_instalments(d, o)},
+                       **{c: "escompte" for c in self._discounted(d, day) if 0 < c < o}}
+                   for d, o in pool}
+        choices = [(d, (o, *sorted(reduced[d]))) for d, o in pool]
+        found = [sol for sol in self._small_groups(choices, amount, limit=2)
+                 if any(c != opens[d] for d, c in sol)]  # all items in full: a plain group
+        # Less specific than one instalment: ranked after the legal imputation.
+        conf = (0.55 if len(found) == 1 else 0.5) * strength
+        out = []
+        for sol in found:
+            how = ", ".join(f"{d} ({reduced[d][c]})" for d, c in sol if c != opens[d])
+            discount_only = all(reduced[d][c] == "escompte" for d, c in sol if c != opens[d])
+            out.append(Candidate("escompte_client" if discount_only else "echeance_client", cid,
+                                 sol, conf, f"{who} ; {len(sol)} pièces dont {how}, somme exacte "
+                                 f"{format_eur(amount)} : à confirmer"))
+        return out
+
+    @staticmethod
+    def _small_groups(choices: list[tuple[str, tuple[int, ...]]], target: int,
+                      limit: int) -> list[list[tuple[str, int]]]:
+        """Up to ``limit`` + 1 selections of 2 to 4 items, each taking one of its amounts (all
+        positive), that sum to ``target``, items in the order given.
+
+        Every pair of amounts is summed and sorted once; three items are one amount plus a pair,
+        four are two pairs, found by binary search. The search is exhaustive (no budget to run
+        out) at a cost quadratic in the number of amounts.
+        """
+        entries = [(i, v) for i, (_, values) in enumerate(choices) for v in values if v < target]
+        if len(entries) < 2:
+            return []
+        item = np.array([i for i, _ in entries])
+        value = np.array([v for _, v in entries], dtype=np.int64)
+        first, second = np.triu_indices(len(entries), 1)
+        keep = (item[first] != item[second]) & (value[first] + value[second] <= target)
+        first, second = first[keep], second[keep]
+        sums = value[first] + value[second]
+        order = np.argsort(sums, kind="stable")
+        first, second, sums = first[order], second[order], sums[order]
+        found: list[list[tuple[str, int]]] = []
+
+        def add(*picked) -> bool:
+            sol = [(choices[item[e]][0], int(value[e])) for e in picked]
+            if sol not in found:
+                found.append(sol)
+            return len(found) > limit
+
+        def pairs_of(totals):
+            return (np.searchsorted(sums, totals, "left"), np.searchsorted(sums, totals, "right"))
+
+        lo, hi = pairs_of(np.array([target]))
+        for p in range(lo[0], hi[0]):
+            if add(first[p], second[p]):
+                return found
+        lo, hi = pairs_of(target - value)
+        for e in np.flatnonzero(hi > lo):
+            for p in range(lo[e], hi[e]):
+                if item[e] < item[first[p]] and add(e, first[p], second[p]):
+                    return found
+        half = np.flatnonzero(2 * sums <= target)
+        lo, hi = pairs_of(target - sums[half])
+        for n in np.flatnonzero(hi > lo):
+            p = half[n]
+            for q in range(lo[n], hi[n]):
+                if item[second[p]] < item[first[q]]:
+                    picked = (first[p], second[p], first[q], second[q])
+                elif item[second[q]] < item[first[p]]:
+                    picked = (first[q], second[q], first[p], second[p])
+                else:
+                    continue  # the two pairs share or interleave items
+                if add(*picked):
+                    return found
+        return found
 
     def _coherent(self, docs: list[str]) -> bool:
         """No credit note in ``docs`` without the invoice it corrects."""
@@ -906,6 +1123,18 @@ class CashMatcher:
                                  if len(docs) == 1 else
                                  f"{d} du client {cid} ({self.customer_name.get(cid, '')}) a ce "
                                  f"montant{disc}, comme {len(docs) - 1} autre(s) pièce(s)"))
+        # An equal instalment (2, 3 or 4 parts) of a single invoice of the ledger: a hypothesis.
+        plan = list(dict.fromkeys(
+            d for k in (2, 3, 4) for t in range(k * amount - k + 1, k * amount + k)
+            for d in self.by_total.get(t, ())
+            if amount in self._next_instalments(d, self.open_at(d, day))))
+        for d in plan[:3]:
+            cid = self.doc_customer[d]
+            out.append(Candidate("echeance_client", cid, [(d, amount)], 0.6 if len(plan) == 1 else 0.4,
+                                 f"{format_eur(amount)} est exactement une échéance égale de {d} "
+                                 f"({format_eur(self.total[d])}) du client {cid} "
+                                 f"({self.customer_name.get(cid, '')}) ; payeur non identifié, "
+                                 "à confirmer"))
         for cid, score in near[:2]:
             items = self._customer_items(cid, day)
             if items:

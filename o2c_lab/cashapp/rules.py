@@ -104,7 +104,7 @@ class RuleBook:
         return found.pop() if len(found) == 1 else None
 
     def rejected(self, name: str, document_id: str) -> bool:
-        return any((key, document_id) in self.rejections for key in _keys(name, ""))
+        return bool(self.rejections) and any((key, document_id) in self.rejections for key in _keys(name, ""))
 
     def __len__(self) -> int:
         return len(self.payers)

@@ -10,7 +10,8 @@ applied earlier). With ``learn=True`` the receipts the AR team posted to a custo
 - precision of automatic matches at pair level (payment, document, amount to the cent);
 - share of customer payments fully applied automatically (all their true pairs, nothing else);
 - among the other customer payments, share whose suggestions or hypotheses contain the true
-  allocation exactly (and, looser, share where the true documents are among those proposed);
+  allocation exactly (and its rank in the list; looser, share where the true documents are
+  among those proposed);
 - recall per noise type; automatic matches on lines that are not customer payments.
 """
 
@@ -95,7 +96,7 @@ def score(company, result: MatchResult) -> dict:
                  zip(truth_pairs["bank_tx_id"], truth_pairs["document_id"], truth_pairs["amount_cents"])}
     auto_pairs, full, covered, docs_covered, wrong_lines = [], 0, 0, 0, 0
     customer_lines = 0
-    per_line = {}
+    per_line, ranks = {}, {}
     for r in result.results:
         kind = kinds.get(r.bank_tx_id, "")
         is_auto = r.status == STATUS_AUTO and r.chosen is not None
@@ -109,12 +110,16 @@ def score(company, result: MatchResult) -> dict:
         true = truth_by_tx[r.bank_tx_id]
         ok = is_auto and _allocation_key(r.chosen.allocations) == true
         candidates = ([r.chosen] if r.chosen else []) + r.hypotheses
-        in_suggestions = any(_allocation_key(c.allocations) == true for c in candidates)
+        rank = next((k for k, c in enumerate(candidates, start=1)
+                     if _allocation_key(c.allocations) == true), 0)
+        in_suggestions = rank > 0
         proposed_docs = {d for c in candidates for d, _ in c.allocations}
         full += ok
         covered += (not ok) and in_suggestions
         docs_covered += (not ok) and {d for d, _ in true} <= proposed_docs
         per_line[r.bank_tx_id] = ("auto" if ok else "suggestion" if in_suggestions else "manque")
+        if not ok and in_suggestions:
+            ranks[r.bank_tx_id] = rank
     correct = sum(p in all_truth for p in auto_pairs)
     rest = customer_lines - full
     return {
@@ -129,6 +134,8 @@ def score(company, result: MatchResult) -> dict:
         "suggestion_document_coverage": docs_covered / rest if rest else 1.0,
         "non_customer_auto_lines": wrong_lines,
         "per_line": per_line,
+        # Rank (1 = the retained proposal) of the true allocation, lines covered above.
+        "suggestion_ranks": ranks,
     }
 
 
@@ -171,8 +178,9 @@ def score_seeds(seeds, *, customers: int = 60, noise: str = "defaut",
     """Engine and baseline scored on several generated companies.
 
     Returns ``(per_seed, per_noise)``: one row per seed (precision, auto rate, suggestion
-    coverage, baseline auto rate and precision, counts) and the per-noise recall summed over
-    all seeds. With ``skip_unbuildable``, a seed the generator refuses (an
+    coverage, baseline auto rate and precision, counts, lines covered within the first 1, 3
+    and 5 proposals) and the per-noise recall summed over all seeds. With
+    ``skip_unbuildable``, a seed the generator refuses (an
     :class:`~o2c_lab.errors.O2CLabError` while generating) is left out and listed in
     ``per_seed.attrs["skipped"]`` instead of stopping the run.
     """
@@ -190,6 +198,7 @@ def score_seeds(seeds, *, customers: int = 60, noise: str = "defaut",
             continue
         s = score(company, replay_history(company, config=config))
         b = score(company, replay_history(company, method="baseline"))
+        ranks = list(s["suggestion_ranks"].values())
         rows.append({"seed": seed, "customer_payments": s["customer_payments"],
                      "auto_pairs": s["auto_pairs"], "auto_pairs_correct": s["auto_pairs_correct"],
                      "precision": s["precision"], "fully_applied": s["fully_applied"],
@@ -199,6 +208,7 @@ def score_seeds(seeds, *, customers: int = 60, noise: str = "defaut",
                                            * (s["customer_payments"] - s["fully_applied"])),
                      "rest_documents_covered": round(s["suggestion_document_coverage"]
                                                      * (s["customer_payments"] - s["fully_applied"])),
+                     **{f"rest_covered_top{k}": sum(rank <= k for rank in ranks) for k in (1, 3, 5)},
                      "non_customer_auto_lines": s["non_customer_auto_lines"],
                      "baseline_auto_rate": b["auto_rate"], "baseline_precision": b["precision"],
                      "baseline_fully_applied": b["fully_applied"]})
