@@ -56,6 +56,7 @@ class _FrenchParser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", _FrenchFormatter)
         kwargs["add_help"] = False
         super().__init__(*args, **kwargs)
+        self._positionals.title, self._optionals.title = "arguments", "options"
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
                           help="afficher cette aide et quitter")
 
@@ -205,6 +206,8 @@ def _build_parser() -> _FrenchParser:
     kit.add_argument("--data", type=Path, metavar="DOSSIER", help="jeu de données (défaut : l'entreprise du cours)")
     kit.set_defaults(handler=_cmd_deliverables)
 
+    _add_cohort(commands)
+
     # Parsed by main() itself: argparse would take pytest's options (-k, -x) for its own.
     commands.add_parser(
         "test", help="lancer les tests (équivalent de make test)",
@@ -213,6 +216,57 @@ def _build_parser() -> _FrenchParser:
                     "suivants sont transmis à pytest.",
         epilog="Exemple : o2c-lab test -x -k cli")
     return parser
+
+
+def _add_cohort(commands) -> None:
+    cohort = commands.add_parser(
+        "cohort", help="préparer le kit d'une cohorte (participants et formateur) et le vérifier",
+        description="Prépare, vérifie et complète le kit d'une cohorte : une entreprise pour la\n"
+                    "promotion, le kit des participants (avec son ZIP), le kit du formateur (corrigés\n"
+                    "exécutés, clés de correction, guide d'animation) et les réponses d'IA à rejouer.",
+        epilog="Exemples :\n  o2c-lab cohort create paris-2026-12 --seed 11\n"
+               "  o2c-lab cohort check paris-2026-12\n  o2c-lab cohort record paris-2026-12")
+    actions = cohort.add_subparsers(title="actions", dest="action", metavar="ACTION", required=True,
+                                    parser_class=_FrenchParser)
+    out_help = "dossier des cohortes (défaut : cohortes)"
+
+    create = actions.add_parser(
+        "create", help="créer le kit d'une cohorte",
+        description="Génère l'entreprise de la cohorte et écrit, dans DOSSIER/NOM : le kit des\n"
+                    "participants (carnets réglés sur ses données, exercices, données sans vérité\n"
+                    "terrain, LISEZMOI) et son ZIP, le kit du formateur (données avec vérité terrain,\n"
+                    "corrigés exécutés, clés de correction et guide d'animation en Word, PDF et\n"
+                    "Markdown) et le manifeste (versions et empreintes SHA-256).",
+        epilog="Exemple :\n  o2c-lab cohort create paris-2026-12 --seed 11 --size 150 --date 2026-12-14")
+    create.add_argument("name", metavar="NOM", help="nom de la cohorte (lettres, chiffres, tirets)")
+    create.add_argument("--seed", type=_int_arg(0), required=True, metavar="N", help="graine de l'entreprise")
+    create.add_argument("--size", type=_int_arg(1), metavar="K",
+                        help=f"nombre de clients (défaut : {_generator_default('customers')})")
+    create.add_argument("--date", type=_date_arg, metavar="AAAA-MM-JJ",
+                        help=f"date d'arrêté du cas (défaut : {_generator_default('as_of')})")
+    create.add_argument("--out", type=Path, default=Path("cohortes"), metavar="DOSSIER", help=out_help)
+    create.add_argument("--force", action="store_true",
+                        help="remplacer une cohorte du même nom (l'ancienne reste en place jusqu'à la fin)")
+    create.set_defaults(handler=_cmd_cohort_create)
+
+    check = actions.add_parser(
+        "check", help="vérifier qu'une cohorte est prête (exécute tout le kit)",
+        description="Vérifie les empreintes du manifeste, l'accord avec la source du cours, l'absence\n"
+                    "de corrigé et de vérité terrain dans le kit participant, puis exécute tout le kit\n"
+                    "sans interface et affiche un rapport. Code de sortie 0 seulement si la cohorte est prête.")
+    check.add_argument("name", metavar="NOM", help="nom de la cohorte")
+    check.add_argument("--out", type=Path, default=Path("cohortes"), metavar="DOSSIER", help=out_help)
+    check.set_defaults(handler=_cmd_cohort_check)
+
+    record = actions.add_parser(
+        "record", help="enregistrer les réponses d'un vrai modèle pour le mode rejeu",
+        description="Envoie au modèle configuré (O2C_AI_BASE_URL, O2C_AI_API_KEY, O2C_AI_MODEL ou\n"
+                    "fichier .env) chaque prompt que les carnets envoient, sur les données de la\n"
+                    "cohorte, et range les réponses (modèle, date, empreinte, jetons, coût) dans les\n"
+                    "deux kits ; les carnets des participants passent en mode « rejeu ».")
+    record.add_argument("name", metavar="NOM", help="nom de la cohorte")
+    record.add_argument("--out", type=Path, default=Path("cohortes"), metavar="DOSSIER", help=out_help)
+    record.set_defaults(handler=_cmd_cohort_record)
 
 
 # ----------------------------------------------------------------------------- commands
@@ -395,6 +449,50 @@ def _cmd_deliverables(args) -> int:
         journal = Journal.open(args.participant, args.journal_folder).data
     written = export_deliverables(company, args.out, journal)
     print(f"{len(written)} fichiers écrits dans {args.out}.")
+    return 0
+
+
+def _cmd_cohort_create(args) -> int:
+    from .cohort import create_cohort
+    from .cohort.kit import PARTICIPANT, TRAINER, zip_name
+    from .money import format_date, format_eur, format_number, format_pct
+
+    print(f"Création de la cohorte « {args.name} » dans {args.out}…", flush=True)
+    made = create_cohort(args.name, args.seed, customers=args.size, as_of=args.date, out=args.out,
+                         force=args.force)
+    company, m = made.company, made.company.summary()
+    print(f"Cohorte « {args.name} » prête dans {made.folder} : {made.files} fichiers, "
+          f"{format_number(made.bytes / 1e6, 1)} Mo, en {format_number(made.seconds, 0)} s")
+    print(f"  Entreprise « {company.name} » (graine {company.seed}, {len(company.customers)} clients, arrêté au "
+          f"{format_date(company.as_of)}) : encours {format_eur(m['receivables_cents'], 0)}, "
+          f"{format_pct(m['overdue_share'])} échu, DSO {format_number(m['dso_days'], 0)} jours")
+    print(f"  À remettre aux participants : {made.folder / zip_name(args.name)} (dossier {PARTICIPANT}/)")
+    print(f"  Pour vous seul : {made.folder / TRAINER} (corrigés, clés de correction, guide d'animation)")
+    print(f"  Vérification complète : o2c-lab cohort check {args.name} --out {args.out}")
+    return 0
+
+
+def _cmd_cohort_check(args) -> int:
+    from .cohort import check_cohort
+
+    print(f"Vérification de la cohorte « {args.name} » (exécution de tout le kit)…", flush=True)
+    report = check_cohort(args.name, args.out)
+    print(report)
+    return 0 if report.ready else 1
+
+
+def _cmd_cohort_record(args) -> int:
+    from .cohort import record_cohort
+    from .money import format_number
+
+    print(f"Enregistrement des réponses d'IA pour la cohorte « {args.name} »…", flush=True)
+    done = record_cohort(args.name, args.out)
+    cost = "inconnu (modèle absent de la table des prix)" if done.cost_eur is None else \
+        f"{format_number(done.cost_eur, 4)} €"
+    print(f"{done.count} réponses de {done.model} enregistrées en {format_number(done.seconds, 0)} s "
+          f"({done.prompt_tokens} jetons envoyés, {done.completion_tokens} reçus ; coût {cost}).")
+    print(f"Les carnets des participants passent en mode « rejeu » ; vérifiez : "
+          f"o2c-lab cohort check {args.name} --out {args.out}")
     return 0
 
 

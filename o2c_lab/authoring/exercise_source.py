@@ -43,6 +43,36 @@ def _question(question_id: str, text: str, solution: str):
         verifier("{question_id}", reponse)""", hidden=False)]
 
 
+def _ex01():
+    return [
+        _intro("Exercice 01 — Vérifier les faits d'une relance avant l'envoi",
+               "Une relance préparée avec une IA est prête à partir. Une erreur de montant s'y est glissée : "
+               "retrouvez-la en comparant la lettre aux factures du grand livre."),
+        parameters(), _setup(),
+        code("""\
+        import re
+        from o2c_lab.coaching.drills import wrong_amount_drill
+        from o2c_lab.money import format_eur
+
+        drill = wrong_amount_drill(company)
+        print(drill.letter)"""),
+        code("""\
+        listed = re.findall(r"FA-\\d{4}-\\d{5}", drill.letter)
+        invoices = company.invoices[company.invoices["invoice_id"].isin(listed)].set_index("invoice_id")
+        french_table(invoices[["invoice_date", "due_date", "total_ttc_cents"]].reset_index(),
+                     rename={"invoice_id": "facture", "invoice_date": "émise le", "due_date": "échéance",
+                             "total_ttc_cents": "TTC"})"""),
+        *_question("01_facture_erronee", "**Question 1.** Quelle facture (numéro, par exemple \"FA-2026-00042\") a "
+                   "un montant faux dans la relance ?",
+                   "next(i for i in listed if format_eur(int(invoices.loc[i, 'total_ttc_cents'])) not in drill.letter)"),
+        *_question("01_montant_exact", "**Question 2.** Quel est le montant TTC exact de cette facture, en euros ?",
+                   "invoices.loc[drill.invoice_id, 'total_ttc_cents'] / 100"),
+        _trainer_note("La facture et l'erreur (de 90 € à 990 €, en plus ou en moins) sont tirées de la graine : "
+                      "chaque cohorte a la sienne. La même vérification se fait automatiquement avec "
+                      "check_answer (carnet 01, §4) : c'est le réflexe à prendre avant tout envoi."),
+    ]
+
+
 def _ex02():
     return [
         _intro("Exercice 02 — Réagir à une alerte externe",
@@ -85,7 +115,7 @@ def _ex04():
                      money=["residual_cents"])"""),
         *_question("04_niveau_plus_ancien", "**Question 2.** À quel niveau (1, 2 ou 3) relancer la facture échue "
                    "la plus ancienne de ce client ?",
-                   "int(dunning_plan(company).query('customer_id == @chronic').sort_values('due_date')['level'].iloc[0])"),
+                   "int(dunning_plan(company).query('customer_id == @chronic and days_late > 0').sort_values('due_date')['level'].iloc[0])"),
     ]
 
 
@@ -163,6 +193,7 @@ def _trainer_note(text: str):
 
 #: file name → cell factory.
 EXERCISES = {
+    "exercice_01_verification.ipynb": _ex01,
     "exercice_02_alerte_externe.ipynb": _ex02,
     "exercice_03_balance_agee.ipynb": _ex03,
     "exercice_04_relances.ipynb": _ex04,

@@ -200,8 +200,37 @@ def _write_manifest(company: Company, folder: Path) -> None:
                                            encoding="utf-8")
 
 
+def _truth_from_seed(folder: Path) -> tuple[dict, dict]:
+    """(truth, scenario) of a dataset folder written without ``verite/`` (a participant's copy).
+
+    The generator is deterministic: the parameters in ``manifeste.json`` give back the company,
+    whose truth is kept in memory for the automatic corrections, provided the observable CSV
+    files are byte for byte those the generator writes again. Otherwise there is no truth.
+    """
+    import filecmp
+
+    from ..formats import write_csv
+    from .generator import generate_company
+
+    try:
+        manifest = json.loads((folder / "manifeste.json").read_text(encoding="utf-8"))
+        company = generate_company(**{k: manifest[k] for k in ("seed", "customers", "as_of", "noise")})
+    except (OSError, ValueError, KeyError, TypeError):  # no manifest, or not one of a generated dataset
+        return {}, {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for t in OBSERVABLE_TABLES:
+            fresh = write_csv(company.tables[t.name], t.name, Path(tmp) / f"{t.name}.csv")
+            if not filecmp.cmp(fresh, folder / "csv" / f"{t.name}.csv", shallow=False):
+                return {}, {}
+    return company.truth, company.scenario
+
+
 def load_company(path) -> Company:
-    """Load a dataset folder written by :func:`write_dataset` (reads the CSV files)."""
+    """Load a dataset folder written by :func:`write_dataset` (reads the CSV files).
+
+    Without a ``verite/`` folder, the truth is rebuilt in memory from the seed when the files are
+    untouched (see :func:`_truth_from_seed`); the folder itself never receives it.
+    """
     from ..formats import read_csv
 
     folder = Path(path)
@@ -216,6 +245,8 @@ def load_company(path) -> Company:
         scenario_file = folder / "verite" / "scenario.json"
         if scenario_file.exists():
             scenario = json.loads(scenario_file.read_text(encoding="utf-8"))
+    else:
+        truth, scenario = _truth_from_seed(folder)
     documents = {p.name: p.read_text(encoding="utf-8") for p in sorted((folder / "contrats").glob("*.md"))} \
         if (folder / "contrats").is_dir() else {}
     return Company(tables, truth, scenario, documents)

@@ -1,6 +1,8 @@
 """What every course notebook needs first: the company, the journal, the AI assistant, the analytics.
 
 The notebooks' hidden first cell is ``course = Course.start(seed, data_folder, ai_mode, participant)``.
+In the « rejeu » mode the recorded answers are read from ``ia/enregistrements.json`` next to the data
+folder (``<data_folder>/../ia/enregistrements.json``), where ``o2c-lab cohort record`` writes them.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from ..coaching.scores import Analysis
 from ..errors import O2CLabError
 from ..money import format_date
 
-__all__ = ["AI_MODE_LABELS", "Course"]
+__all__ = ["AI_MODE_LABELS", "Course", "recordings_path"]
 
 AI_MODE_LABELS = {
     "hors_ligne": "hors ligne (aucune connexion : les textes sont des références générées sans IA)",
@@ -23,6 +25,11 @@ AI_MODE_LABELS = {
     "api": "API (le carnet interroge le modèle configuré)",
     "rejeu": "rejeu (réponses enregistrées par le formateur)",
 }
+
+
+def recordings_path(data_folder: str | Path) -> Path:
+    """The recorded answers the « rejeu » mode replays for ``data_folder``: ``../ia/enregistrements.json``."""
+    return Path(data_folder).parent / "ia" / "enregistrements.json"
 
 
 @dataclass(repr=False)
@@ -39,7 +46,7 @@ class Course:
               participant: str = "", journal_folder: str | Path | None = None) -> "Course":
         """Load the course company (``data_folder`` if it exists, else generate ``seed``), open the journal."""
         import o2c_lab
-        from ..ai import Anonymizer, Assistant
+        from ..ai import Anonymizer, Assistant, RecordingStore
 
         if data_folder and Path(data_folder).is_dir():
             company = o2c_lab.load_company(data_folder)
@@ -50,11 +57,18 @@ class Course:
         # Every prompt shown for copying is pseudonymised, whatever the mode.
         anonymizer = Anonymizer.from_company(company)
         try:
-            config = None
+            config = store = None
             if ai_mode == "api":
                 from ..ai import load_config
                 config = load_config()
-            assistant = Assistant(ai_mode, config=config, anonymizer=anonymizer)
+            if ai_mode in ("rejeu", "replay"):
+                recordings = recordings_path(data_folder) if data_folder else None
+                if recordings is None or not recordings.is_file():
+                    where = f"« {recordings} »" if recordings else "(aucun dossier de données indiqué)"
+                    raise O2CLabError(f"fichier d'enregistrements introuvable {where} ; le formateur le crée "
+                                      "avec « o2c-lab cohort record ».")
+                store = RecordingStore(recordings)
+            assistant = Assistant(ai_mode, config=config, anonymizer=anonymizer, store=store)
         except O2CLabError as exc:
             notices.append(f"Mode d'IA « {ai_mode} » indisponible : {exc.message} Le carnet passe en mode hors ligne.")
             assistant = Assistant("hors_ligne", anonymizer=anonymizer)
