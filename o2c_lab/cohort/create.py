@@ -15,10 +15,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..company.dataset import replace_folder
 from ..errors import O2CLabError, OutputFolderError
 from ..money import format_date
 from .kit import (AI, DATA, EXERCISES, GUIDE, KEYS, NOTEBOOKS, PARTICIPANT, SOLUTIONS, TRAINER, cohort_folder,
-                  participant_exercise, participant_notebook, replace_folder, solution_notebook, write_manifest,
+                  participant_exercise, participant_notebook, solution_notebook, write_manifest,
                   write_zip, zip_name)
 
 __all__ = ["DEFAULT_OUT", "Created", "create_cohort", "participant_readme", "unfit_seed", "write_documents"]

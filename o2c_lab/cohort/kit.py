@@ -28,8 +28,6 @@ import datetime as dt
 import hashlib
 import json
 import re
-import shutil
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -40,7 +38,7 @@ from ..ui.course import recordings_path
 
 __all__ = ["AI", "DATA", "EXERCISES", "GUIDE", "KEYS", "MANIFEST", "NOTEBOOKS", "PARTICIPANT", "SOLUTIONS",
            "TRAINER", "cohort_folder", "digests", "participant_exercise", "participant_notebook",
-           "read_manifest", "recordings_file", "replace_folder", "set_parameters", "solution_notebook",
+           "read_manifest", "recordings_file", "set_parameters", "solution_notebook",
            "write_manifest", "write_zip", "zip_name"]
 
 PARTICIPANT, TRAINER = "participant", "formateur"
@@ -194,12 +192,3 @@ def read_manifest(folder: Path) -> dict:
     return manifest
 
 
-def replace_folder(built: Path, target: Path) -> None:
-    """Put the folder ``built`` at ``target`` (same parent), replacing an existing one in two renames."""
-    if target.exists():
-        trash = Path(tempfile.mkdtemp(prefix=f".{target.name}.ancien.", dir=target.parent))
-        target.rename(trash / "ancien")
-        built.rename(target)
-        shutil.rmtree(trash, ignore_errors=True)
-    else:
-        built.rename(target)

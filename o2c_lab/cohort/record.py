@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from ..company.dataset import replace_folder
 from ..deliverables.document import Document, Section, Table
 from ..errors import O2CLabError, OutputFolderError
 from ..money import format_number
 from .create import DEFAULT_OUT, participant_readme, write_documents
 from .kit import (AI, DATA, NOTEBOOKS, PARTICIPANT, TRAINER, cohort_folder, read_manifest, recordings_file,
-                  replace_folder, write_manifest, write_zip, zip_name)
+                  write_manifest, write_zip, zip_name)
 
 __all__ = ["Recorded", "course_prompts", "record_cohort"]
 

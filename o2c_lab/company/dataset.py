@@ -109,6 +109,17 @@ def data_dictionary() -> str:
     return "\n".join(lines)
 
 
+def replace_folder(built: Path, target: Path) -> None:
+    """Put the folder ``built`` at ``target`` (same parent), replacing an existing one in two renames."""
+    if target.exists():
+        trash = Path(tempfile.mkdtemp(prefix=f".{target.name}.ancien.", dir=target.parent))
+        target.rename(trash / "ancien")
+        built.rename(target)
+        shutil.rmtree(trash, ignore_errors=True)
+    else:
+        built.rename(target)
+
+
 def write_dataset(company: Company, out, *, force: bool = False, formats=FORMATS) -> Path:
     """Write every file of ``company`` into the folder ``out`` and return its path.
 
@@ -164,13 +175,7 @@ def write_dataset(company: Company, out, *, force: bool = False, formats=FORMATS
                 encoding="utf-8")
         (tmp / "LISEZMOI.md").write_text(data_dictionary(), encoding="utf-8")
         _write_manifest(company, tmp)
-        if out.exists():
-            trash = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-            out.rename(trash / "old")
-            tmp.rename(out)
-            shutil.rmtree(trash, ignore_errors=True)
-        else:
-            tmp.rename(out)
+        replace_folder(tmp, out)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise OutputFolderError(f"Écriture impossible dans « {out} » ({exc.strerror or exc}).",
