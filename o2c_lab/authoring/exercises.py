@@ -20,8 +20,8 @@ from ..errors import InvalidParameterError
 from .build import _METADATA
 from .exercise_source import EXERCISES
 
-__all__ = ["BEGIN", "END", "build_exercises", "check_exercises", "exercise_source", "solution_lines",
-           "split_notebook", "strip_solutions"]
+__all__ = ["BEGIN", "END", "build_exercises", "check_exercises", "exercise_source", "solution_leaks",
+           "solution_lines", "split_notebook", "strip_solutions"]
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 _LINE = re.compile(r"^(?P<indent>\s*)(?P<target>[^=#]+?)\s*=\s*.+?\s*# SOLUTION\s*$")
@@ -72,6 +72,16 @@ def solution_lines(nb) -> set[str]:
                 elif inside or stripped.endswith("# SOLUTION"):
                     found.add(re.sub(r"\s*# SOLUTION$", "", stripped))
     return {line for line in found if len(line) > 3 and line != "..."}
+
+
+def solution_leaks(nb, secret: set[str]) -> list[str]:
+    """What a trainee copy ``nb`` gives away: solution markers, lines of ``secret`` (see
+    :func:`solution_lines`) and trainer-only cells; empty when the copy is clean."""
+    shown = {line.strip() for cell in nb.cells for line in cell.source.splitlines()}
+    found = [m for m in (BEGIN, END, "# SOLUTION") if any(m in line for line in shown)]
+    found += sorted(secret & shown)
+    found += ["cellule étiquetée « formateur »" for c in nb.cells if "formateur" in c.metadata.get("tags", [])]
+    return found
 
 
 def split_notebook(nb):
@@ -134,11 +144,7 @@ def check_exercises(root: str | Path) -> list[str]:
                 problems.append(f"{folder}/{name} périmé (différent de la source) : régénérez les exercices.")
         exercise_path = root / "exercises" / name
         if exercise_path.is_file():
-            exercise = nbformat.read(exercise_path, as_version=4)
-            secret = solution_lines(exercise_source(name))
-            shown = {line.strip() for cell in exercise.cells for line in cell.source.splitlines()}
-            markers = [m for m in (BEGIN, END, "# SOLUTION") if any(m in line for line in shown)]
-            leaked = sorted(secret & shown)
-            if markers or leaked or any("formateur" in c.metadata.get("tags", []) for c in exercise.cells):
-                problems.append(f"exercises/{name} contient une solution : {(markers + leaked)[:3]}")
+            leaks = solution_leaks(nbformat.read(exercise_path, as_version=4), solution_lines(exercise_source(name)))
+            if leaks:
+                problems.append(f"exercises/{name} contient une solution : {leaks[:3]}")
     return problems

@@ -214,6 +214,8 @@ def _secrets() -> tuple[set[str], list[bytes]]:
 def participant_leaks(folder: Path, name: str) -> list[Problem]:
     """Solutions, truth or trainer notes found in the participant kit (folder or ZIP); a notebook that
     is not valid JSON any more is reported too."""
+    from ..authoring.exercises import solution_leaks
+
     lines, patterns = _secrets()
     todo = "retirez ce fichier du kit participant, ou recréez la cohorte avec --force"
     problems = []
@@ -235,10 +237,7 @@ def participant_leaks(folder: Path, name: str) -> list[Problem]:
             except (UnicodeDecodeError, ValueError):  # NotJSONError is a ValueError
                 problems.append(Problem(PARTS[2], where, "carnet illisible (JSON invalide).", todo))
                 continue
-            # a « solution » cell stays in an exercise, emptied: its lines are looked for below
-            found += ["cellule étiquetée « formateur »" for c in nb.cells if "formateur" in c.metadata.get("tags", [])]
-            shown = {line.strip() for c in nb.cells for line in c.source.splitlines()}
-            found += sorted(lines & shown)
+            found = list(dict.fromkeys(found + solution_leaks(nb, lines)))
         if found:
             problems.append(Problem(PARTS[2], where, "contient du matériel du formateur ou de la vérité terrain : "
                                     + ", ".join(f"« {f[:60]} »" for f in found[:3]), todo))
