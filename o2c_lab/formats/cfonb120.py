@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..company.schema import table
-from ._files import read_file_bytes
+from ._files import MAX_ABS_CENTS, decode_unicode, read_file_bytes, refuse_binary, split_lines
 from ..errors import DataFileError
 from .tabular import conform_table
 
@@ -39,17 +39,16 @@ _REMITTANCE_CODES = ("LIB", "LCC", "LC2", "RCN", "MMO")
 _STATEMENT_EXTRA = ["currency", "transaction_count", "bank_code", "branch_code", "account_number"]
 
 
-def _decode(raw: bytes) -> str:
+def _decode(raw: bytes, path) -> str:
     # The norm allows ASCII capitals only; real files carry accents in UTF-8 or Latin-1.
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
+    refuse_binary(raw, path, "un relevé CFONB 120 (texte, lignes de 120 caractères)")
+    decoded = decode_unicode(raw)
+    return decoded[0] if decoded else raw.decode("latin-1")
 
 
 def _records(text: str, path) -> list[tuple[int, str]]:
     """(line number, record) pairs; blank lines skipped, lengths checked."""
-    lines = text.splitlines()
+    lines = split_lines(text)
     if len(lines) == 1 and len(lines[0]) > RECORD_LENGTH and len(lines[0]) % RECORD_LENGTH == 0:
         lines = [lines[0][i:i + RECORD_LENGTH] for i in range(0, len(lines[0]), RECORD_LENGTH)]
     out = []
@@ -89,8 +88,25 @@ def _overpunch_cents(field: str, decimals: int) -> int:
     if not body.isdigit():
         raise ValueError(f"montant « {field} » non numérique")
     units = int(body) * 10 + digit
+    if decimals > 2 and units % 10 ** (decimals - 2):
+        raise ValueError(f"montant « {field} » avec des millièmes, que des centimes ne peuvent pas porter")
     # Cents: scale from the declared number of decimals to 2.
-    return sign * (units * 10 ** (2 - decimals) if decimals <= 2 else units // 10 ** (decimals - 2))
+    cents = units * 10 ** (2 - decimals) if decimals <= 2 else units // 10 ** (decimals - 2)
+    if cents > MAX_ABS_CENTS:
+        raise ValueError(f"montant « {field} » démesuré (plus de 1 000 milliards d'euros)")
+    return sign * cents
+
+
+def _decimals(digit: str, path, number: int) -> int:
+    """Number of decimals of the amounts (column 20): 0 to 3 by the norm; blank means 2."""
+    if digit == " ":
+        return 2
+    if digit not in ("0", "1", "2", "3"):
+        raise DataFileError(f"nombre de décimales « {digit} » impossible (colonne 20).", path=path,
+                            row=number, column="décimales",
+                            valid="0, 1, 2 ou 3 (2 pour l'euro)",
+                            todo="le fichier est abîmé ou mal produit : redemandez-le à la banque")
+    return int(digit)
 
 
 def _date(text: str) -> dt.date:
@@ -114,13 +130,19 @@ def read_cfonb120(path) -> tuple[pd.DataFrame, pd.DataFrame]:
     because the bank's entry number is often zeros and is not unique.
     """
     path = Path(path)
-    text = _decode(read_file_bytes(path))
+    records = _records(_decode(read_file_bytes(path), path), path)
+    if not records:
+        raise DataFileError("le fichier est vide : aucun enregistrement, donc aucun relevé.", path=path,
+                            valid="des lignes de 120 caractères : 01 ancien solde, 04 opérations, "
+                                  "05 compléments, 07 nouveau solde",
+                            todo="redemandez le relevé à la banque (export vide ou interrompu)")
     statements, transactions = [], []
     current, movement = None, None
-    for number, rec in _records(text, path):
+    used_ids: dict[str, int] = {}
+    for number, rec in records:
         kind = rec[:2]
         currency = rec[16:19].strip() or "EUR"
-        decimals = int(rec[19]) if rec[19].isdigit() else 2
+        decimals = _decimals(rec[19], path, number)
         try:
             if kind == "01":
                 if current is not None:
@@ -128,8 +150,12 @@ def read_cfonb120(path) -> tuple[pd.DataFrame, pd.DataFrame]:
                                 "précédent.", path, number)
                 opening_date = _date(rec[34:40])
                 account = rec[21:32].strip()
+                statement_id = f"{rec[2:7]}{rec[11:16]}{account}-{opening_date:%Y%m%d}"
+                used_ids[statement_id] = used_ids.get(statement_id, 0) + 1
+                if used_ids[statement_id] > 1:  # same account and day again: keep ids unique
+                    statement_id += f"-{used_ids[statement_id]}"
                 current = {
-                    "statement_id": f"{rec[2:7]}{rec[11:16]}{account}-{opening_date:%Y%m%d}",
+                    "statement_id": statement_id,
                     "account_iban": "", "from_date": opening_date, "to_date": opening_date,
                     "opening_balance_cents": _overpunch_cents(rec[90:104], decimals),
                     "closing_balance_cents": None, "currency": currency, "transaction_count": 0,
@@ -188,16 +214,58 @@ def read_cfonb120(path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return bank_frames(statements, rows, _STATEMENT_EXTRA)
 
 
+def _drop_repeated(statements: list[dict], rows: list[dict]) -> tuple[list[dict], list[dict], list[str]]:
+    """Statements (and their rows) without exact repeats, and a French warning for each repeat.
+
+    A bank file sometimes carries the same statement twice (a resent message, two exports pasted
+    together): counting it twice would double the cash and still reconcile. A statement equal to
+    an earlier one in account, period, balances and every operation is dropped and reported; two
+    different statements for the same account and period are kept and reported.
+    """
+    by_statement: dict[str, list[dict]] = {}
+    for row in rows:
+        by_statement.setdefault(row["statement_id"], []).append(row)
+
+    def ops(statement_id: str) -> tuple:
+        return tuple((r["booking_date"], r["value_date"], r["amount_cents"], r["label"],
+                      r["remittance_info"], r["end_to_end_id"]) for r in by_statement.get(statement_id, []))
+
+    seen: dict[tuple, str] = {}
+    periods: dict[tuple, str] = {}
+    kept, dropped, warnings = [], set(), []
+    for st in statements:
+        account = st["account_iban"] or st.get("account_number", "")
+        period = (account, st["from_date"], st["to_date"], st.get("statement_number", ""))
+        key = (*period, st["opening_balance_cents"], st["closing_balance_cents"], ops(st["statement_id"]))
+        if key in seen:
+            dropped.add(st["statement_id"])
+            warnings.append(f"relevé « {st['statement_id']} » identique au relevé « {seen[key]} » "
+                            f"(même compte, même période, mêmes {len(key[-1])} opérations) : copie "
+                            "ignorée, rien n'est compté deux fois")
+            continue
+        if period in periods:
+            warnings.append(f"relevés « {periods[period]} » et « {st['statement_id']} » : même compte "
+                            "et même période mais contenus différents ; les deux sont gardés, "
+                            "vérifiez auprès de la banque lequel fait foi")
+        seen[key], periods[period] = st["statement_id"], st["statement_id"]
+        kept.append(st)
+    return kept, [r for r in rows if r["statement_id"] not in dropped], warnings
+
+
 def bank_frames(statements: list[dict], rows: list[dict],
                 statement_extra: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The two normalised tables every bank reader returns, typed like the company tables.
 
     ``statements`` rows carry the ``bank_statements`` columns plus ``statement_extra``;
-    transaction rows carry the ``bank_transactions`` columns plus ``currency``.
+    transaction rows carry the ``bank_transactions`` columns plus ``currency``. Exact repeats of
+    a statement are dropped; the French warnings (repeats, same period twice) are in
+    ``statements.attrs["warnings"]``.
     """
+    statements, rows, warnings = _drop_repeated(statements, rows)
     st = pd.DataFrame(statements, columns=table("bank_statements").names + statement_extra)
     st = pd.concat([conform_table(st, "bank_statements"), st[statement_extra]], axis=1)
     tx = pd.DataFrame(rows, columns=table("bank_transactions").names + ["currency"])
     tx = pd.concat([conform_table(tx, "bank_transactions"),
                     tx[["currency"]].astype(str)], axis=1)
+    st.attrs["warnings"] = warnings
     return st, tx
