@@ -130,6 +130,10 @@ def test_round_trip(version, tmp_path):
         assert statements.loc[0, col] == statement[col]
     expected = txs.sort_values(["booking_date", "bank_tx_id"]).reset_index(drop=True)
     expected["end_to_end_id"] = expected["end_to_end_id"].replace("", "NOTPROVIDED")
+    # ISO codes come back as bank_code; the bank's own wording is kept alongside.
+    expected["bank_code"] = ["PMNT-RCDT-ESCT", "PMNT-RCDT-ESCT", "PMNT-ICDT-ESCT", "ACMT-MDOP-CHRG"]
+    assert back["bank_code_proprietary"].tolist() == ["virement reçu", "virement reçu", "",
+                                                       "frais bancaires"]
     pd.testing.assert_frame_equal(back[list(txs.columns)], expected, check_dtype=False)
     assert not back["reversal"].any() and (back["batch_size"] == 1).all()
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import DataFileError
 
-__all__ = ["read_file_bytes", "refuse_binary", "decode_unicode", "split_lines", "check_cents",
+__all__ = ["read_file_bytes", "read_file_head", "refuse_binary", "decode_unicode", "split_lines", "check_cents",
            "MAX_ABS_CENTS"]
 
 #: Largest amount accepted in any file, in cents (1 000 milliards d'euros): far above any real
@@ -34,16 +34,30 @@ def read_file_bytes(path) -> bytes:
     path = Path(path)
     try:
         return path.read_bytes()
-    except FileNotFoundError:
-        raise DataFileError("fichier introuvable.", path=path, todo="vérifiez le nom et le dossier du fichier") from None
-    except IsADirectoryError:
-        raise DataFileError("c'est un dossier, pas un fichier.", path=path,
-                            todo="indiquez le fichier lui-même") from None
-    except PermissionError:
-        raise DataFileError("lecture refusée (droits insuffisants).", path=path,
-                            todo="copiez le fichier dans un dossier à vous, ou demandez l'accès") from None
-    except OSError:
-        raise DataFileError("lecture impossible.", path=path, todo="vérifiez le fichier et réessayez") from None
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+
+
+def read_file_head(path, size: int = 8) -> bytes:
+    """The first ``size`` bytes of ``path`` (to recognise its kind before streaming it)."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            return handle.read(size)
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+
+
+def _unreadable(path: Path, exc: OSError) -> DataFileError:
+    if isinstance(exc, FileNotFoundError):
+        return DataFileError("fichier introuvable.", path=path, todo="vérifiez le nom et le dossier du fichier")
+    if isinstance(exc, IsADirectoryError):
+        return DataFileError("c'est un dossier, pas un fichier.", path=path, todo="indiquez le fichier lui-même")
+    if isinstance(exc, PermissionError):
+        return DataFileError("lecture refusée (droits insuffisants).", path=path,
+                             todo="copiez le fichier dans un dossier à vous, ou demandez l'accès")
+    return DataFileError(f"lecture impossible ({exc.strerror or exc}).", path=path,
+                         todo="vérifiez le fichier et réessayez")
 
 
 def refuse_binary(raw: bytes, path, expected: str) -> None:

@@ -13,6 +13,7 @@ carry ``reversal=True`` so that callers can set such entries apart.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +22,7 @@ import pandas as pd
 from lxml import etree
 
 from ..errors import DataFileError, InvalidParameterError
+from ._files import check_cents, read_file_head, refuse_binary
 from .tabular import _ensure_folder
 
 __all__ = ["CAMT053_VERSIONS", "write_camt053", "read_camt053", "TRANSACTION_COLUMNS",
@@ -31,7 +33,8 @@ _TX_SCHEMA = ("bank_tx_id", "statement_id", "booking_date", "value_date", "amoun
               "counterparty_name", "counterparty_iban", "remittance_info", "end_to_end_id",
               "bank_code")
 #: Columns of the transactions table returned by :func:`read_camt053`.
-TRANSACTION_COLUMNS = _TX_SCHEMA + ("currency", "status", "reversal", "entry_ref", "batch_size")
+TRANSACTION_COLUMNS = _TX_SCHEMA + ("currency", "status", "reversal", "entry_ref", "batch_size",
+                                   "bank_code_proprietary")
 #: Columns of the statements table returned by :func:`read_camt053`.
 STATEMENT_COLUMNS = ("statement_id", "account_iban", "from_date", "to_date",
                      "opening_balance_cents", "closing_balance_cents", "currency", "entries",
@@ -194,6 +197,10 @@ def write_camt053(statement_row, transactions_df: pd.DataFrame, account_owner: d
 
 # --------------------------------------------------------------------------------------- read
 
+_AMOUNT = re.compile(r"\d{1,18}(\.\d{1,5})?")  # ISO 20022 ActiveOrHistoricCurrencyAndAmount
+_VALID_FILE = "un relevé ISO 20022 camt.053 (XML)"
+
+
 def _strip_namespaces(root) -> None:
     for el in root.iter():
         if isinstance(el.tag, str):
@@ -208,14 +215,17 @@ def _text(el, path: str, default: str = "") -> str:
 def _signed_cents(amount_node, indicator: str, where: str, path) -> int:
     """Signed cents from an ``Amt`` element and its ``CdtDbtInd`` (CRDT or DBIT)."""
     text = amount_node.text.strip() if amount_node is not None and amount_node.text else ""
-    try:
-        value = Decimal(text) * 100
-    except ArithmeticError:
-        raise DataFileError(f"montant illisible « {text} » dans {where}.", path=path,
-                            valid="un montant comme 1234.56") from None
+    if not _AMOUNT.fullmatch(text):  # also refuses NaN, Infinity, 1E+30, signs and commas
+        raise DataFileError(f"montant illisible « {text[:40]} » dans {where}.", path=path,
+                            valid="un nombre positif avec un point décimal, comme 1234.56 (le sens "
+                                  "est donné par CdtDbtInd)",
+                            todo="le fichier est abîmé ou mal produit : redemandez-le à la banque")
+    value = Decimal(text) * 100
     if value != value.to_integral_value():
-        raise DataFileError(f"montant « {text} » avec plus de 2 décimales dans {where}.", path=path)
-    return -int(value) if indicator == "DBIT" else int(value)
+        raise DataFileError(f"montant « {text} » avec plus de 2 décimales dans {where}.", path=path,
+                            valid="des centimes au plus, comme 1234.56")
+    cents = check_cents(int(value), where, path)
+    return -cents if indicator == "DBIT" else cents
 
 
 def _cents(el, where: str, path) -> int:
@@ -223,18 +233,27 @@ def _cents(el, where: str, path) -> int:
     return _signed_cents(el.find("Amt"), _text(el, "CdtDbtInd"), where, path)
 
 
-def _date(el, path: str):
-    text = _text(el, f"{path}/Dt") or _text(el, f"{path}/DtTm")[:10]
-    return pd.Timestamp(text) if text else pd.NaT
+def _day_of(text: str, where: str, path):
+    """A date from ``AAAA-MM-JJ`` (or the date part of a date-time); NaT when empty."""
+    if not text:
+        return pd.NaT
+    try:
+        return pd.Timestamp(dt.date.fromisoformat(text[:10]))
+    except ValueError:
+        raise DataFileError(f"date impossible « {text[:25]} » dans {where}.", path=path,
+                            valid="une date réelle AAAA-MM-JJ, comme 2026-11-30",
+                            todo="le fichier est abîmé ou mal produit : redemandez-le à la banque") from None
 
 
-def _bank_code(el) -> str:
-    proprietary = _text(el, "BkTxCd/Prtry/Cd")
-    if proprietary:
-        return proprietary
+def _date(el, tag: str, where: str, path):
+    return _day_of(_text(el, f"{tag}/Dt") or _text(el, f"{tag}/DtTm"), where, path)
+
+
+def _bank_codes(el) -> tuple[str, str]:
+    """The ISO code ``DOMN-FMLY-SUBF`` and the bank's proprietary code of an element."""
     parts = [_text(el, "BkTxCd/Domn/Cd"), _text(el, "BkTxCd/Domn/Fmly/Cd"),
              _text(el, "BkTxCd/Domn/Fmly/SubFmlyCd")]
-    return "-".join(p for p in parts if p)
+    return "-".join(p for p in parts if p), _text(el, "BkTxCd/Prtry/Cd")
 
 
 def _party(details, role: str) -> tuple[str, str]:
@@ -286,25 +305,30 @@ def _entry_rows(entry, stmt_id: str, number: int, path) -> tuple[int, str, list[
     details = entry.findall("NtryDtls/TxDtls")
     split = _split_amounts(entry, details, amount, where, path)
     role = "Dbtr" if amount >= 0 else "Cdtr"  # the counterparty: who paid us, or whom we paid
+    iso, proprietary = _bank_codes(entry)
+    batch = _text(entry, "NtryDtls/Btch/NbOfTxs")
     common = {
-        "statement_id": stmt_id, "booking_date": _date(entry, "BookgDt"),
-        "value_date": _date(entry, "ValDt"), "label": _text(entry, "AddtlNtryInf"),
-        "bank_code": _bank_code(entry), "currency": entry.find("Amt").get("Ccy", ""),
+        "statement_id": stmt_id, "booking_date": _date(entry, "BookgDt", where, path),
+        "value_date": _date(entry, "ValDt", where, path), "label": _text(entry, "AddtlNtryInf"),
+        "currency": entry.find("Amt").get("Ccy", ""),
         "status": status, "reversal": _text(entry, "RvslInd").lower() in ("true", "1"),
         "entry_ref": entry_ref,
-        "batch_size": int(_text(entry, "NtryDtls/Btch/NbOfTxs") or len(details) or 1),
+        "batch_size": int(batch) if batch.isdigit() and int(batch) < 10**9 else len(details) or 1,
     }
     rows = []
     groups = [[d] for d in details] if split else [details]
     for k, group in enumerate(groups, start=1):
         parties = [_party(d, role) for d in group]
         first = group[0] if group else None
+        first_iso, first_proprietary = _bank_codes(first) if first is not None else ("", "")
         rows.append({
             **common,
             "bank_tx_id": f"{entry_ref}/{k}" if split else entry_ref,
             "amount_cents": split[k - 1] if split else amount,
             "label": common["label"] or _text(first, "AddtlTxInf"),
-            "bank_code": common["bank_code"] or (_bank_code(first) if first is not None else ""),
+            # ISO codes first (every bank means the same by them); the bank's own code kept aside
+            "bank_code": iso or first_iso or proprietary or first_proprietary,
+            "bank_code_proprietary": proprietary or first_proprietary,
             "counterparty_name": " | ".join(dict.fromkeys(n for n, _ in parties if n)),
             "counterparty_iban": " | ".join(dict.fromkeys(i for _, i in parties if i)),
             "remittance_info": " | ".join(r for r in map(_remittance, group) if r),
@@ -313,71 +337,170 @@ def _entry_rows(entry, stmt_id: str, number: int, path) -> tuple[int, str, list[
     return amount, status, rows
 
 
+def _open(path):
+    """A binary handle on ``path`` after refusing what is not XML text (workbook, ZIP, PDF)."""
+    refuse_binary(read_file_head(path), path, _VALID_FILE)
+    return path.open("rb")
+
+
+def _statement_row(stmt, entries: list[tuple], path) -> dict:
+    """The statement's row: header, balances and the balance check over its booked entries
+    (``entries``: amount, status, rows and signature of each ``Ntry``)."""
+    stmt_id = _text(stmt, "Id")
+    balances = {}
+    for bal in stmt.findall("Bal"):
+        code = _text(bal, "Tp/CdOrPrtry/Cd") or _text(bal, "Tp/CdOrPrtry/Prtry")
+        where = f"le solde {code} du relevé {stmt_id}"
+        amount = bal.find("Amt")
+        balances.setdefault(code, (_cents(bal, where, path), _date(bal, "Dt", where, path),
+                                   amount.get("Ccy", "") if amount is not None else ""))
+    opening = balances.get("OPBD") or balances.get("PRCD")
+    closing = balances.get("CLBD")
+    booked_total = sum(entry[0] for entry in entries if entry[1] in ("BOOK", ""))
+    currency = next((entry[2][0]["currency"] for entry in entries), "")
+    note = ""
+    if opening is None or closing is None:
+        note = "solde d'ouverture (OPBD/PRCD) ou de clôture (CLBD) absent : contrôle impossible"
+        ok = False
+    else:
+        gap = opening[0] + booked_total - closing[0]
+        ok = gap == 0
+        if not ok:
+            note = f"ouverture + opérations − clôture = {gap} centimes"
+    where = f"la période du relevé {stmt_id}"
+    from_date = _day_of(_text(stmt, "FrToDt/FrDtTm"), where, path)
+    to_date = _day_of(_text(stmt, "FrToDt/ToDtTm"), where, path)
+    return {
+        "statement_id": stmt_id,
+        "account_iban": _text(stmt, "Acct/Id/IBAN") or _text(stmt, "Acct/Id/Othr/Id"),
+        "from_date": opening[1] if pd.isna(from_date) and opening else from_date,
+        "to_date": closing[1] if pd.isna(to_date) and closing else to_date,
+        "opening_balance_cents": opening[0] if opening else pd.NA,
+        "closing_balance_cents": closing[0] if closing else pd.NA,
+        "currency": _text(stmt, "Acct/Ccy") or (closing[2] if closing else currency),
+        "entries": len(entries), "entries_total_cents": booked_total,
+        "balance_ok": ok, "balance_note": note,
+    }
+
+
+class _Reader:
+    """State of one streaming read: statements and rows kept, entry refs seen, warnings."""
+
+    def __init__(self, path):
+        self.path = path
+        self.statements: list[dict] = []
+        self.rows: list[dict] = []
+        self.warnings: list[str] = []
+        self.seen_statements: dict[tuple, str] = {}
+        self.seen_refs: dict[str, tuple] = {}
+
+    def add_statement(self, stmt, entries: list[tuple]) -> None:
+        row = _statement_row(stmt, entries, self.path)
+        key = (row["account_iban"], str(row["from_date"]), str(row["to_date"]),
+               str(row["opening_balance_cents"]), str(row["closing_balance_cents"]),
+               tuple(entry[3] for entry in entries))
+        if key in self.seen_statements:
+            self.warnings.append(
+                f"relevé « {row['statement_id']} » identique au relevé « {self.seen_statements[key]} » "
+                f"(même compte, même période, mêmes {len(entries)} écritures) : copie ignorée, "
+                "rien n'est compté deux fois")
+            return
+        self.seen_statements[key] = row["statement_id"]
+        kept, repeats, renamed = [], 0, 0
+        for entry in entries:
+            rows, signature = entry[2], entry[3]
+            ref = rows[0]["entry_ref"]
+            if ref in self.seen_refs and self.seen_refs[ref] == signature:
+                repeats += 1
+                continue
+            if ref in self.seen_refs:  # same reference, other content: keep both, ids made unique
+                renamed += 1
+                for r in rows:
+                    r["bank_tx_id"] = f"{r['bank_tx_id']}#{renamed + 1}"
+            self.seen_refs.setdefault(ref, signature)
+            kept.append(entry)
+        if repeats:
+            self.warnings.append(
+                f"relevé « {row['statement_id']} » : {repeats} écriture(s) répétée(s) à l'identique "
+                "(même référence NtryRef/AcctSvcrRef) ignorée(s), non comptées deux fois")
+            row = _statement_row(stmt, kept, self.path)
+        if renamed:
+            self.warnings.append(
+                f"relevé « {row['statement_id']} » : {renamed} écriture(s) reprennent la référence "
+                "d'une autre avec un contenu différent ; gardées, identifiants suffixés « #2 »… ; "
+                "demandez à la banque laquelle fait foi")
+        self.statements.append(row)
+        for _, _, rows, _ in kept:
+            self.rows.extend(rows)
+
+
+def _local(el) -> str:
+    return etree.QName(el).localname
+
+
 def read_camt053(path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read a camt.053 file (any version 001.02–001.08, any number of ``Stmt``).
 
     Returns ``(statements, transactions)`` with :data:`STATEMENT_COLUMNS` and
     :data:`TRANSACTION_COLUMNS`. A batch entry gives one row per ``TxDtls``. Each statement's
     ``balance_ok`` says whether opening + Σ booked entries = closing (``balance_note`` says why
-    not); nothing is dropped silently.
+    not); nothing is dropped silently: a statement or an entry repeated identically (same
+    ``NtryRef``/``AcctSvcrRef``) is counted once and reported in ``statements.attrs["warnings"]``.
+
+    The XML is streamed (each ``Ntry`` is read then freed), so memory does not grow with the
+    number of entries beyond the rows returned; entities are never expanded, no DTD or network
+    access happens.
     """
     path = Path(path)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
-    try:
-        root = etree.parse(str(path), parser).getroot()
-    except OSError as exc:
-        raise DataFileError(f"lecture impossible ({exc}).", path=path) from None
-    except etree.XMLSyntaxError as exc:
-        raise DataFileError(f"XML mal formé : {exc.msg}.", path=path, row=exc.lineno,
-                            valid="un relevé ISO 20022 camt.053 (XML)") from None
-    _strip_namespaces(root)
-    statements = root.findall(".//BkToCstmrStmt/Stmt")
-    if not statements:
+    reader = _Reader(path)
+    current, entries, number = None, [], 0
+    with _open(path) as handle:
+        events = etree.iterparse(handle, events=("end",), tag=("{*}Ntry", "{*}Stmt"),
+                                 resolve_entities=False, no_network=True, load_dtd=False,
+                                 remove_comments=True, huge_tree=False)
+        try:
+            for _, el in events:
+                parent = el.getparent()
+                in_statement = _local(el) == "Stmt" and parent is not None and \
+                    _local(parent) == "BkToCstmrStmt"
+                if _local(el) == "Ntry" and parent is not None and _local(parent) == "Stmt":
+                    if parent is not current:
+                        current, entries, number = parent, [], 0
+                    number += 1
+                    # What the entry says, identifiers included: equal bytes = the same entry twice.
+                    signature = hashlib.blake2b(etree.tostring(el, with_tail=False), digest_size=16).digest()
+                    _strip_namespaces(el)
+                    entries.append((*_entry_rows(el, _text(_header(parent), "Id"), number, path),
+                                    signature))
+                elif in_statement:
+                    _strip_namespaces(el)
+                    reader.add_statement(el, entries if el is current else [])
+                    current, entries, number = None, [], 0
+                el.clear(keep_tail=False)
+                if parent is not None:
+                    parent.remove(el)  # already read: free it
+        except etree.XMLSyntaxError as exc:
+            raise DataFileError(f"XML mal formé : {exc.msg}.", path=path, row=exc.lineno,
+                                valid=_VALID_FILE) from None
+    if not reader.statements and not reader.seen_statements:
         raise DataFileError("aucun relevé (élément BkToCstmrStmt/Stmt) dans ce fichier.",
                             path=path, valid="un fichier camt.053 (relevé de fin de journée)",
                             todo="vérifiez qu'il ne s'agit pas d'un camt.052 ou camt.054")
-    st_rows, tx_rows = [], []
-    for stmt in statements:
-        stmt_id = _text(stmt, "Id")
-        balances = {}
-        for bal in stmt.findall("Bal"):
-            code = _text(bal, "Tp/CdOrPrtry/Cd") or _text(bal, "Tp/CdOrPrtry/Prtry")
-            balances.setdefault(code, (_cents(bal, f"le solde {code} du relevé {stmt_id}", path),
-                                       _date(bal, "Dt"), bal.find("Amt").get("Ccy", "")))
-        opening = balances.get("OPBD") or balances.get("PRCD")
-        closing = balances.get("CLBD")
-        booked_total, n_entries, currency = 0, 0, ""
-        for number, entry in enumerate(stmt.findall("Ntry"), start=1):
-            amount, status, rows = _entry_rows(entry, stmt_id, number, path)
-            n_entries += 1
-            currency = currency or rows[0]["currency"]
-            if status in ("BOOK", ""):  # pending or informative entries are not in the balance
-                booked_total += amount
-            tx_rows.extend(rows)
-        note = ""
-        if opening is None or closing is None:
-            note = "solde d'ouverture (OPBD/PRCD) ou de clôture (CLBD) absent : contrôle impossible"
-            ok = False
-        else:
-            gap = opening[0] + booked_total - closing[0]
-            ok = gap == 0
-            if not ok:
-                note = f"ouverture + opérations − clôture = {gap} centimes"
-        from_text, to_text = _text(stmt, "FrToDt/FrDtTm")[:10], _text(stmt, "FrToDt/ToDtTm")[:10]
-        from_date = pd.Timestamp(from_text) if from_text else opening[1] if opening else pd.NaT
-        to_date = pd.Timestamp(to_text) if to_text else closing[1] if closing else pd.NaT
-        st_rows.append({
-            "statement_id": stmt_id,
-            "account_iban": _text(stmt, "Acct/Id/IBAN") or _text(stmt, "Acct/Id/Othr/Id"),
-            "from_date": from_date, "to_date": to_date,
-            "opening_balance_cents": opening[0] if opening else pd.NA,
-            "closing_balance_cents": closing[0] if closing else pd.NA,
-            "currency": _text(stmt, "Acct/Ccy") or (closing[2] if closing else currency),
-            "entries": n_entries, "entries_total_cents": booked_total,
-            "balance_ok": ok, "balance_note": note,
-        })
-    statements_df = pd.DataFrame(st_rows, columns=list(STATEMENT_COLUMNS))
-    transactions_df = pd.DataFrame(tx_rows, columns=list(TRANSACTION_COLUMNS))
+    return _frames(reader)
+
+
+def _header(stmt):
+    """The statement element with its header children stripped of namespaces (``Id`` first)."""
+    for child in stmt:
+        if isinstance(child.tag, str) and child.tag.endswith("Id") and _local(child) == "Id":
+            child.tag = "Id"
+            break
+    return stmt
+
+
+def _frames(reader: _Reader) -> tuple[pd.DataFrame, pd.DataFrame]:
+    statements_df = pd.DataFrame(reader.statements, columns=list(STATEMENT_COLUMNS))
+    transactions_df = pd.DataFrame(reader.rows, columns=list(TRANSACTION_COLUMNS))
     for frame, cols in ((statements_df, ("from_date", "to_date")),
                         (transactions_df, ("booking_date", "value_date"))):
         for col in cols:
@@ -391,4 +514,5 @@ def read_camt053(path) -> tuple[pd.DataFrame, pd.DataFrame]:
     for col in TRANSACTION_COLUMNS:
         if transactions_df[col].dtype == object:
             transactions_df[col] = transactions_df[col].fillna("").astype(str)
+    statements_df.attrs["warnings"] = reader.warnings
     return statements_df, transactions_df
