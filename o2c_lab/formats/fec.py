@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._files import read_file_bytes
+from ._files import MAX_ABS_CENTS, decode_unicode, read_file_bytes, refuse_binary, split_lines
 from ..errors import DataFileError, InvalidParameterError
 from .tabular import _ensure_folder, _format_cents
 
@@ -290,6 +290,8 @@ class FecFile:
     separator: str
     extra_columns: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: French warnings on the file's structure (entry numbers, unbalanced entries), with counts.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def total_debit_cents(self) -> int:
@@ -317,24 +319,66 @@ class FecFile:
         return g[g["difference_cents"] != 0].reset_index()
 
 
+#: Letters a French accounting label uses; a code page is judged by how many of its decodings
+#: land here (« CRÉAT° » in CP850 reads « CRÉATø » in CP1252: ø is not French).
+_FRENCH = set("àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ°€«»’")
+_NEUTRAL = set("…–—‘“”•·²³µ§£¤¦¨´¸¹º¼½¾¿×÷ ")
+
+
+def _french_score(text: str) -> int:
+    return sum(2 if c in _FRENCH else 0 if c in _NEUTRAL else -1 for c in text if ord(c) > 127)
+
+
+def _single_byte(raw: bytes) -> tuple[str, str, str]:
+    """The Windows or DOS code page whose decoding of ``raw`` reads most like French labels."""
+    high = bytes(b for b in raw if b > 127)
+    candidates = []
+    for encoding, name in (("cp1252", "Windows-1252 (CP1252)"), ("cp850", "DOS CP850"),
+                           ("latin-1", "Latin-1 (ISO 8859-1)")):
+        try:
+            sample = high.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        candidates.append((_french_score(sample), -len(candidates), encoding, name))
+    _, _, encoding, name = max(candidates)
+    return raw.decode(encoding), encoding, name
+
+
 def _decode(raw: bytes) -> tuple[str, str, str]:
-    """Text, encoding and a French note saying why that encoding was chosen."""
-    try:
-        text = raw.decode("utf-8-sig")
-        bom = raw.startswith(b"\xef\xbb\xbf")
-        return text, "utf-8", "UTF-8 avec BOM" if bom else "UTF-8 sans BOM"
-    except UnicodeDecodeError as exc:
-        reason = f"pas de l'UTF-8 (octet 0x{raw[exc.start]:02X} à la position {exc.start})"
-    high = np.frombuffer(raw, dtype=np.uint8)
-    dos = int(((high >= 0x80) & (high <= 0x9F)).sum())    # CP850 lowercase accents (é = 0x82)
-    windows = int((high >= 0xC0).sum())                   # CP1252/Latin-1 accents (é = 0xE9)
-    if dos > windows:
-        return raw.decode("cp850"), "cp850", (
-            f"{reason} ; octets 0x80–0x9F majoritaires : page de code DOS CP850 supposée")
-    try:
-        return raw.decode("cp1252"), "cp1252", f"{reason} ; décodé en Windows-1252 (CP1252)"
-    except UnicodeDecodeError:
-        return raw.decode("latin-1"), "latin-1", f"{reason} ; décodé en Latin-1 (ISO 8859-1)"
+    """Text, encoding and a French note saying why that encoding was chosen.
+
+    UTF-8 (with or without BOM) and UTF-16 are recognised first; otherwise the code page is the one
+    whose accents read as French. A UTF-8 file with a few lines in a Windows code page (a label
+    pasted from another tool) keeps its UTF-8 lines and decodes only those lines otherwise.
+    """
+    unicode = decode_unicode(raw)
+    if unicode is not None:
+        text, encoding = unicode
+        bom = raw[:3] == b"\xef\xbb\xbf" or encoding.startswith("utf-16") and raw[:2] in (b"\xff\xfe", b"\xfe\xff")
+        label = {"utf-8": "UTF-8", "utf-16": "UTF-16", "utf-16-le": "UTF-16", "utf-16-be": "UTF-16",
+                 "utf-32": "UTF-32"}[encoding]
+        encoding = "utf-16" if encoding.startswith("utf-16") else encoding
+        return text.lstrip("\ufeff"), encoding, f"{label} avec BOM" if bom else f"{label} sans BOM"
+    lines = raw.split(b"\n")
+    decoded, bad = [], []
+    for k, line in enumerate(lines):
+        try:
+            decoded.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            decoded.append(None)
+            bad.append(k)
+    utf8_accents = any(text is not None and not text.isascii() for text in decoded)
+    first_bad = bad[0]
+    reason = f"pas de l'UTF-8 (ligne {first_bad + 1})"
+    if utf8_accents:  # mostly UTF-8: only the bad lines are in another code page
+        _, encoding, name = _single_byte(b"\n".join(lines[k] for k in bad))
+        for k in bad:
+            decoded[k] = lines[k].decode(encoding)
+        shown = ", ".join(str(k + 1) for k in bad[:5]) + ("…" if len(bad) > 5 else "")
+        return "\n".join(decoded).lstrip("\ufeff"), "utf-8", (
+            f"UTF-8, sauf {len(bad)} ligne(s) en {name} (ligne(s) {shown}) : décodées à part")
+    text, encoding, name = _single_byte(raw)
+    return text, encoding, f"{reason} ; décodé en {name}, la page de code dont les accents se lisent en français"
 
 
 def _parse_amount(text: str) -> int | None:
@@ -349,7 +393,7 @@ def _parse_amount(text: str) -> int | None:
         value = Decimal(t) * 100
     except InvalidOperation:
         return None
-    if not value.is_finite() or value != value.to_integral_value():
+    if not value.is_finite() or value != value.to_integral_value() or abs(value) > MAX_ABS_CENTS:
         return None
     return int(value)
 
@@ -363,9 +407,9 @@ def read_fec(path) -> FecFile:
     """
     path = Path(path)
     raw = read_file_bytes(path)
+    refuse_binary(raw, path, "un FEC : fichier texte, une ligne d'en-tête puis une ligne par écriture")
     text, encoding, note = _decode(raw)
-    lines = text.split("\n")
-    numbered = [(k + 1, ln.rstrip("\r")) for k, ln in enumerate(lines)]
+    numbered = list(enumerate(split_lines(text), start=1))
     numbered = [(k, ln) for k, ln in numbered if ln.strip()]
     if not numbered:
         raise DataFileError("le fichier est vide.", path=path,
@@ -415,7 +459,8 @@ def read_fec(path) -> FecFile:
         values = frame[col].map(cache)
         if values.isna().any():
             fail(col, int(np.flatnonzero(values.isna().to_numpy())[0]), "montant illisible",
-                 "un nombre comme 1234,56 ou -12.50 (vide = 0), au plus 2 décimales")
+                 "un nombre comme 1234,56 ou -12.50 (vide = 0), au plus 2 décimales, "
+                 "moins de 1 000 milliards")
         frame[col] = values.astype("int64")
     if amounts_as_sens:
         sens = frame["Sens"].str.upper().str[:1]
@@ -441,8 +486,35 @@ def read_fec(path) -> FecFile:
         notes.append("variante Montant + Sens : Debit et Credit reconstitués")
     if extras:
         notes.append("colonnes supplémentaires conservées : " + ", ".join(extras))
-    return FecFile(path=path, entries=entries.reset_index(drop=True), encoding=encoding,
-                   encoding_note=note, separator=separator, extra_columns=extras, notes=notes)
+    fec = FecFile(path=path, entries=entries.reset_index(drop=True), encoding=encoding,
+                  encoding_note=note, separator=separator, extra_columns=extras, notes=notes)
+    fec.warnings = _structure_warnings(fec)
+    return fec
+
+
+def _structure_warnings(fec: FecFile) -> list[str]:
+    """What makes entries unreliable: numbers that do not tell entries apart, unbalanced entries."""
+    e = fec.entries
+    out = []
+    if len(e) < 2:
+        return out
+    numbers = e["EcritureNum"].str.lstrip("0")
+    dated = e.groupby(["JournalCode", "EcritureNum"], sort=False)["EcritureDate"].nunique().gt(1)
+    if numbers.eq("").all():
+        out.append(f"EcritureNum vide ou 0 sur les {len(e)} lignes : les écritures ne peuvent pas "
+                   "être distinguées (regroupement et contrôle d'équilibre par écriture impossibles) ; "
+                   "demandez un export avec la numérotation des écritures")
+    elif dated.any():
+        out.append(f"{int(dated.sum())} numéro(s) d'écriture portent des dates différentes : numérotation "
+                   "réutilisée ou non unique, regroupement par écriture douteux")
+    unbalanced = fec.unbalanced_entries
+    if len(unbalanced):
+        entries = e.groupby(["JournalCode", "EcritureNum"], sort=False).ngroups
+        first = unbalanced.iloc[0]
+        out.append(f"{len(unbalanced)} écriture(s) déséquilibrée(s) sur {entries} (Σ Debit ≠ Σ Credit), "
+                   f"par exemple {first['JournalCode']} {first['EcritureNum']} : écart de "
+                   f"{int(first['difference_cents'])} centimes")
+    return out
 
 
 def check_balanced(fec: FecFile) -> FecFile:
