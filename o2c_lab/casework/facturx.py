@@ -11,12 +11,15 @@ French mentions travel as invoice notes with their subject codes, as French e-in
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import facturx
 import pandas as pd
+from lxml import etree
 
-from ..errors import InvalidParameterError
+from ..errors import DataFileError, InvalidParameterError, O2CLabError
+from ..formats._files import check_cents
 from ..law import PAYMENT_TERMS
 from ..money import cents_to_decimal, to_cents
 from .audit import audit_invoices
@@ -105,20 +108,64 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
+_XML_AMOUNT = re.compile(r"[+-]?\d{1,15}(\.\d{1,6})?")  # xs:decimal as CII writes it: no NaN, no exponent
+_UNREADABLE = dict(valid="un XML CII (Cross Industry Invoice) au format Factur-X, ou le PDF qui le contient",
+                   todo="vérifiez le fichier ou demandez-le de nouveau à l'émetteur")
+
+
+def _cents(value, term: str, label: str) -> int:
+    """Cents of a CII amount; a French error naming the business term when it is not a number."""
+    text = _text(value) or "0"
+    if not _XML_AMOUNT.fullmatch(text):
+        raise DataFileError(f"montant illisible « {text[:30]} » ({label}).", column=term,
+                            valid="un nombre avec un point décimal, comme 1234.56",
+                            todo="la facture est abîmée ou mal produite : demandez-la de nouveau à l'émetteur")
+    return check_cents(to_cents(text), f"{term} ({label})")
+
+
+def _xml_of(document: bytes) -> bytes:
+    """The CII XML of ``document`` (the XML itself or a Factur-X PDF), checked to be safe to parse."""
+    if document.startswith(b"%PDF"):
+        try:
+            _, document = facturx.get_xml_from_pdf(document, check_xsd=False)
+        except Exception:  # the package raises plain exceptions on any damaged PDF
+            document = None
+        if not document:
+            raise DataFileError("PDF sans XML Factur-X lisible à l'intérieur.", **_UNREADABLE)
+    try:
+        tree = etree.fromstring(document, etree.XMLParser(resolve_entities=False, no_network=True,
+                                                          load_dtd=False)).getroottree()
+    except etree.XMLSyntaxError as exc:
+        raise InvalidParameterError(f"Facture Factur-X illisible : XML mal formé ({exc.msg}).",
+                                    **_UNREADABLE) from None
+    if tree.docinfo.internalDTD is not None:  # entities could read local files or explode in size
+        raise InvalidParameterError("Facture Factur-X refusée : elle contient une déclaration DOCTYPE "
+                                    "(entités XML), ce qu'aucune facture Factur-X ne contient.",
+                                    **_UNREADABLE)
+    return document
+
+
 def parse_facturx(xml: bytes | str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read a CII invoice into one-row ``invoices`` and its ``invoice_lines`` (company schema).
+    """Read a CII invoice (or the Factur-X PDF holding it) into one-row ``invoices`` and its
+    ``invoice_lines`` (company schema).
 
     The customer is identified by SIREN or VAT number later (:func:`audit_facturx`); here
-    ``customer_id`` is left empty. Amounts become integer cents.
+    ``customer_id`` is left empty. Amounts become integer cents. An invoice without number
+    (BT-1) or date (BT-2), or with an amount that is not a number, raises a French error.
     """
     if isinstance(xml, str):
         xml = xml.encode("utf-8")
     try:
-        data = facturx.parse_ubl_cii_xml(xml, check_xsd=False)
+        data = facturx.parse_ubl_cii_xml(_xml_of(xml), check_xsd=False)
+    except O2CLabError:
+        raise
     except Exception as err:  # the parser raises plain exceptions on any malformed input
-        raise InvalidParameterError(f"Facture Factur-X illisible : {err}",
-                                    valid="un XML CII (Cross Industry Invoice) au format Factur-X",
-                                    todo="vérifiez le fichier ou extrayez le XML du PDF") from None
+        raise InvalidParameterError(f"Facture Factur-X illisible : {err}", **_UNREADABLE) from None
+    for term, label in (("BT-1", "numéro de facture"), ("BT-2", "date de facture")):
+        if not _text(data.get(term)):
+            raise DataFileError(f"{label} absent(e) : la facture n'a pas de {term}.", column=term,
+                                valid="une facture Factur-X avec numéro (BT-1) et date d'émission (BT-2)",
+                                todo="demandez une facture complète à l'émetteur")
     notes = {n.get("BT-21"): n.get("BT-22") for n in data.get("BG-1") or []}
     buyer = data.get("BG-7") or {}
     exemptions = "; ".join(_text(t.get("BT-120")) for t in data.get("BG-23") or [] if t.get("BT-120"))
@@ -130,24 +177,29 @@ def parse_facturx(xml: bytes | str) -> tuple[pd.DataFrame, pd.DataFrame]:
         "customer_siren_shown": bool(_text(buyer.get("legal_identifier"))),
         "penalty_mention": bool(notes.get("PMD")), "indemnity_mention": bool(notes.get("PMT")),
         "vat_mention": exemptions,
-        "total_ht_cents": to_cents(data.get("BT-109") or "0"), "total_vat_cents": to_cents(data.get("BT-110") or "0"),
-        "total_ttc_cents": to_cents(data.get("BT-112") or "0"),
+        "total_ht_cents": _cents(data.get("BT-109"), "BT-109", "total HT"),
+        "total_vat_cents": _cents(data.get("BT-110"), "BT-110", "total TVA"),
+        "total_ttc_cents": _cents(data.get("BT-112"), "BT-112", "total TTC"),
         "buyer_siren": _text(buyer.get("legal_identifier")),
         "buyer_vat": _text(buyer.get("vat_identifier")).replace(" ", ""),
         "buyer_name": _text(buyer.get("name")),
     }
     lines = []
     for k, line in enumerate(data.get("BG-25") or [], start=1):
-        qty = Decimal(_text(line.get("BT-129")) or "0")
-        net = to_cents(line.get("BT-131") or "0")
-        rate = float(line.get("BT-152") or 0)
+        quantity = _text(line.get("BT-129")) or "0"
+        if not _XML_AMOUNT.fullmatch(quantity):
+            raise DataFileError(f"quantité illisible « {quantity[:30]} » (ligne {k}).", column="BT-129",
+                                valid="un nombre comme 3 ou 2.5")
+        qty = Decimal(quantity)
+        rate = _cents(line.get("BT-152"), "BT-152", f"taux de TVA, ligne {k}") / 100
         lines.append({
             "invoice_id": invoice["invoice_id"], "line_no": int(line.get("BT-126") or k) if
             _text(line.get("BT-126")).isdigit() else k,
             "product_id": _text(line.get("BT-155")), "label": _text(line.get("BT-153")),
             "quantity": int(qty) if qty == qty.to_integral_value() else float(qty),
-            "unit_price_cents": to_cents(line.get("BT-146") or "0"), "vat_rate": rate,
-            "net_cents": net, "vat_cents": None,
+            "unit_price_cents": _cents(line.get("BT-146"), "BT-146", f"prix unitaire, ligne {k}"),
+            "vat_rate": rate,
+            "net_cents": _cents(line.get("BT-131"), "BT-131", f"montant net, ligne {k}"), "vat_cents": None,
         })
     frame = pd.DataFrame(lines)
     if not frame.empty:
