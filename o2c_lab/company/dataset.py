@@ -15,11 +15,14 @@ Layout of a dataset folder::
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from pathlib import Path
 
 
@@ -120,22 +123,51 @@ def replace_folder(built: Path, target: Path) -> None:
         built.rename(target)
 
 
+@contextlib.contextmanager
+def _unwind_on_sigterm():
+    """Make SIGTERM unwind like Ctrl+C while files are written, so the temporary folder is removed.
+
+    By default SIGTERM (``kill``, a stopped container or Jupyter server) ends Python at once and
+    would leave a hidden half-written folder. Only the main thread can set a handler.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
 def write_dataset(company: Company, out, *, force: bool = False, formats=FORMATS) -> Path:
     """Write every file of ``company`` into the folder ``out`` and return its path.
 
     The files are first written into a temporary folder next to ``out``, then moved into place
     in one step: an interruption never leaves a half-written dataset. An existing non-empty
-    folder is replaced only with ``force=True``.
+    folder is replaced only with ``force=True``; SIGTERM during the writing removes the
+    temporary folder too.
     """
-    from ..formats import (company_to_fec, write_camt053, write_csv, write_excel, write_fec,
-                           write_thread)
-
     out = Path(out)
     check_output_folder(out, force)
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise OutputFolderError(f"Format(s) inconnu(s) : {', '.join(sorted(unknown))}.",
                                 valid=", ".join(FORMATS))
+    with _unwind_on_sigterm():
+        _write_into(company, out, formats)
+    return out
+
+
+def _write_into(company: Company, out: Path, formats) -> None:
+    """Write the files into a temporary folder beside ``out``, then move it into place."""
+    from ..formats import (company_to_fec, write_camt053, write_csv, write_excel, write_fec,
+                           write_thread)
+
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         tables = company.tables
@@ -183,7 +215,6 @@ def write_dataset(company: Company, out, *, force: bool = False, formats=FORMATS
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return out
 
 
 def _write_manifest(company: Company, folder: Path) -> None:
