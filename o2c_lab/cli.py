@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from .errors import InvalidParameterError, O2CLabError, OutputFolderError
-from .company.generator import parse_date
+from .company.generator import DEFAULT_CUSTOMERS, MAX_CUSTOMERS, MAX_SEED, MIN_CUSTOMERS, parse_date
 from .labsetup import DEFAULT_DATASET, jupyter_lab_command, lab_settings_dir, repo_root, write_lab_settings
 
 __all__ = ["main", "parse_date"]
@@ -33,6 +33,12 @@ _ARGPARSE_FRENCH = [
     (r"invalid choice: (.*) \(choose from (.*)\)", r"choix invalide : \1 (choix possibles : \2)"),
     (r"expected one argument", "une valeur est attendue"),
     (r"ambiguous option: (\S+) could match (.*)", r"option ambiguë : \1 peut désigner \2"),
+    (r"invalid \S+ value: (.*)", r"valeur invalide : \1"),
+    (r"expected at least one argument", "au moins une valeur est attendue"),
+    (r"expected at most one argument", "une seule valeur est permise"),
+    (r"expected (\d+) arguments?", r"\1 valeur(s) attendue(s)"),
+    (r"not allowed with argument (.*)", r"incompatible avec l'option \1"),
+    (r"ignored explicit argument (.*)", r"valeur non permise ici : \1"),
 ]
 
 
@@ -75,16 +81,40 @@ def _date_arg(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(exc.message.replace("\n", " ")) from None
 
 
-def _int_arg(minimum: int):
+def _int_arg(minimum: int, maximum: int, example: int):
+    """An argparse type: a plain integer (ASCII digits, optional sign) from ``minimum`` to ``maximum``."""
+    valid = f"un entier de {minimum:,} à {maximum:,}".replace(",", " ")
+
     def convert(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre entier.") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"{value} est trop petit : au moins {minimum} attendu.")
+        plain = text.strip()
+        if not re.fullmatch(r"[+-]?[0-9]{1,30}", plain):
+            raise argparse.ArgumentTypeError(
+                f"« {text[:40]} » n'est pas un nombre entier ; attendu : {valid} (par exemple {example}).")
+        value = int(plain)
+        if not minimum <= value <= maximum:
+            size = "petit" if value < minimum else "grand"
+            raise argparse.ArgumentTypeError(f"{value} est trop {size} ; attendu : {valid}.")
         return value
     return convert
+
+
+_SEED = _int_arg(0, MAX_SEED, 2026)
+_CUSTOMERS = _int_arg(MIN_CUSTOMERS, MAX_CUSTOMERS, DEFAULT_CUSTOMERS)
+_PORT = _int_arg(1, 65_535, 8888)
+_SHIFT_DAYS = _int_arg(-36_500, 36_500, 30)  # a century either way: dates stay in range
+
+
+def _cohort_name(text: str) -> str:
+    from .cohort.kit import cohort_folder
+
+    if len(text) > 64:
+        raise argparse.ArgumentTypeError(f"nom de cohorte trop long ({len(text)} caractères) ; "
+                                         "attendu : 64 caractères au plus, par exemple paris-2026-12.")
+    try:
+        cohort_folder(text)
+    except InvalidParameterError as exc:
+        raise argparse.ArgumentTypeError(exc.message.replace("\n", " ")) from None
+    return text
 
 
 # ----------------------------------------------------------------------------- parser
@@ -115,9 +145,9 @@ def _build_parser() -> _FrenchParser:
         description="Génère une entreprise fictive (même graine = même entreprise) et écrit\n"
                     "ses fichiers (Excel, CSV, vérité terrain) dans un dossier.",
         epilog="Exemple :\n  o2c-lab generate --seed 7 --customers 150 --as-of 2026-12-14 --out mon_dossier")
-    gen.add_argument("--seed", type=_int_arg(0), metavar="N",
+    gen.add_argument("--seed", type=_SEED, metavar="N",
                      help=f"graine du générateur (défaut : {_generator_default('seed')})")
-    gen.add_argument("--customers", type=_int_arg(1), metavar="K",
+    gen.add_argument("--customers", type=_CUSTOMERS, metavar="K",
                      help=f"nombre de clients (défaut : {_generator_default('customers')})")
     gen.add_argument("--as-of", type=_date_arg, metavar="AAAA-MM-JJ", dest="as_of",
                      help="date d'arrêté du cas, AAAA-MM-JJ ou JJ/MM/AAAA "
@@ -135,7 +165,7 @@ def _build_parser() -> _FrenchParser:
         "lab", help="ouvrir le cours dans JupyterLab (en français)",
         description="Prépare l'entreprise du cours si besoin, règle JupyterLab en français\n"
                     "et l'ouvre sur le carnet de bienvenue.")
-    lab.add_argument("--port", type=_int_arg(1), metavar="N",
+    lab.add_argument("--port", type=_PORT, metavar="N",
                      help="port du serveur (défaut : 8888 ou suivant)")
     lab.add_argument("--no-browser", action="store_true", dest="no_browser",
                      help="ne pas ouvrir le navigateur (serveur distant)")
@@ -147,7 +177,7 @@ def _build_parser() -> _FrenchParser:
                     "et écrit les carnets exécutés dans un dossier de sortie.")
     run.add_argument("--out", type=Path, default=Path("output"), metavar="DOSSIER",
                      help="dossier des carnets exécutés (défaut : output)")
-    run.add_argument("--seed", type=_int_arg(0), metavar="N",
+    run.add_argument("--seed", type=_SEED, metavar="N",
                      help="générer une autre entreprise avec cette graine (défaut : entreprise du cours)")
     run.add_argument("--notebooks", nargs="+", metavar="CARNET",
                      help="noms des carnets à exécuter (défaut : tous)")
@@ -164,7 +194,7 @@ def _build_parser() -> _FrenchParser:
                       help="classeur anonymisé à écrire (ne peut pas être l'original)")
     anon.add_argument("--nlp", action="store_true",
                       help="reconnaître aussi les noms de personnes dans le texte libre (plus lent)")
-    anon.add_argument("--shift-days", type=int, metavar="N", dest="shift_days",
+    anon.add_argument("--shift-days", type=_SHIFT_DAYS, metavar="N", dest="shift_days",
                       help="décaler toutes les dates de N jours")
     anon.set_defaults(handler=_cmd_anonymize)
 
@@ -238,9 +268,10 @@ def _add_cohort(commands) -> None:
                     "corrigés exécutés, clés de correction et guide d'animation en Word, PDF et\n"
                     "Markdown) et le manifeste (versions et empreintes SHA-256).",
         epilog="Exemple :\n  o2c-lab cohort create paris-2026-12 --seed 11 --size 150 --date 2026-12-14")
-    create.add_argument("name", metavar="NOM", help="nom de la cohorte (lettres, chiffres, tirets)")
-    create.add_argument("--seed", type=_int_arg(0), required=True, metavar="N", help="graine de l'entreprise")
-    create.add_argument("--size", type=_int_arg(1), metavar="K",
+    create.add_argument("name", type=_cohort_name, metavar="NOM",
+                        help="nom de la cohorte (lettres, chiffres, tirets)")
+    create.add_argument("--seed", type=_SEED, required=True, metavar="N", help="graine de l'entreprise")
+    create.add_argument("--size", type=_CUSTOMERS, metavar="K",
                         help=f"nombre de clients (défaut : {_generator_default('customers')})")
     create.add_argument("--date", type=_date_arg, metavar="AAAA-MM-JJ",
                         help=f"date d'arrêté du cas (défaut : {_generator_default('as_of')})")
@@ -391,10 +422,46 @@ def _cmd_run(args) -> int:
     return 1 if failed else 0
 
 
-def _cmd_anonymize(args) -> int:
-    from .ai import anonymize_excel
+def _check_workbook_paths(source: Path, out: Path) -> None:
+    """French errors before any work: source not a readable .xlsx, output not a writable file."""
+    from .errors import DataFileError
+    from .formats._files import read_file_bytes, read_file_head, refuse_binary
 
-    print(anonymize_excel(args.file, args.out, use_nlp=args.nlp, shift_days=args.shift_days))
+    expected = "un classeur Excel .xlsx"
+    if read_file_head(source).startswith(b"\xd0\xcf\x11\xe0"):  # old .xls, or .xlsx with a password
+        refuse_binary(read_file_bytes(source), source, expected)
+    elif not read_file_head(source).startswith(b"PK\x03\x04"):
+        raise DataFileError("ce n'est pas un classeur Excel .xlsx (ni ZIP ni classeur).", path=source,
+                            valid=expected, todo="ouvrez-le dans Excel et enregistrez-le au format .xlsx")
+    if out.is_dir():
+        raise OutputFolderError(f"« {out} » est un dossier ; il faut un nom de fichier.",
+                                valid="un fichier .xlsx à créer, par exemple balance_anonyme.xlsx",
+                                todo=f"indiquez --out {out / 'anonyme.xlsx'}")
+    parent = out.parent if str(out.parent) else Path(".")
+    if parent.is_dir() and not os.access(parent, os.W_OK):
+        raise OutputFolderError(f"Écriture interdite dans le dossier « {parent} ».",
+                                todo="choisissez avec --out un dossier où vous avez le droit d'écrire")
+
+
+def _cmd_anonymize(args) -> int:
+    import zipfile
+    from xml.etree.ElementTree import ParseError
+
+    from .ai import anonymize_excel
+    from .errors import DataFileError
+
+    _check_workbook_paths(args.file, args.out)
+    try:
+        result = anonymize_excel(args.file, args.out, use_nlp=args.nlp, shift_days=args.shift_days)
+    except (zipfile.BadZipFile, ParseError, KeyError) as exc:
+        # A damaged workbook, or one whose XML declares entities (refused by the reader).
+        raise DataFileError(f"classeur illisible ou dangereux ({type(exc).__name__}).", path=args.file,
+                            valid="un classeur .xlsx enregistré par Excel ou LibreOffice",
+                            todo="ouvrez-le dans Excel, enregistrez-le de nouveau en .xlsx, puis réessayez") from None
+    except OSError as exc:
+        raise OutputFolderError(f"Écriture impossible de « {args.out} » ({exc.strerror or exc}).",
+                                todo="choisissez avec --out un fichier dans un dossier où vous pouvez écrire") from None
+    print(result)
     return 0
 
 

@@ -155,6 +155,12 @@ def load_config(env_file: str | os.PathLike | None = ".env", environ: dict | Non
         raise InvalidParameterError("Délai ou nombre de tentatives illisible dans la configuration.",
                                     valid="O2C_AI_TIMEOUT=30 et O2C_AI_MAX_RETRIES=1 par exemple",
                                     todo="corrigez le fichier .env") from None
+    if not 0 <= values.get("max_retries", 0) <= 10 or not 0 < values.get("timeout_s", 1) <= 3600:
+        raise InvalidParameterError(
+            f"Délai ({values.get('timeout_s', '—')} s) ou nombre de tentatives "
+            f"({values.get('max_retries', '—')}) hors limites dans la configuration.",
+            valid="O2C_AI_TIMEOUT entre 1 et 3600 secondes, O2C_AI_MAX_RETRIES entre 0 et 10",
+            todo="corrigez la variable d'environnement ou le fichier .env")
     if isinstance(values.get("stream_usage"), str):
         values["stream_usage"] = values["stream_usage"].strip().lower() not in ("0", "non", "false", "no")
     if "api_key" in values and not isinstance(values["api_key"], Secret):

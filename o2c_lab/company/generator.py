@@ -34,13 +34,17 @@ DEFAULT_CUSTOMERS = 150
 DEFAULT_AS_OF = dt.date(2026, 12, 14)
 MIN_CUSTOMERS = 30
 MAX_CUSTOMERS = 100_000
+#: Largest seed: it is stored as a signed 64-bit integer (manifest, tables), so larger ones could
+#: not regenerate the same company.
+MAX_SEED = 2**63 - 1
 HISTORY_MONTHS = 15
 MAX_PAYMENT_DRAWS = 12
 
 
 def _check_params(seed, customers, as_of, noise) -> tuple[int, int, dt.date, str]:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise InvalidParameterError(f"Graine invalide : {seed!r}.", valid="un entier positif ou nul",
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed <= MAX_SEED:
+        raise InvalidParameterError(f"Graine invalide : {seed!r}.",
+                                    valid="un entier entre 0 et 2^63 − 1 (9 223 372 036 854 775 807)",
                                     todo="indiquez par exemple --seed 2026")
     if isinstance(customers, bool) or not isinstance(customers, (int, np.integer)) or \
             not MIN_CUSTOMERS <= customers <= MAX_CUSTOMERS:
