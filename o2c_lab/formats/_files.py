@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import DataFileError
 
-__all__ = ["read_file_bytes", "read_file_head", "refuse_binary", "decode_unicode", "split_lines", "check_cents",
+__all__ = ["read_file_bytes", "read_file_head", "refuse_binary", "refuse_binary_file", "decode_unicode", "split_lines", "check_cents",
            "MAX_ABS_CENTS"]
 
 #: Largest amount accepted in any file, in cents (1 000 milliards d'euros): far above any real
@@ -46,6 +46,13 @@ def read_file_head(path, size: int = 8) -> bytes:
             return handle.read(size)
     except OSError as exc:
         raise _unreadable(path, exc) from None
+
+
+def refuse_binary_file(path, expected: str) -> None:
+    """:func:`refuse_binary` on a file without reading all of it (only a Compound File is read
+    whole, to tell an old ``.xls`` from a password-protected workbook)."""
+    head = read_file_head(path)
+    refuse_binary(read_file_bytes(path) if head.startswith(_OLE) else head, path, expected)
 
 
 def _unreadable(path: Path, exc: OSError) -> DataFileError:

@@ -22,7 +22,7 @@ import pandas as pd
 from lxml import etree
 
 from ..errors import DataFileError, InvalidParameterError
-from ._files import check_cents, read_file_head, refuse_binary
+from ._files import check_cents, refuse_binary_file
 from .tabular import _ensure_folder
 
 __all__ = ["CAMT053_VERSIONS", "write_camt053", "read_camt053", "TRANSACTION_COLUMNS",
@@ -339,7 +339,7 @@ def _entry_rows(entry, stmt_id: str, number: int, path) -> tuple[int, str, list[
 
 def _open(path):
     """A binary handle on ``path`` after refusing what is not XML text (workbook, ZIP, PDF)."""
-    refuse_binary(read_file_head(path), path, _VALID_FILE)
+    refuse_binary_file(path, _VALID_FILE)
     return path.open("rb")
 
 

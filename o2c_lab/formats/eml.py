@@ -226,12 +226,14 @@ def _body(msg, warnings: list[str]) -> str:
         return ""
     charset = part.get_content_charset() or "utf-8"
     if part.get("Content-Transfer-Encoding", "").strip().lower() == "base64":
-        payload = re.sub(r"[^A-Za-z0-9+/]", "", part.get_payload() or "")
-        usable = len(payload) - len(payload) % 4
-        if usable != len(payload) or "=" in (part.get_payload() or "").rstrip().rstrip("=")[:-1]:
-            warnings.append(f"corps base64 tronqué ou abîmé : {len(payload) - usable} caractère(s) "
-                            "de la fin ignoré(s), le texte peut être incomplet")
-        data = base64.b64decode(payload[:usable])
+        raw = part.get_payload() or ""
+        payload = re.sub(r"[^A-Za-z0-9+/]", "", raw)  # line breaks and stray characters
+        padded = raw.rstrip().endswith("=")
+        rest = len(payload) % 4
+        if rest == 1 or (rest and not padded):  # the end of the body is missing
+            warnings.append("corps base64 tronqué : le texte peut être incomplet")
+        usable = payload[: len(payload) - 1] if rest == 1 else payload
+        data = base64.b64decode(usable + "=" * (-len(usable) % 4))
     else:
         data = part.get_payload(decode=True) or b""
     try:
