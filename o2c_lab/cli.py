@@ -111,7 +111,7 @@ def _cohort_name(text: str) -> str:
         raise argparse.ArgumentTypeError(f"nom de cohorte trop long ({len(text)} caractères) ; "
                                          "attendu : 64 caractères au plus, par exemple paris-2026-12.")
     try:
-        cohort_folder(text)
+        cohort_folder(text, ".")
     except InvalidParameterError as exc:
         raise argparse.ArgumentTypeError(exc.message.replace("\n", " ")) from None
     return text
