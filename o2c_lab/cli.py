@@ -508,12 +508,20 @@ def _cmd_deliverables(args) -> int:
     from . import load_company
     from .deliverables import export_deliverables
 
-    company = load_company(args.data or _ensure_default_dataset(repo_root()))
-    journal = None
+    journal = None  # read first: a journal problem is said before the company is loaded
     if args.participant:
         from .coaching import Journal
 
-        journal = Journal.open(args.participant, args.journal_folder).data
+        try:
+            journal = Journal.open(args.participant, args.journal_folder).data
+        except OSError as exc:  # e.g. a corrupt journal that cannot be set aside in a read-only folder
+            from .errors import DataFileError
+
+            raise DataFileError(f"journal de « {args.participant} » impossible à relire ou à mettre de côté "
+                                f"({exc.strerror or type(exc).__name__}).", path=exc.filename,
+                                todo="copiez le dossier des journaux dans un dossier où vous pouvez écrire et "
+                                     "indiquez-le avec --journal-folder") from None
+    company = load_company(args.data or _ensure_default_dataset(repo_root()))
     written = export_deliverables(company, args.out, journal)
     print(f"{len(written)} fichiers écrits dans {args.out}.")
     return 0

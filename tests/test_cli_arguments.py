@@ -130,3 +130,22 @@ def test_a_real_process_prints_no_traceback(tmp_path):
                            "--seed", "1e30"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "n'est pas un nombre entier" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_corrupt_journal_in_a_read_only_folder_is_a_french_error(monkeypatch, tmp_path, capsys):
+    import os
+
+    from o2c_lab.coaching.journal import journal_path
+
+    path = journal_path("Camille Martin", tmp_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{ pas du json", encoding="utf-8")
+
+    def read_only(src, dst):  # what a read-only folder does to the set-aside rename
+        raise PermissionError(13, "Permission non accordée", str(src))
+
+    monkeypatch.setattr(os, "replace", read_only)
+    assert main(["deliverables", "--out", str(tmp_path / "kit"), "--participant", "Camille Martin",
+                 "--journal-folder", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "journal de « Camille Martin »" in err and "--journal-folder" in err and "Traceback" not in err
