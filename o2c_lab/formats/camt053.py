@@ -202,9 +202,8 @@ _VALID_FILE = "un relevé ISO 20022 camt.053 (XML)"
 
 
 def _strip_namespaces(root) -> None:
-    for el in root.iter():
-        if isinstance(el.tag, str):
-            el.tag = etree.QName(el).localname
+    for el in root.iter(tag=etree.Element):  # elements only: no comments or entity references
+        el.tag = el.tag.rpartition("}")[2]
 
 
 def _text(el, path: str, default: str = "") -> str:
@@ -435,7 +434,7 @@ class _Reader:
 
 
 def _local(el) -> str:
-    return etree.QName(el).localname
+    return el.tag.rpartition("}")[2]
 
 
 def read_camt053(path) -> tuple[pd.DataFrame, pd.DataFrame]:
