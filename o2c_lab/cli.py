@@ -460,7 +460,8 @@ def _cmd_anonymize(args) -> int:
                             todo="ouvrez-le dans Excel, enregistrez-le de nouveau en .xlsx, puis réessayez") from None
     except OSError as exc:
         raise OutputFolderError(f"Écriture impossible de « {args.out} » ({exc.strerror or exc}).",
-                                todo="choisissez avec --out un fichier dans un dossier où vous pouvez écrire") from None
+                                todo="choisissez avec --out un fichier dans un dossier où vous pouvez "
+                                     "écrire") from None
     print(result)
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -11,16 +12,8 @@ from o2c_lab.cashapp.statements import balance_report
 from o2c_lab.errors import DataFileError
 from o2c_lab.formats.mt940 import _split_86, read_mt940
 
-_STATEMENT = """:20:STARTUMSE
-:25:30004/00012345678
-:28C:00001/001
-:60F:C261201EUR1000,00
-:61:2612021202CR1234,56NTRFNONREF//BANKREF1
-:86:VIR SEPA RECU DUPONT FA-2026-00412
-:61:2612031203D9,NCHGNONREF
-:86:FRAIS
-:62F:C261203EUR2225,56
--"""
+# The hostile corpus's base statement (tests/data/hostile/make_corpus.py): one source for both.
+_STATEMENT = (Path(__file__).parent / "data" / "hostile" / "mt940" / "base_lf.sta").read_text(encoding="utf-8")
 
 
 def _expected(shared_fixtures):

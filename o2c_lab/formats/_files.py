@@ -14,8 +14,8 @@ from pathlib import Path
 
 from ..errors import DataFileError
 
-__all__ = ["read_file_bytes", "read_file_head", "refuse_binary", "refuse_binary_file", "decode_unicode", "split_lines", "check_cents",
-           "MAX_ABS_CENTS"]
+__all__ = ["read_file_bytes", "read_file_head", "refuse_binary", "refuse_binary_file", "decode_unicode",
+           "split_lines", "check_cents", "MAX_ABS_CENTS"]
 
 #: Largest amount accepted in any file, in cents (1 000 milliards d'euros): far above any real
 #: invoice or statement, low enough that the sum of millions of such lines stays exact in int64.

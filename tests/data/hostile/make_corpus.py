@@ -131,8 +131,8 @@ def mt940() -> Family:
     f.error("binaire.sta", GARBAGE, "aucune balise")
     f.error("csv_au_lieu_de_mt940.sta", "Date;Libellé;Montant\n02/12/2026;VIR;10,00\n".encode(), "aucune balise")
     for name, text, iban in (
-            ("iban_structure.sta", f"/TRTP/SEPA OVERBOEKING/IBAN/{IBAN_NL}/BIC/ABNANL2A/NAME/DUPONT/REMI/FA-1/EREF/E2E-9",
-             IBAN_NL),
+            ("iban_structure.sta",
+             f"/TRTP/SEPA OVERBOEKING/IBAN/{IBAN_NL}/BIC/ABNANL2A/NAME/DUPONT/REMI/FA-1/EREF/E2E-9", IBAN_NL),
             ("iban_asn_en_tete.sta", f"{IBAN_NL} DUPONT BV FACTUUR FA-1", IBAN_NL),
             ("iban_allemand_31.sta", f"166?00GUTSCHRIFT?20EREF+E2E-7?21SVWZ+FA-1?31{IBAN_DE}?32MUELLER GMBH", IBAN_DE),
             ("iban_ing_cntp.sta", f"/CNTP/{IBAN_FR}/BNPAFRPP/DUPONT SA/PARIS//REMI/USTD//FA-1/", IBAN_FR),
