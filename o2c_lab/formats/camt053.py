@@ -469,7 +469,7 @@ def read_camt053(path) -> tuple[pd.DataFrame, pd.DataFrame]:
                     # What the entry says, identifiers included: equal bytes = the same entry twice.
                     signature = hashlib.blake2b(etree.tostring(el, with_tail=False), digest_size=16).digest()
                     _strip_namespaces(el)
-                    entries.append((*_entry_rows(el, _text(_header(parent), "Id"), number, path),
+                    entries.append((*_entry_rows(el, _statement_id(parent), number, path),
                                     signature))
                 elif in_statement:
                     _strip_namespaces(el)
@@ -488,13 +488,11 @@ def read_camt053(path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _frames(reader)
 
 
-def _header(stmt):
-    """The statement element with its header children stripped of namespaces (``Id`` first)."""
-    for child in stmt:
-        if isinstance(child.tag, str) and child.tag.endswith("Id") and _local(child) == "Id":
-            child.tag = "Id"
-            break
-    return stmt
+def _statement_id(stmt) -> str:
+    """The statement's ``Id``, read while its entries stream (its namespace not yet stripped)."""
+    for child in stmt.iterchildren("{*}Id"):
+        return (child.text or "").strip()
+    return ""
 
 
 def _frames(reader: _Reader) -> tuple[pd.DataFrame, pd.DataFrame]:

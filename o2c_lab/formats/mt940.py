@@ -93,7 +93,7 @@ def _check_lines(text: str, path) -> None:
     that follows no operation."""
     statement: dict | None = None
 
-    def close(end: int) -> None:
+    def close() -> None:
         if statement is None:
             return
         missing = [label for tag, label in _REQUIRED.items() if tag not in statement["tags"]]
@@ -117,7 +117,7 @@ def _check_lines(text: str, path) -> None:
             continue
         name, body = tag.group(1), line[tag.end():]
         if name == "20":
-            close(number)
+            close()
             statement = {"line": number, "tags": set()}
         elif statement is None:
             continue
@@ -138,7 +138,7 @@ def _check_lines(text: str, path) -> None:
                             "chaque « :86: » suit la ligne « :61: » qu'elle complète")
         statement["tags"].add("28C" if name == "28" else name)
         previous = name
-    close(0)
+    close()
 
 
 def _iban(text: str) -> str:
