@@ -460,18 +460,18 @@ def read_camt053(path) -> tuple[pd.DataFrame, pd.DataFrame]:
         try:
             for _, el in events:
                 parent = el.getparent()
-                in_statement = _local(el) == "Stmt" and parent is not None and \
-                    _local(parent) == "BkToCstmrStmt"
-                if _local(el) == "Ntry" and parent is not None and _local(parent) == "Stmt":
+                kind, above = _local(el), _local(parent) if parent is not None else ""
+                if kind == "Ntry" and above == "Stmt":
                     if parent is not current:
                         current, entries, number = parent, [], 0
                     number += 1
                     # What the entry says, identifiers included: equal bytes = the same entry twice.
-                    signature = hashlib.blake2b(etree.tostring(el, with_tail=False), digest_size=16).digest()
+                    signature = hashlib.blake2b(etree.tostring(el, with_tail=False),
+                                                digest_size=16).digest()
                     _strip_namespaces(el)
                     entries.append((*_entry_rows(el, _statement_id(parent), number, path),
                                     signature))
-                elif in_statement:
+                elif kind == "Stmt" and above == "BkToCstmrStmt":  # not a camt.052/054 report
                     _strip_namespaces(el)
                     reader.add_statement(el, entries if el is current else [])
                     current, entries, number = None, [], 0
