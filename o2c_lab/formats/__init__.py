@@ -3,6 +3,12 @@ MT940, CFONB 120, bank CSV exports), e-mails.
 
 Every reader returns pandas DataFrames with amounts in integer cents and dates as
 ``datetime64[ns]``; every writer produces the real format (see each module's docstring).
+
+Readers never guess silently: a file they cannot read raises a French
+:class:`~o2c_lab.errors.DataFileError` (what, where, what is valid, what to do); what they read
+but had to interpret is said in French warnings: ``statements.attrs["warnings"]`` for bank files
+(a repeated statement or entry counted once), ``FecFile.warnings`` (entry numbers, unbalanced
+entries), ``read_eml(...)["warnings"]`` (unknown charset, truncated body, impossible date).
 """
 
 from .bank_csv import read_bank_csv
