@@ -391,7 +391,8 @@ class _Reader:
         self.rows: list[dict] = []
         self.warnings: list[str] = []
         self.seen_statements: dict[tuple, str] = {}
-        self.seen_refs: dict[str, tuple] = {}
+        #: entry reference -> statement where first seen, signatures seen, number of uses
+        self.refs: dict[str, dict] = {}
 
     def add_statement(self, stmt, entries: list[tuple]) -> None:
         row = _statement_row(stmt, entries, self.path)
@@ -409,14 +410,20 @@ class _Reader:
         for entry in entries:
             rows, signature = entry[2], entry[3]
             ref = rows[0]["entry_ref"]
-            if ref in self.seen_refs and self.seen_refs[ref] == signature:
+            seen = self.refs.get(ref)
+            if seen is None:
+                self.refs[ref] = {"statement": row["statement_id"], "signatures": {signature}, "uses": 1}
+            elif signature in seen["signatures"]:  # the very same entry again: count it once
                 repeats += 1
                 continue
-            if ref in self.seen_refs:  # same reference, other content: keep both, ids made unique
-                renamed += 1
+            else:  # same reference, other content: keep both, ids made unique
+                seen["uses"] += 1
+                seen["signatures"].add(signature)
                 for r in rows:
-                    r["bank_tx_id"] = f"{r['bank_tx_id']}#{renamed + 1}"
-            self.seen_refs.setdefault(ref, signature)
+                    r["bank_tx_id"] = f"{r['bank_tx_id']}#{seen['uses']}"
+                # Some banks number entries per statement (1, 2, 3…): only a reference reused
+                # within one statement is suspicious.
+                renamed += seen["statement"] == row["statement_id"]
             kept.append(entry)
         if repeats:
             self.warnings.append(
@@ -426,8 +433,8 @@ class _Reader:
         if renamed:
             self.warnings.append(
                 f"relevé « {row['statement_id']} » : {renamed} écriture(s) reprennent la référence "
-                "d'une autre avec un contenu différent ; gardées, identifiants suffixés « #2 »… ; "
-                "demandez à la banque laquelle fait foi")
+                "d'une autre écriture du relevé avec un contenu différent ; gardées, identifiants "
+                "suffixés « #2 »… ; demandez à la banque laquelle fait foi")
         self.statements.append(row)
         for _, _, rows, _ in kept:
             self.rows.extend(rows)

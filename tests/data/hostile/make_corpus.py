@@ -301,6 +301,11 @@ def camt053() -> Family:
     f.ok("deux_releves.xml", _camt(good, _stmt([_entry("N3", "5.00", day="2026-12-04")], opening="2225.56",
                                                closing="2230.56", stmt_id="REL-2")).encode(),
          statements=2, transactions=3, total_cents=123_056, warnings=0)
+    per_statement = [_entry("1", "1234.56"), _entry("2", "9.00", "DBIT", "2026-12-03")]
+    f.ok("ntryref_numerote_par_releve.xml",
+         _camt(_stmt(per_statement), _stmt([_entry("1", "5.00", day="2026-12-04")], opening="2225.56",
+                                           closing="2230.56", stmt_id="REL-2")).encode(),
+         statements=2, transactions=3, total_cents=123_056, unique_ids=True, warnings=0, balanced=True)
     f.ok("desequilibre.xml", _camt(_stmt(closing="2225.57")).encode(), statements=1, transactions=2,
          balanced=False)
     f.ok("sans_cloture.xml", _camt(_stmt(closing=None)).encode(), statements=1, transactions=2, balanced=False)
