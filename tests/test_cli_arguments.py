@@ -149,3 +149,36 @@ def test_corrupt_journal_in_a_read_only_folder_is_a_french_error(monkeypatch, tm
                  "--journal-folder", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "journal de « Camille Martin »" in err and "--journal-folder" in err and "Traceback" not in err
+
+
+def test_ai_check_against_a_plain_text_server_is_a_french_diagnosis(monkeypatch, tmp_path, capsys):
+    import http.server
+    import threading
+
+    class PlainText(http.server.BaseHTTPRequestHandler):
+        def _answer(self):
+            body = "Bienvenue sur ce serveur".encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), PlainText)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("O2C_AI_BASE_URL", f"http://127.0.0.1:{server.server_port}/v1")
+        monkeypatch.setenv("O2C_AI_API_KEY", "sk-test-0123456789")
+        monkeypatch.setenv("O2C_AI_MODEL", "modele-test")
+        code = main(["ai-check"])
+    finally:
+        server.shutdown()
+    out = capsys.readouterr()
+    assert code == 1 and "Traceback" not in out.err
+    assert "pas une réponse d'API compatible OpenAI" in out.out

@@ -9,7 +9,9 @@ to the offline reference.
 from __future__ import annotations
 
 import json
+import os
 import re
+import traceback
 from dataclasses import dataclass
 
 from ..errors import O2CLabError
@@ -133,7 +135,18 @@ def _translate(exc: Exception, config: AIConfig) -> BackendError:
     if isinstance(exc, openai.OpenAIError):
         return BackendError(f"Erreur du client OpenAI : {_scrub(str(exc), config)[:200]}", reason="client",
                             todo=_FALLBACK)
+    if _raised_by_sdk(exc):  # e.g. a text/plain page: the SDK fails on what is not an API answer
+        return BackendError(f"Réponse inattendue du service d'IA ({url}) : ce n'est pas une réponse "
+                            f"d'API compatible OpenAI ({type(exc).__name__}).", reason="reponse_illisible",
+                            todo=f"vérifiez que l'adresse pointe bien vers une API compatible OpenAI "
+                                 f"(terminée par /v1) ; {_FALLBACK}")
     raise exc
+
+
+def _raised_by_sdk(exc: Exception) -> bool:
+    """Whether ``exc`` was raised inside the ``openai`` package (not in this project's code)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return bool(frames) and f"{os.sep}openai{os.sep}" in frames[-1].filename
 
 
 def _error_detail(exc) -> str:
