@@ -18,7 +18,6 @@ from collections import Counter
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from o2c_lab.casework.facturx import parse_facturx
 from o2c_lab.cashapp.statements import balance_report

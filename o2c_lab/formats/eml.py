@@ -9,9 +9,9 @@ archive or transfer keeps them intact. The ``Date`` header is the ``sent_at`` ti
 
 from __future__ import annotations
 
-import datetime as dt
 import base64
 import binascii
+import datetime as dt
 import email
 import email.policy
 import email.utils
