@@ -176,6 +176,7 @@ def test_ai_check_against_a_plain_text_server_is_a_french_diagnosis(monkeypatch,
         monkeypatch.setenv("O2C_AI_BASE_URL", f"http://127.0.0.1:{server.server_port}/v1")
         monkeypatch.setenv("O2C_AI_API_KEY", "sk-test-0123456789")
         monkeypatch.setenv("O2C_AI_MODEL", "modele-test")
+        monkeypatch.setenv("O2C_AI_MAX_RETRIES", "0")  # the answer will not improve by asking again
         code = main(["ai-check"])
     finally:
         server.shutdown()
