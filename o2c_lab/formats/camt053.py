@@ -207,8 +207,8 @@ def _strip_namespaces(root) -> None:
 
 
 def _text(el, path: str, default: str = "") -> str:
-    found = el.find(path) if el is not None else None
-    return found.text.strip() if found is not None and found.text else default
+    text = el.findtext(path) if el is not None else None
+    return text.strip() if text else default
 
 
 def _signed_cents(amount_node, indicator: str, where: str, path) -> int:
@@ -319,7 +319,8 @@ def _entry_rows(entry, stmt_id: str, number: int, path) -> tuple[int, str, list[
     for k, group in enumerate(groups, start=1):
         parties = [_party(d, role) for d in group]
         first = group[0] if group else None
-        first_iso, first_proprietary = _bank_codes(first) if first is not None else ("", "")
+        # the entry's ISO code, else (some banks put it there) that of its first transaction
+        first_iso, first_proprietary = _bank_codes(first) if first is not None and not iso else ("", "")
         rows.append({
             **common,
             "bank_tx_id": f"{entry_ref}/{k}" if split else entry_ref,
