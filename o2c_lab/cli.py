@@ -428,9 +428,10 @@ def _check_workbook_paths(source: Path, out: Path) -> None:
     from .formats._files import read_file_bytes, read_file_head, refuse_binary
 
     expected = "un classeur Excel .xlsx"
-    if read_file_head(source).startswith(b"\xd0\xcf\x11\xe0"):  # old .xls, or .xlsx with a password
+    head = read_file_head(source)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # old .xls, or .xlsx with a password
         refuse_binary(read_file_bytes(source), source, expected)
-    elif not read_file_head(source).startswith(b"PK\x03\x04"):
+    elif not head.startswith(b"PK\x03\x04"):
         raise DataFileError("ce n'est pas un classeur Excel .xlsx (ni ZIP ni classeur).", path=source,
                             valid=expected, todo="ouvrez-le dans Excel et enregistrez-le au format .xlsx")
     if out.is_dir():
