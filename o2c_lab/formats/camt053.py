@@ -487,8 +487,12 @@ def read_camt053(path) -> tuple[pd.DataFrame, pd.DataFrame]:
                 if parent is not None:
                     parent.remove(el)  # already read: free it
         except etree.XMLSyntaxError as exc:
-            raise DataFileError(f"XML mal formé : {exc.msg}.", path=path, row=exc.lineno,
-                                valid=_VALID_FILE) from None
+            # libxml2's words are English; the one hostile case gets a French explanation
+            what = ("XML mal formé : entités XML qui se démultiplient (« bombe XML »), refusées"
+                    if "amplification" in exc.msg or "entity" in exc.msg.lower() and "loop" in exc.msg
+                    else f"XML mal formé : {exc.msg}")
+            raise DataFileError(what + ".", path=path, row=exc.lineno, valid=_VALID_FILE,
+                                todo="redemandez le relevé à la banque, tel qu'elle l'a produit") from None
     if not reader.statements and not reader.seen_statements:
         raise DataFileError("aucun relevé (élément BkToCstmrStmt/Stmt) dans ce fichier.",
                             path=path, valid="un fichier camt.053 (relevé de fin de journée)",

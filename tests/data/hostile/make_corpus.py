@@ -320,7 +320,7 @@ def camt053() -> Family:
     # libxml2 refuses the amplification itself, even with expansion off: a French error, at once
     f.error("bombe_entites.xml", _camt(_stmt([_entry("N1", "1234.56", extra="<AddtlNtryInf>&l8;</AddtlNtryInf>")],
                                              closing="2234.56"), doctype=f"<!DOCTYPE Document [{bomb}]>\n").encode(),
-            "XML mal formé")
+            "XML mal formé", "bombe XML")
     for name, amount, words in (("montant_infini.xml", "Infinity", ["montant illisible", "Infinity"]),
                                 ("montant_nan.xml", "NaN", ["montant illisible", "NaN"]),
                                 ("montant_exposant.xml", "1E+30", ["montant illisible"]),
