@@ -541,6 +541,10 @@ class CashMatcher:
         candidates += self._pass_references(refs, amount, day, text, typos)
         if others and not any(c.confidence >= cfg.auto_threshold for c in candidates):
             candidates += self._pass_other_customer(others, customers, amount, day)
+        if any(c.pass_id == "avis" and c.confidence >= 0.95 for c in candidates):
+            # The customer's own advice, every line followed, the total reconciled: it says
+            # what the transfer pays better than a reference read in the label.
+            candidates = [c for c in candidates if c.pass_id == "avis"]
         if any(c.confidence >= cfg.auto_threshold for c in candidates):
             pass  # a reference or an advice decides; the customer's other items are no rivals
         elif len(customers) == 1 and strength > 0:
@@ -1127,10 +1131,20 @@ class CashMatcher:
                                      "(art. L441-17 C. com.)", dispute=(d, o - amount)))
         over = sorted(((d, o) for d, o in items if 0 < o < amount <= o + max(5000, o // 50)),
                       key=lambda x: amount - x[1])
+        # One item only a few euros below the amount (at most 50 € and 2 %), none above it (so
+        # not a part payment of a larger one), the payer surely identified: that item is paid
+        # and the surplus waits in unapplied cash.
+        close = [(d, o) for d, o in over if amount - o <= min(5000, o // 50)]
+        sure = len(close) == 1 and not bigger and strength >= 0.95 and \
+            not _PENALTY.search(_ascii_upper(text))
         for d, o in over[:2]:
-            out.append(Candidate("trop_percu", cid, [(d, o)], 0.6 * strength,
+            certain = sure and d == close[0][0]
+            out.append(Candidate("trop_percu", cid, [(d, o)], 0.91 if certain else 0.6 * strength,
                                  f"{who} ; {d} ({format_eur(o)}) payée avec un trop-perçu de "
-                                 f"{format_eur(amount - o)}, à confirmer",
+                                 f"{format_eur(amount - o)}"
+                                 + (" (seule pièce ouverte juste en dessous du montant), laissé "
+                                    "en compte d'attente pour remboursement ou imputation"
+                                    if certain else ", à confirmer"),
                                  unapplied_cents=amount - o))
         total = sum(o for _, o in items if o > 0)
         if amount >= total:

@@ -99,7 +99,7 @@ class Numbering:
             raw = upper[m.start():m.end()]
             if year and len(year) == 2 and not gap:
                 number, year = year + number, None  # « INV 1143 » is not year 11
-            if not year and len(number.lstrip("0")) < 3:
+            if not year and len(number) < 3:
                 continue  # « F 12 », « RE 3 »: too short to be a document number
             if not prefix and not (year and len(year) == 4) and len(number) not in self.pure_digits:
                 continue  # a bare number is an amount, a date or anything
