@@ -507,8 +507,10 @@ class CashMatcher:
         # The payer first: references are read among its own documents, so that a garbled
         # number that happens to be another customer's invoice is not applied to it.
         customers, method, strength, near = self._identify(line, set())
-        payers = customers if strength > 0 or method in ("IBAN partagé",
-                                                         "nom porté par plusieurs clients") else []
+        # A learned rule may be a group's treasury paying for several customers: not a payer
+        # whose own documents alone may be named.
+        payers = customers if method != "règle apprise" and (
+            strength > 0 or method in ("IBAN partagé", "nom porté par plusieurs clients")) else []
         if amount <= 0:
             refund = self._pass_refund(text, payers, amount, day) if amount < 0 else []
             if refund:
@@ -516,7 +518,8 @@ class CashMatcher:
             return LineResult(tx, amount, STATUS_OUT_OF_SCOPE,
                               explanation="débit (frais, prélèvement, virement émis) : "
                                           "pas un règlement client")
-        refs, typos, others = self._resolve_refs(text, day, payers + self._paid_for(line))
+        refs, typos, others = self._resolve_refs(text, day,
+                                                 payers + self._paid_for(line) if payers else [])
         if not payers:
             ref_customers = {self.doc_customer[d] for d, _ in refs}
             customers, method, strength, near = self._identify(line, ref_customers)
@@ -1135,7 +1138,7 @@ class CashMatcher:
         # not a part payment of a larger one), the payer surely identified: that item is paid
         # and the surplus waits in unapplied cash.
         close = [(d, o) for d, o in over if amount - o <= min(5000, o // 50)]
-        sure = len(close) == 1 and not bigger and strength >= 0.95 and \
+        sure = len(close) == 1 and not bigger and not exact_found and strength >= 0.95 and \
             not _PENALTY.search(_ascii_upper(text))
         for d, o in over[:2]:
             certain = sure and d == close[0][0]
