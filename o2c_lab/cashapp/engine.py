@@ -796,9 +796,10 @@ class CashMatcher:
         for c in found:
             misread = [typos[d] for d, _ in c.allocations if d in typos]
             if misread:
-                exact_sum = not (c.unapplied_cents or c.dispute or c.discount) and \
-                    sum(v for _, v in c.allocations) == amount
-                c.confidence = min(c.confidence, 0.93 if exact_sum else 0.7)
+                # Every document named settled in full by exactly the amount paid.
+                settles = not (c.unapplied_cents or c.dispute or c.discount) and \
+                    all(self.open_at(d, day) == v for d, v in c.allocations)
+                c.confidence = min(c.confidence, 0.93 if settles else 0.7)
                 c.explanation += " ; " + " ; ".join(misread)
         return found
 
