@@ -41,7 +41,8 @@ def _ascii_upper(text: str) -> str:
 class Reference:
     """A document number read in a text: ``kind`` FA (invoice), AV (credit note) or "" (no
     word before it), ``year`` 0 when absent, the ``digits`` as written, ``exact`` when written
-    exactly as a document id, ``ocr`` when letters were read as digits, ``text`` as found."""
+    exactly as a document id, ``ocr`` when letters were read as digits, ``text`` as found;
+    ``joined`` for the second reading of « 202600412 » as one number (pure-digit numberings)."""
 
     kind: str
     year: int
@@ -50,6 +51,7 @@ class Reference:
     exact: bool
     ocr: bool
     text: str
+    joined: bool = False
 
 
 class Numbering:
@@ -112,7 +114,7 @@ class Numbering:
                 # « 202600412 » is year 2026, number 412 — or number 202600412 of a pure-digit
                 # numbering: both readings are kept.
                 out.append(Reference(kind, 0, int(year + number), year + number, False,
-                                     out[-1].ocr, raw.strip()))
+                                     out[-1].ocr, raw.strip(), joined=True))
         return out
 
 
@@ -128,8 +130,7 @@ def extract_references(text: str) -> list[tuple[str, int, int, bool]]:
     >>> extract_references("VIR FA-2026-00412 ET FACT 2026 413")
     [('FA', 2026, 412, True), ('FA', 2026, 413, False)]
     """
-    return [(r.kind, r.year, r.number, r.exact) for r in _DEFAULT.read(text)
-            if not (r.year == 0 and r.number > 10 ** 6)]
+    return [(r.kind, r.year, r.number, r.exact) for r in _DEFAULT.read(text) if not r.joined]
 
 
 def typo(read: str, actual: str) -> str | None:
