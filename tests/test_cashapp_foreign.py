@@ -14,7 +14,8 @@ from o2c_lab.cashapp import STATUS_AUTO, STATUS_OUT_OF_SCOPE, EngineConfig, matc
 from o2c_lab.cashapp.references import Numbering, typo
 from o2c_lab.cashapp.scoring import PAYMENT_KINDS, replay_history, score
 from o2c_lab.cli import main
-from o2c_lab.company.foreign import foreign_reference
+from o2c_lab.company.foreign import FOREIGN_NOISES, foreign_reference
+from o2c_lab.company.scenario import PAYMENT_NOISES
 from o2c_lab.errors import InvalidParameterError
 
 IBAN_C1 = "FR7630001007941234567890185"
@@ -167,8 +168,8 @@ def test_overpayment_without_reference_only_when_nothing_larger_is_open():
 def test_etranger_noise_level():
     company = generate_company(seed=3, customers=40, noise="etranger")
     t, truth = company.tables, company.truth
-    noises = truth["bank_truth"]["noises"].str.split(",").explode()
-    assert {"foreign_reference", "corrupted_reference", "refund"} <= set(noises)
+    noises = set(truth["bank_truth"]["noises"].str.split(",").explode()) - {""}
+    assert set(FOREIGN_NOISES) <= noises <= set(PAYMENT_NOISES) | set(FOREIGN_NOISES)
     advices = t["remittance_advices"]
     foreign = advices[advices["advice_id"].str.startswith("ADV-")]
     assert len(foreign) and not foreign["document_id"].str.fullmatch(r"(FA|AV)-\d{4}-\d{5}").all()

@@ -18,9 +18,16 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["foreign_customers", "foreign_reference", "gross_then_refund", "rewrite_references",
-           "foreign_advices", "REFUND_KIND"]
+           "foreign_advices", "REFUND_KIND", "FOREIGN_NOISES"]
 
 REFUND_KIND = "remboursement_client"
+
+#: Difficulties only this level adds to those of ``scenario.PAYMENT_NOISES`` (id -> French label).
+FOREIGN_NOISES = {
+    "foreign_reference": "référence dans la numérotation du client (INV-412, Rechnung Nr. …)",
+    "corrupted_reference": "référence mal saisie ou mal lue (zéro, chiffres inversés, lettre pour un chiffre)",
+    "refund": "remboursement d'un avoir au client (virement émis)",
+}
 
 #: How a foreign customer writes invoice FA-<year>-<number> (one style per customer).
 _STYLES = (
