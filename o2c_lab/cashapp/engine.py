@@ -2,13 +2,22 @@
 
 Each bank line goes through passes ordered from the most certain to the least:
 
-1. the payer is identified: IBAN, « pour compte de » mention (factor, parent company), learned
-   rule, payer name (exact, then fuzzy with an ambiguity guard), invoice references, acronym;
+1. the payer is identified first: IBAN, « pour compte de » mention (factor, parent company),
+   learned rule, payer name (exact, then fuzzy with an ambiguity guard), acronym; only when it
+   stays unknown do the invoice references name it;
 2. the same transfer seen again within days (same documents, amount, payer) is a duplicate;
-3. a remittance advice announcing this payment is followed line by line (an invoice announced
-   net of its credit note settles both);
+3. a remittance advice announcing this payment is followed line by line: lines naming the
+   payer's open documents (in any numbering) are applied, a line naming an order or nothing
+   known is matched by its amount when one open item of the customer has it, else kept
+   « non identifiée » with its amount as unapplied cash; a gap between the advice and the
+   transfer within the user's fee tolerance is bank or FX charges (an invoice announced net of
+   its credit note settles both);
 4. invoice / credit-note references found in the label, the remittance text or the end-to-end
-   id (exact or mangled, ISO 11649 ``RF`` references) are paid: exact amount, credit notes
+   id — in the company's numbering learned from its documents or as customers write them
+   (« INV-412 », « Rechnung Nr. 26/00412 », ISO 11649 ``RF`` references, letters scanned for
+   digits), among the payer's own documents; a number one typo away from one of them (see
+   :func:`~o2c_lab.cashapp.references.typo`) is trusted only when the amount settles it
+   exactly, and another customer's document is only a suggestion — are paid: exact amount, credit notes
    netted, early-payment discount within the contract's terms, short payment (a penalty
    deducted is a dispute to open, French law L441-17, never a write-off), partial payment named
    by the customer, equal instalments of a payment plan, invoices cited « … ET 3 AUTRES »
@@ -22,7 +31,9 @@ Each bank line goes through passes ordered from the most certain to the least:
    items some paid by an instalment or net of the discount, a part payment of an old item —
    suggestions only, because the customer may still say otherwise;
 7. payer unknown: the only open item of that exact, non-round amount; otherwise hypotheses
-   (items of that amount, an equal instalment of one invoice of the ledger).
+   (items of that amount, an equal instalment of one invoice of the ledger);
+8. a transfer to a customer refunds the credit note it names, or its only open credit note
+   of that amount; other debits are out of scope.
 
 Every proposal carries its pass, a confidence and a French explanation. At or above
 ``auto_threshold`` it is applied automatically; between the thresholds it is a suggestion for a
