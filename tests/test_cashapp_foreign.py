@@ -106,10 +106,10 @@ def test_a_misspelt_number_with_a_wrong_amount_is_not_applied():
 
 # ----------------------------------------------------------------------------- advices
 
-def _advice(*lines, total_of=None):
-    return pd.DataFrame([{"advice_id": "ADV-1", "customer_id": "C1", "advice_date": pd.Timestamp("2026-02-09"),
-                          "payment_reference": "PAYMENT-77", "document_id": d, "amount_cents": c}
-                         for d, c in lines])
+def _advice(*lines):
+    return pd.DataFrame([{"advice_id": "ADV-1", "customer_id": "C1",
+                          "advice_date": pd.Timestamp("2026-02-09"), "payment_reference": "PAYMENT-77",
+                          "document_id": d, "amount_cents": c} for d, c in lines])
 
 
 def test_an_advice_is_followed_line_by_line():
@@ -182,7 +182,8 @@ def test_etranger_noise_level():
     ledger = t["ar_ledger"]
     for bank_tx_id in refunds["bank_tx_id"]:
         row = alloc.loc[[bank_tx_id]].iloc[0]
-        assert tx.at[bank_tx_id, "amount_cents"] == row["amount_cents"] == -cn.at[row["document_id"], "total_ttc_cents"]
+        credit = cn.at[row["document_id"], "total_ttc_cents"]
+        assert tx.at[bank_tx_id, "amount_cents"] == row["amount_cents"] == -credit
         assert cn.at[row["document_id"], "customer_id"] == row["customer_id"]
         posted = ledger[ledger["bank_tx_id"] == bank_tx_id]
         assert (posted["debit_cents"] == -row["amount_cents"]).all()

@@ -25,7 +25,8 @@ REFUND_KIND = "remboursement_client"
 #: Difficulties only this level adds to those of ``scenario.PAYMENT_NOISES`` (id -> French label).
 FOREIGN_NOISES = {
     "foreign_reference": "référence dans la numérotation du client (INV-412, Rechnung Nr. …)",
-    "corrupted_reference": "référence mal saisie ou mal lue (zéro, chiffres inversés, lettre pour un chiffre)",
+    "corrupted_reference": "référence mal saisie ou mal lue (zéro, chiffres inversés, lettre "
+                           "pour un chiffre)",
     "refund": "remboursement d'un avoir au client (virement émis)",
 }
 

@@ -437,8 +437,8 @@ def build_payment_tables(parts, story, inv, credit_notes, customers, roles, comp
     dunning, promises = _dunning_and_promises(inv, parts, as_of, rng)
     advices = _remittances(allocations, bank, customers)
     if foreign:  # foreign customers send their own advices, in their numbering
-        advices = pd.concat([advices[~advices["customer_id"].isin(list(foreign))],
-                             foreign_noise.foreign_advices(allocations, bank, foreign, xrng, len(advices) + 1)],
+        own = foreign_noise.foreign_advices(allocations, bank, foreign, xrng, len(advices) + 1)
+        advices = pd.concat([advices[~advices["customer_id"].isin(list(foreign))], own],
                             ignore_index=True)
     tables = {"bank_statements": statements, "bank_transactions": transactions, "ar_ledger": ledger,
               "dunning": dunning, "promises": promises, "remittance_advices": advices}
