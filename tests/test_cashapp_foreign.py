@@ -134,6 +134,14 @@ def test_bank_charges_under_the_users_tolerance():
     assert set(r.settled) == {"FA-2026-00412", "FA-2026-00415"}
 
 
+def test_bank_charges_on_a_named_invoice():
+    line = _line("T", 120000 - 800, remittance="Invoice 412", iban=IBAN_C1)
+    assert _run(line)["T"].chosen.pass_id == "partiel_designe"  # no tolerance: a part payment
+    r = _run(line, config=EngineConfig(fee_tolerance_cents=1000))["T"]
+    assert r.status == STATUS_AUTO and r.chosen.fee == ("FA-2026-00412", 800)
+    assert r.settled == ["FA-2026-00412"] and "frais bancaires" in r.explanation
+
+
 def test_fee_tolerance_is_checked_in_french():
     with pytest.raises(InvalidParameterError, match="Tolérance de frais invalide"):
         EngineConfig(fee_tolerance_cents=-1)

@@ -853,6 +853,11 @@ class CashMatcher:
                                   f"{format_eur(amount)}")]
         if len(docs) == 1 and amount < total:
             doc = docs[0]
+            if total - amount <= self.config.fee_tolerance_cents:
+                return [Candidate(pid, cust, [(doc, amount)], base - 0.02,
+                                  f"{label} ; écart de {format_eur(total - amount)} : frais "
+                                  "bancaires ou de change sous la tolérance choisie, passés en charge",
+                                  fee=(doc, total - amount))]
             if amount in self._discounted(doc, day):
                 pct = self.discount[cust][0]
                 return [Candidate("escompte", cust, [(doc, amount)], min(base, PASSES["escompte"][1]),
