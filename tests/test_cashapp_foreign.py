@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from o2c_lab import generate_company
-from o2c_lab.cashapp import STATUS_AUTO, STATUS_OUT_OF_SCOPE, EngineConfig, match_bank_lines
+from o2c_lab.cashapp import (STATUS_AUTO, STATUS_OUT_OF_SCOPE, EngineConfig, lettering_extract,
+                             match_bank_lines)
 from o2c_lab.cashapp.references import Numbering, typo
 from o2c_lab.cashapp.scoring import PAYMENT_KINDS, replay_history, score
 from o2c_lab.cli import main
@@ -140,6 +141,14 @@ def test_bank_charges_on_a_named_invoice():
     r = _run(line, config=EngineConfig(fee_tolerance_cents=1000))["T"]
     assert r.status == STATUS_AUTO and r.chosen.fee == ("FA-2026-00412", 800)
     assert r.settled == ["FA-2026-00412"] and "frais bancaires" in r.explanation
+
+
+def test_lettering_extract_balances_with_the_charges_written_off():
+    lines = pd.DataFrame([_line("T", 120000 - 800, remittance="Invoice 412", iban=IBAN_C1)])
+    result = match_bank_lines(lines, ITEMS, CUSTOMERS, config=EngineConfig(fee_tolerance_cents=1000))
+    fec = lettering_extract(result, CUSTOMERS)
+    assert fec["Debit"].sum() == fec["Credit"].sum() == 120000
+    assert fec.loc[fec["PieceRef"] == "FRS-FA-2026-00412", "Credit"].tolist() == [800]
 
 
 def test_fee_tolerance_is_checked_in_french():
