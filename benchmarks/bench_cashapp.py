@@ -12,7 +12,7 @@ the worst seed), automatic rate, recall of automatic pairs overall and per kind 
 (payment, document) pairs scored as an outside benchmark does (precision / recall / F1 of the
 automatic pairs, and of the retained proposal, automatic or suggested), and for the other
 payments how often the true allocation is proposed — first, within 3 or 5 proposals, or at all.
-``--graines N`` changes the number of seeds per noise level.
+``--graines N`` changes the number of seeds per noise level, ``--bruit`` picks the levels.
 """
 
 from __future__ import annotations
@@ -153,12 +153,15 @@ def main(argv=None) -> int:
                         help="qualité sur des entreprises générées (50 + 30 + 30 graines)")
     parser.add_argument("--graines", type=int, default=0,
                         help="nombre de graines par niveau de bruit (--qualite)")
+    parser.add_argument("--bruit", action="append", choices=["defaut", "difficile", "etranger"],
+                        help="niveau(x) de bruit à mesurer (--qualite ; défaut : les trois)")
     args = parser.parse_args(argv)
     pd.set_option("display.width", 250)
     pd.set_option("display.max_columns", 30)
     if args.qualite:
         plan = [("defaut", range(args.graines or 50)), ("difficile", range(100, 100 + (args.graines or 30))),
                 ("etranger", range(100, 100 + (args.graines or 30)))]
+        plan = [(noise, seeds) for noise, seeds in plan if noise in (args.bruit or [noise])]
         rows, kinds = zip(*(quality(seeds, noise) for noise, seeds in plan))
         print(pd.DataFrame(rows).to_string(index=False))
         print("\nRappel des paires automatiques par nature de règlement (paires vraies entre parenthèses) :")

@@ -204,6 +204,12 @@ def test_etranger_noise_level():
         assert cn.at[row["document_id"], "customer_id"] == row["customer_id"]
         posted = ledger[ledger["bank_tx_id"] == bank_tx_id]
         assert (posted["debit_cents"] == -row["amount_cents"]).all()
+    # Every automatic pair is explained in French, naming what it applies; every other
+    # proposal carries its reason too.
+    for r in replay_history(company).results:
+        if r.status == STATUS_AUTO:
+            assert all(d in r.explanation for d, _ in r.chosen.allocations), r.explanation
+        assert all(h.explanation for h in r.hypotheses) and (r.chosen is None or r.explanation)
     # A sample of the customers' own numbering reads back to the invoice it stands for.
     book = Numbering(["FA-2026-00412"], [1])
     for style in range(8):

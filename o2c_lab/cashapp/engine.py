@@ -868,7 +868,7 @@ class CashMatcher:
             if net is not None and net < amount:
                 alloc = self._net_of_credits(doc, day)
                 return [Candidate("trop_percu", cust, alloc, min(base, PASSES["trop_percu"][1]),
-                                  f"{label} ; avoir déduit ({format_eur(net)} dus) et trop-perçu "
+                                  f"{label} ; avoir {', '.join(credits)} déduit ({format_eur(net)} dus) et trop-perçu "
                                   f"de {format_eur(amount - net)} à rembourser ou à imputer",
                                   unapplied_cents=amount - net)]
             discounted = [p for p in self._discounted(doc, day) if p < amount]
