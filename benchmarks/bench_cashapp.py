@@ -7,8 +7,12 @@ must stay flat, because open items are looked up per customer and by reference k
 scanned.
 
 ``--qualite`` scores the engine instead on generated companies (50 seeds at the default noise,
-20 at « difficile », 60 customers each): precision, automatic rate, and for the other payments
-how often the true allocation is proposed — first, within the first 3 or 5 proposals, or at all.
+30 at « difficile » and 30 at « etranger », 60 customers each): precision of automatic pairs (and
+the worst seed), automatic rate, recall of automatic pairs overall and per kind of payment, the
+(payment, document) pairs scored as an outside benchmark does (precision / recall / F1 of the
+automatic pairs, and of the retained proposal, automatic or suggested), and for the other
+payments how often the true allocation is proposed — first, within 3 or 5 proposals, or at all.
+``--graines N`` changes the number of seeds per noise level, ``--bruit`` picks the levels.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from o2c_lab.cashapp.engine import STATUS_AUTO, CashMatcher  # noqa: E402
-from o2c_lab.cashapp.scoring import score_seeds  # noqa: E402
+from o2c_lab.cashapp.scoring import PAYMENT_KINDS, score_seeds  # noqa: E402
 
 
 def make_ledger(n_items: int, n_customers: int, seed: int = 7):
@@ -111,31 +115,57 @@ def run(n_lines: int, n_items: int, n_customers: int) -> dict:
             "auto exacts": correct / auto if auto else 1.0}
 
 
-def quality(seeds, noise: str) -> dict:
-    """Engine scored against the truth of generated companies (see o2c_lab.cashapp.scoring)."""
+def _prf(tot, which: str) -> tuple[float, float, float]:
+    p = tot[f"doc_{which}_right"] / max(tot[f"doc_{which}_found"], 1)
+    r = tot[f"doc_{which}_right"] / max(tot[f"doc_{which}_truth"], 1)
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def quality(seeds, noise: str) -> tuple[dict, dict]:
+    """Engine scored against the truth of generated companies (see o2c_lab.cashapp.scoring):
+    the headline row and the recall of automatic pairs per kind of payment."""
     start = time.perf_counter()
     per_seed, _ = score_seeds(seeds, customers=60, noise=noise, skip_unbuildable=True)
     tot = per_seed.sum(numeric_only=True)
     rest = tot["rest"]
-    return {"bruit": noise, "graines": len(per_seed), "règlements": int(tot["customer_payments"]),
-            "précision": round(tot["auto_pairs_correct"] / tot["auto_pairs"], 4),
-            "taux auto": round(tot["fully_applied"] / tot["customer_payments"], 4),
-            "autres": int(rest),
-            "vérité proposée": round(tot["rest_covered"] / rest, 4),
-            **{f"en {k} prop.": round(tot[f"rest_covered_top{k}"] / rest, 4) for k in (1, 3, 5)},
-            "durée (s)": round(time.perf_counter() - start)}
+    auto_p, auto_r, auto_f = _prf(tot, "auto")
+    kept_p, kept_r, kept_f = _prf(tot, "retained")
+    row = {"bruit": noise, "graines": len(per_seed), "règlements": int(tot["customer_payments"]),
+           "précision": round(tot["auto_pairs_correct"] / tot["auto_pairs"], 4),
+           "pire graine": round(per_seed["precision"].min(), 4),
+           "rappel auto": round(tot["auto_pairs_correct"] / tot["truth_pairs"], 4),
+           "taux auto": round(tot["fully_applied"] / tot["customer_payments"], 4),
+           "paires P": round(auto_p, 4), "paires R": round(auto_r, 4), "paires F1": round(auto_f, 4),
+           "+sugg. P": round(kept_p, 4), "+sugg. R": round(kept_r, 4), "+sugg. F1": round(kept_f, 4),
+           "vérité proposée": round(tot["rest_covered"] / rest, 4),
+           **{f"en {k} prop.": round(tot[f"rest_covered_top{k}"] / rest, 4) for k in (1, 3, 5)},
+           "durée (s)": round(time.perf_counter() - start)}
+    kinds = {"bruit": noise, **{label: (f"{tot[f'auto_{k}'] / tot[f'pairs_{k}']:.2%} "
+                                        f"({int(tot[f'pairs_{k}'])})") if tot[f"pairs_{k}"] else "-"
+                                for k, label in PAYMENT_KINDS.items()}}
+    return row, kinds
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="5 000 lignes, 50 000 pièces")
     parser.add_argument("--qualite", action="store_true",
-                        help="qualité sur des entreprises générées (50 + 20 graines)")
+                        help="qualité sur des entreprises générées (50 + 30 + 30 graines)")
+    parser.add_argument("--graines", type=int, default=0,
+                        help="nombre de graines par niveau de bruit (--qualite)")
+    parser.add_argument("--bruit", action="append", choices=["defaut", "difficile", "etranger"],
+                        help="niveau(x) de bruit à mesurer (--qualite ; défaut : les trois)")
     args = parser.parse_args(argv)
-    pd.set_option("display.width", 200)
+    pd.set_option("display.width", 250)
+    pd.set_option("display.max_columns", 30)
     if args.qualite:
-        table = pd.DataFrame([quality(range(50), "defaut"), quality(range(100, 120), "difficile")])
-        print(table.to_string(index=False))
+        plan = [("defaut", range(args.graines or 50)), ("difficile", range(100, 100 + (args.graines or 30))),
+                ("etranger", range(100, 100 + (args.graines or 30)))]
+        plan = [(noise, seeds) for noise, seeds in plan if noise in (args.bruit or [noise])]
+        rows, kinds = zip(*(quality(seeds, noise) for noise, seeds in plan))
+        print(pd.DataFrame(rows).to_string(index=False))
+        print("\nRappel des paires automatiques par nature de règlement (paires vraies entre parenthèses) :")
+        print(pd.DataFrame(kinds).set_index("bruit").T.to_string())
         return 0
     if args.quick:
         plan = [(5_000, 50_000, 2_500)]

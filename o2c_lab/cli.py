@@ -23,7 +23,7 @@ from .labsetup import DEFAULT_DATASET, jupyter_lab_command, lab_settings_dir, re
 __all__ = ["main", "parse_date"]
 
 PROG = "o2c-lab"
-NOISE_LEVELS = ("defaut", "difficile")
+NOISE_LEVELS = ("defaut", "difficile", "etranger")
 
 # argparse's own messages are English; these are the ones a user can meet here.
 _ARGPARSE_FRENCH = [
@@ -154,7 +154,7 @@ def _build_parser() -> _FrenchParser:
                           f"(défaut : {_generator_default('as_of')})")
     gen.add_argument("--out", type=Path, required=True, metavar="DOSSIER",
                      help="dossier à créer pour les fichiers")
-    gen.add_argument("--noise", choices=NOISE_LEVELS, metavar="{defaut,difficile}",
+    gen.add_argument("--noise", choices=NOISE_LEVELS, metavar="{defaut,difficile,etranger}",
                      help="difficulté des encaissements à rapprocher "
                           f"(défaut : {_generator_default('noise')})")
     gen.add_argument("--force", action="store_true",

@@ -263,10 +263,12 @@ def test_instalment_of_one_invoice_inside_a_grouped_transfer():
 
 
 def test_small_overpayment_does_not_hide_the_other_readings():
-    # 1 210 € from C1: FA-1 (1 200 €) and 10 € too many, or the legal order.
+    # 1 210 € from C1: FA-1 (1 200 €) and 10 € too many, or the legal order. No open item is
+    # larger than the amount (no part payment), FA-1 is the only one a few euros below it:
+    # FA-1 is paid automatically, the 10 € wait as unapplied cash, the legal order stays shown.
     res, _ = _match(_line("P3", 121000, iban=IBAN_C1))
     r = res["P3"]
-    assert r.status != STATUS_AUTO
+    assert r.status == STATUS_AUTO
     over = [c for c in [r.chosen] + r.hypotheses if c.pass_id == "trop_percu"]
     assert over and over[0].allocations == [("FA-2026-00001", 120000)]
     assert over[0].unapplied_cents == 1000

@@ -2,13 +2,22 @@
 
 Each bank line goes through passes ordered from the most certain to the least:
 
-1. the payer is identified: IBAN, « pour compte de » mention (factor, parent company), learned
-   rule, payer name (exact, then fuzzy with an ambiguity guard), invoice references, acronym;
+1. the payer is identified first: IBAN, « pour compte de » mention (factor, parent company),
+   learned rule, payer name (exact, then fuzzy with an ambiguity guard), acronym; only when it
+   stays unknown do the invoice references name it;
 2. the same transfer seen again within days (same documents, amount, payer) is a duplicate;
-3. a remittance advice announcing this payment is followed line by line (an invoice announced
-   net of its credit note settles both);
+3. a remittance advice announcing this payment is followed line by line: lines naming the
+   payer's open documents (in any numbering) are applied, a line naming an order or nothing
+   known is matched by its amount when one open item of the customer has it, else kept
+   « non identifiée » with its amount as unapplied cash; a gap between the advice and the
+   transfer within the user's fee tolerance is bank or FX charges (an invoice announced net of
+   its credit note settles both);
 4. invoice / credit-note references found in the label, the remittance text or the end-to-end
-   id (exact or mangled, ISO 11649 ``RF`` references) are paid: exact amount, credit notes
+   id — in the company's numbering learned from its documents or as customers write them
+   (« INV-412 », « Rechnung Nr. 26/00412 », ISO 11649 ``RF`` references, letters scanned for
+   digits), among the payer's own documents; a number one typo away from one of them (see
+   :func:`~o2c_lab.cashapp.references.typo`) is trusted only when the amount settles it
+   exactly, and another customer's document is only a suggestion — are paid: exact amount, credit notes
    netted, early-payment discount within the contract's terms, short payment (a penalty
    deducted is a dispute to open, French law L441-17, never a write-off), partial payment named
    by the customer, equal instalments of a payment plan, invoices cited « … ET 3 AUTRES »
@@ -22,7 +31,9 @@ Each bank line goes through passes ordered from the most certain to the least:
    items some paid by an instalment or net of the discount, a part payment of an old item —
    suggestions only, because the customer may still say otherwise;
 7. payer unknown: the only open item of that exact, non-round amount; otherwise hypotheses
-   (items of that amount, an equal instalment of one invoice of the ledger).
+   (items of that amount, an equal instalment of one invoice of the ledger);
+8. a transfer to a customer refunds the credit note it names, or its only open credit note
+   of that amount; other debits are out of scope.
 
 Every proposal carries its pass, a confidence and a French explanation. At or above
 ``auto_threshold`` it is applied automatically; between the thresholds it is a suggestion for a
@@ -46,6 +57,7 @@ from rapidfuzz import fuzz, process
 
 from ..errors import InvalidParameterError
 from ..money import format_date, format_eur
+from .references import Numbering, extract_references, typo
 
 __all__ = [
     "EngineConfig", "PASSES", "STATUS_AUTO", "STATUS_SUGGESTION", "STATUS_UNMATCHED",
@@ -76,6 +88,8 @@ PASSES = {
     "montant_seul": ("montant identique, payeur non identifié", 0.55),
     "doublon": ("doublon probable", 0.30),
     "payeur_ressemblant": ("nom de payeur proche d'un client", 0.30),
+    "autre_client": ("facture d'un autre client", 0.60),
+    "remboursement": ("remboursement d'avoir", 0.95),
 }
 
 #: Columns of the open-items table the engine reads (``net_cents`` optional).
@@ -83,9 +97,6 @@ ITEM_COLUMNS = ["document_id", "customer_id", "doc_date", "due_date", "open_cent
 
 _PENALTY = re.compile(r"P[EÉ]NALIT|PENALTY|RETENUE|D[EÉ]DUCTION|DEDUIT|D[EÉ]DUIT|LOGISTIQ|"
                       r"REFACTURATION|NON[ -]?CONFORMIT|AVARIE|LITIGE")
-_DOC_ID = re.compile(r"^([A-Z]+)-(\d{4})-(\d+)$")
-_REF = re.compile(r"(?<![A-Z0-9])(FACTURES?|FACT|FAC|FA|F|AVOIRS?|AV)?[\s\-_/.:#°N]{0,3}"
-                  r"(20\d\d|\d\d)?[\s\-_/.]{0,2}(\d{1,6})(?!\d)")
 _ACRONYM_SKIP_SHORT = {"SA", "SAS", "SARL", "ET", "DE", "LA", "LE"}
 _ACRONYM_SKIP = _ACRONYM_SKIP_SHORT | {"DU", "DES", "LES", "D", "L"}
 _LEGAL_FORMS = {"SA", "SAS", "SASU", "SARL", "EURL", "SNC", "SCI", "SCOP", "SCA", "GMBH", "AG",
@@ -108,9 +119,15 @@ class EngineConfig:
     max_hypotheses: int = 10          # candidates shown to the reviewer of a line
     amount_only_confidence: float = 0.91  # unique, distinctive amount, payer unknown
     amount_only_min_cents: int = 10000
+    fee_tolerance_cents: int = 0       # bank or FX charges a payer may deduct (set by the user)
     currency: str = "EUR"
 
     def __post_init__(self):
+        if not isinstance(self.fee_tolerance_cents, int) or self.fee_tolerance_cents < 0:
+            raise InvalidParameterError(
+                f"Tolérance de frais invalide : {self.fee_tolerance_cents!r}.",
+                valid="un nombre entier de centimes, 0 ou plus",
+                todo="par exemple EngineConfig(fee_tolerance_cents=2500) pour 25 € de frais")
         if not 0 < self.suggestion_threshold <= self.auto_threshold <= 1:
             raise InvalidParameterError(
                 f"Seuils incohérents : suggestion {self.suggestion_threshold}, "
@@ -131,6 +148,7 @@ class Candidate:
     dispute: tuple[str, int] | None = None   # (document_id, cents) to contest
     unapplied_cents: int = 0
     discount: tuple[str, int] | None = None  # (document_id, cents) granted as early-payment discount
+    fee: tuple[str, int] | None = None       # (document_id, cents) of bank / FX charges written off
 
 
 @dataclass
@@ -168,31 +186,6 @@ def normalise_name(name: str) -> str:
 def normalise_iban(iban: str) -> str:
     """IBAN without spaces, in capitals."""
     return re.sub(r"[^A-Z0-9]", "", _ascii_upper(iban))
-
-
-def extract_references(text: str) -> list[tuple[str, int, int, bool]]:
-    """Document keys in a bank text: ``(kind, year, number, exact)``.
-
-    ``kind`` is ``FA`` (invoice), ``AV`` (credit note) or ``""`` (unknown); ``year`` 0 when
-    absent; ``exact`` when written exactly as the document id (``FA-2026-00412``).
-
-    >>> extract_references("VIR FA-2026-00412 ET FACT 2026 413")
-    [('FA', 2026, 412, True), ('FA', 2026, 413, False)]
-    """
-    # ISO 11649 creditor references (RF + 2 check digits + reference): read the reference.
-    upper = re.sub(r"(?<![A-Z0-9])RF\d\d(?=[A-Z0-9])", "RF ", _ascii_upper(text))
-    out = []
-    for m in _REF.finditer(upper):
-        prefix, year, number = m.group(1), m.group(2), m.group(3)
-        if not prefix and (not year or len(year) < 4 or len(number) < 3):
-            continue  # a bare number is an amount, a date or anything
-        if not year and len(number) < 3:
-            continue  # « F 12 »: too short to be a document number
-        kind = "" if not prefix else ("AV" if prefix.startswith("A") else "FA")
-        y = 0 if not year else (int(year) if len(year) == 4 else 2000 + int(year))
-        exact = bool(re.fullmatch(r"(FA|AV)-\d{4}-\d{5,}", m.group(0).strip()))
-        out.append((kind, y, int(number), exact))
-    return out
 
 
 def _dates(column: pd.Series) -> list[dt.date]:
@@ -254,15 +247,19 @@ class CashMatcher:
         self.by_customer: dict[str, list[str]] = defaultdict(list)
         for i in order:
             self.by_customer[self.doc_customer[ids[i]]].append(ids[i])
+        # The company's numbering, learned from its documents: references are read in it.
+        self.numbering = Numbering(ids, [self.total[d] for d in ids])
         self.by_key: dict[tuple, list[str]] = defaultdict(list)
+        self.doc_number: dict[str, tuple[str, int, str]] = {}  # kind, year, number as written
         for doc in ids:
-            m = _DOC_ID.match(doc)
-            if m:
-                kind = "AV" if m.group(1).startswith("A") else "FA"
-                number = int(m.group(3))
-                for key in ((kind, int(m.group(2)), number), ("", int(m.group(2)), number),
-                            (kind, 0, number), ("", 0, number)):
-                    self.by_key[key].append(doc)
+            key = self.numbering.key(doc)
+            if key:
+                kind = key[0] or ("AV" if self.total[doc] < 0 else "FA")
+                year, number = key[1], key[2]
+                self.doc_number[doc] = (kind, year, str(number))
+                for k in {(kind, year, number), ("", year, number), (kind, 0, number),
+                          ("", 0, number)}:
+                    self.by_key[k].append(doc)
         self.by_total: dict[int, list[str]] = defaultdict(list)
         for doc, cents in self.total.items():
             if cents > 0:
@@ -333,7 +330,8 @@ class CashMatcher:
     def _advices(self, remittances: pd.DataFrame | None) -> None:
         self.advices: dict[str, dict] = {}
         self.advice_by_ref: dict[str, list[str]] = defaultdict(list)
-        self.advice_by_customer_total: dict[tuple, list[str]] = defaultdict(list)
+        self.advice_by_customer: dict[str, list[str]] = defaultdict(list)
+        self.advice_by_total: dict[int, list[str]] = defaultdict(list)
         if remittances is None or remittances.empty:
             return
         for aid, grp in remittances.groupby("advice_id", sort=False):
@@ -351,7 +349,8 @@ class CashMatcher:
             key = re.sub(r"[^A-Z0-9]", "", _ascii_upper(advice["reference"]))
             if len(key) >= 6:
                 self.advice_by_ref[key].append(str(aid))
-            self.advice_by_customer_total[(advice["customer_id"], advice["total"])].append(str(aid))
+            self.advice_by_customer[advice["customer_id"]].append(str(aid))
+            self.advice_by_total[advice["total"]].append(str(aid))
 
     # -- state ---------------------------------------------------------------------------
     def open_at(self, doc: str, day: dt.date) -> int:
@@ -483,7 +482,7 @@ class CashMatcher:
             return LineResult(tx, amount, STATUS_OUT_OF_SCOPE)
         text = " ".join(str(line.get(k, "") or "") for k in
                         ("label", "remittance_info", "end_to_end_id"))
-        docs = [d for d, exact in self._resolve_refs(text, day) if exact]
+        docs = [d for d, exact in self._resolve_refs(text, day)[0] if exact]
         opens = [(d, self.open_at(d, day)) for d in docs]
         if docs and all(o > 0 for _, o in opens) and sum(o for _, o in opens) == amount:
             c = Candidate("reference", self.doc_customer[docs[0]], opens, 1.0,
@@ -499,7 +498,7 @@ class CashMatcher:
         day = pd.Timestamp(line["booking_date"]).date()
         result.booking_date = day
         if result.chosen is not None:
-            granted = dict([result.chosen.discount]) if result.chosen.discount else {}
+            granted = dict(x for x in (result.chosen.discount, result.chosen.fee) if x)
             result.settled = [d for d, c in result.chosen.allocations
                               if self.open_at(d, day) == c + granted.get(d, 0)]
         return result
@@ -514,15 +513,27 @@ class CashMatcher:
             return LineResult(tx, amount, STATUS_UNMATCHED,
                               explanation=f"devise {currency} : seuls les encaissements en "
                                           f"{cfg.currency} sont rapprochés ; à traiter à la main")
+        text = " ".join(str(line.get(k, "") or "") for k in
+                        ("label", "remittance_info", "end_to_end_id"))
+        # The payer first: references are read among its own documents, so that a garbled
+        # number that happens to be another customer's invoice is not applied to it.
+        customers, method, strength, near = self._identify(line, set())
+        # A learned rule may be a group's treasury paying for several customers: not a payer
+        # whose own documents alone may be named.
+        payers = customers if method != "règle apprise" and (
+            strength > 0 or method in ("IBAN partagé", "nom porté par plusieurs clients")) else []
         if amount <= 0:
+            refund = self._pass_refund(text, payers, amount, day) if amount < 0 else []
+            if refund:
+                return self._decide(tx, amount, payers, method, refund)
             return LineResult(tx, amount, STATUS_OUT_OF_SCOPE,
                               explanation="débit (frais, prélèvement, virement émis) : "
                                           "pas un règlement client")
-        text = " ".join(str(line.get(k, "") or "") for k in
-                        ("label", "remittance_info", "end_to_end_id"))
-        refs = self._resolve_refs(text, day)
-        ref_customers = {self.doc_customer[d] for d, _ in refs}
-        customers, method, strength, near = self._identify(line, ref_customers)
+        refs, typos, others = self._resolve_refs(text, day,
+                                                 payers + self._paid_for(line) if payers else [])
+        if not payers:
+            ref_customers = {self.doc_customer[d] for d, _ in refs}
+            customers, method, strength, near = self._identify(line, ref_customers)
         if refs:
             # The same transfer again (same documents, amount and payer within a few days):
             # an accounts-payable department paying twice, not a new payment to apply.
@@ -541,7 +552,13 @@ class CashMatcher:
                                 self._pass_duplicate(refs, amount, day))
         candidates: list[Candidate] = []
         candidates += self._pass_advice(text, customers, amount, day)
-        candidates += self._pass_references(refs, amount, day, text)
+        candidates += self._pass_references(refs, amount, day, text, typos)
+        if others and not any(c.confidence >= cfg.auto_threshold for c in candidates):
+            candidates += self._pass_other_customer(others, customers, amount, day)
+        if any(c.pass_id == "avis" and c.confidence >= 0.95 for c in candidates):
+            # The customer's own advice, every line followed, the total reconciled: it says
+            # what the transfer pays better than a reference read in the label.
+            candidates = [c for c in candidates if c.pass_id == "avis"]
         if any(c.confidence >= cfg.auto_threshold for c in candidates):
             pass  # a reference or an advice decides; the customer's other items are no rivals
         elif len(customers) == 1 and strength > 0:
@@ -568,56 +585,176 @@ class CashMatcher:
                           if not any(self.rules.rejected(payer, d) for d, _ in c.allocations)]
         return self._decide(tx, amount, customers, method, candidates)
 
-    def _resolve_refs(self, text: str, day: dt.date) -> list[tuple[str, bool]]:
-        """Known documents referenced in ``text`` (doc id, exact), without duplicates."""
-        out, seen = [], set()
-        for kind, year, number, exact in extract_references(text):
-            docs = self.by_key.get((kind, year, number), [])
-            docs = [d for d in docs if self.doc_date[d] <= day]
+    def _paid_for(self, line) -> list[str]:
+        """Customers this payer is known to pay for (learned rules: a factor, a parent)."""
+        if self.rules is None:
+            return []
+        return self.rules.customers_of(line.get("counterparty_name", ""),
+                                       line.get("counterparty_iban", ""))
+
+    def _resolve_refs(self, text: str, day: dt.date, payers=()):
+        """Documents referenced in ``text``: ``(refs, typos, others)``.
+
+        ``refs`` lists (doc id, exact) without duplicates. With ``payers`` known, a number is
+        looked up among their documents only; when none has it, one of their open documents
+        whose number is one plausible typo away is taken instead (``typos`` says how it was
+        read) and the documents of other customers with that number go to ``others``.
+        """
+        own = set(payers)
+        out, typos, others, seen = [], {}, [], set()
+        for ref in self.numbering.read(text):
+            docs = [d for d in self.by_key.get((ref.kind, ref.year, ref.number), ())
+                    if self.doc_date[d] <= day]
+            if own:
+                mine = [d for d in docs if self.doc_customer[d] in own]
+                if not mine:
+                    others += [d for d in docs if d not in others]
+                    near = self._typo_of(ref, own, day)
+                    if len(near) == 1:
+                        (doc, how), = near.items()
+                        typos[doc] = f"« {ref.text} » lu comme {doc} ({how})"
+                        mine = [doc]
+                docs = mine
             if len(docs) > 1:  # mangled without year: keep the most recent one issued
                 docs = [max(docs, key=lambda d: self.doc_date[d])]
             for d in docs:
                 if d not in seen:
                     seen.add(d)
-                    out.append((d, exact))
+                    out.append((d, ref.exact and ref.text == d))
+                    if ref.ocr and d not in typos:
+                        typos[d] = f"« {ref.text} » lu comme {d} (lettre lue pour un chiffre)"
+        others = [d for d in others if d not in seen]
+        return out, typos, others
+
+    def _typo_of(self, ref, customers, day) -> dict[str, str]:
+        """Open documents of ``customers`` whose number the reference misspells (one typo)."""
+        found = {}
+        for cid in customers:
+            for d in self.by_customer.get(cid, ()):
+                kind, year, number = self.doc_number.get(d, ("", 0, ""))
+                if not number or (ref.kind and ref.kind != kind) or \
+                        (ref.year and year and ref.year != year) or self.open_at(d, day) == 0:
+                    continue
+                how = typo(ref.digits, number)
+                if how and how != "zéros de tête":
+                    found[d] = how
+        return found
+
+    def _pass_other_customer(self, others, customers, amount, day) -> list[Candidate]:
+        """A reference to another customer's invoice: a suggestion only, never automatic (a
+        garbled number often is someone else's document)."""
+        payer = ", ".join(customers) or "inconnu"
+        out = []
+        for d in others[:3]:
+            open_ = self.open_at(d, day)
+            if open_ <= 0:
+                continue
+            cid = self.doc_customer[d]
+            out.append(Candidate(
+                "autre_client", cid, [(d, min(open_, amount))],
+                PASSES["autre_client"][1] if open_ == amount else 0.4,
+                f"référence {d} citée, mais c'est une facture d'un autre client : {cid} "
+                f"({self.customer_name.get(cid, '')}), payeur identifié {payer} ; "
+                + ("montant identique, " if open_ == amount else "")
+                + "à vérifier avant d'imputer (numéro mal saisi ou paiement pour un tiers ?)",
+                unapplied_cents=max(amount - open_, 0)))
         return out
+
+    def _pass_refund(self, text, payers, amount, day) -> list[Candidate]:
+        """A transfer to a customer refunding a credit note: the credit note it names, or the
+        only open credit note of that amount of the identified customer."""
+        refs, _, _ = self._resolve_refs(text, day, payers)
+        named = [d for d, _ in refs if self.open_at(d, day) == amount]
+        if named:
+            d = named[0]
+            return [Candidate("remboursement", self.doc_customer[d], [(d, amount)],
+                              PASSES["remboursement"][1],
+                              f"remboursement de l'avoir {d} cité dans le libellé, montant "
+                              f"identique ({format_eur(-amount)})")]
+        same = [d for cid in payers for d in self.by_customer.get(cid, ())
+                if self.open_at(d, day) == amount]
+        return [Candidate("remboursement", self.doc_customer[d], [(d, amount)],
+                          0.92 if len(same) == 1 else 0.6,
+                          f"virement de {format_eur(-amount)} au client "
+                          f"{self.doc_customer[d]} : {'seul ' if len(same) == 1 else ''}avoir "
+                          f"ouvert de ce montant ({d}), remboursement"
+                          + ("" if len(same) == 1 else " possible, à confirmer"))
+                for d in same[:3]] if len(payers) == 1 else []
 
     def _pass_advice(self, text, customers, amount, day) -> list[Candidate]:
         if not self.advices:
             return []
+        tol = self.config.fee_tolerance_cents
         tokens = {re.sub(r"[^A-Z0-9]", "", t) for t in _ascii_upper(text).split()}
         ids = [a for t in tokens for a in self.advice_by_ref.get(t, ())]
         for cid in customers:
-            ids += self.advice_by_customer_total.get((cid, amount), [])
+            ids += [a for a in self.advice_by_customer.get(cid, ())
+                    if 0 <= self.advices[a]["total"] - amount <= tol]
+        # Payer not identified: an advice of exactly this total names the customer itself.
+        by_total = [a for a in self.advice_by_total.get(amount, ())
+                    if self.advices[a]["date"] is None or abs((self.advices[a]["date"] - day).days) <= 20]
+        if not customers and len(by_total) == 1:
+            ids += by_total
         out = []
         for aid in dict.fromkeys(ids):
             adv = self.advices[aid]
-            if adv["total"] != amount or (adv["date"] is not None
-                                          and abs((adv["date"] - day).days) > 20):
+            gap = adv["total"] - amount
+            if not 0 <= gap <= tol or (adv["date"] is not None
+                                       and abs((adv["date"] - day).days) > 20):
                 continue
-            lines = self._advice_allocations(adv["lines"], day)
-            if lines is None:
+            found = self._advice_allocations(adv, day)
+            if found is None:
                 continue
+            lines, notes, unknown = found
+            if gap:  # bank or FX charges deducted by the payer, under the user's tolerance
+                last = max(range(len(lines)), key=lambda i: lines[i][1])
+                doc, cents = lines[last]
+                lines[last] = (doc, cents - gap)
+                notes.append(f"écart de {format_eur(gap)} entre l'avis et le virement : frais "
+                             f"bancaires ou de change sous la tolérance, passés en charge sur {doc}")
             docs = ", ".join(d for d, _ in lines)
             when = f" du {format_date(adv['date'])}" if adv["date"] else ""
-            out.append(Candidate("avis", adv["customer_id"], lines, PASSES["avis"][1],
-                                 f"avis de paiement {aid}{when} : "
-                                 f"{len(lines)} pièce(s) ({docs}), total identique "
-                                 f"{format_eur(amount)}"))
+            left = sum(c for _, c in unknown)
+            conf = PASSES["avis"][1] if not notes and not unknown else 0.95 if not unknown else 0.93
+            explanation = (f"avis de paiement {aid}{when} : {len(lines)} pièce(s) ({docs})"
+                           + (f", total identique {format_eur(amount)}" if not gap and not unknown else "")
+                           + "".join(f" ; {n}" for n in notes)
+                           + "".join(f" ; ligne « {t} » ({format_eur(c)}) non identifiée : "
+                                     "montant laissé en attente d'affectation" for t, c in unknown))
+            out.append(Candidate("avis", adv["customer_id"], lines, conf, explanation,
+                                 unapplied_cents=left,
+                                 fee=(lines[last][0], gap) if gap else None))
         return out
 
-    def _advice_allocations(self, announced, day) -> list[tuple[str, int]] | None:
-        """Allocations that follow an advice's lines, or None if a line cannot be followed.
+    def _advice_allocations(self, advice, day):
+        """An advice followed line by line: ``(allocations, notes, unknown lines)``, or None
+        when no line can be followed or a line names a settled or wrong-amount document.
 
-        An advice often gives an invoice's amount net of its credit note: the allocation then
-        settles the invoice and the credit note, as the ledger will letter them.
+        A line names an open document of the advice's customer (its id, or a reference in any
+        numbering, one typo allowed when the amount is the document's); a line that names
+        nothing known is identified by its amount when exactly one open item of the customer
+        has it; otherwise it stays « non identifié ». An advice often gives an invoice's amount
+        net of its credit note: the allocation then settles the invoice and the credit note,
+        as the ledger will letter them.
         """
-        out = []
-        for d, c in announced:
+        cid = advice["customer_id"]
+        out, notes, unknown, used = [], [], [], set()
+        for text, c in advice["lines"]:
+            d = text if text in self.open else None
+            if d is None:
+                refs, typos, _ = self._resolve_refs(text, day, [cid])
+                refs = [x for x, _ in refs if x not in used]
+                if len(refs) == 1 and (refs[0] not in typos or self.open_at(refs[0], day) == c):
+                    d = refs[0]
+                    if d in typos:
+                        notes.append(typos[d])
+            if d is None:
+                unknown.append((text, c))
+                continue
             open_ = self.open_at(d, day)
             credits = [(cn, self.open_at(cn, day)) for cn in self.credits_of.get(d, ())
                        if self.open_at(cn, day) < 0]
-            if d not in self.open or open_ == 0:
+            if open_ == 0:
                 return None
             if open_ == c or c < 0:
                 out.append((d, c))
@@ -627,7 +764,16 @@ class CashMatcher:
                 out.append((d, c))  # partial or discounted, as the customer announces it
             else:
                 return None
-        return out
+            used.update(x for x, _ in out)
+        for text, c in list(unknown):
+            same = [d for d, o in self._customer_items(cid, day) if o == c and d not in used]
+            if len(same) == 1:
+                unknown.remove((text, c))
+                out.append((same[0], c))
+                used.add(same[0])
+                notes.append(f"ligne « {text} » sans numéro de facture connu : {same[0]} est la "
+                             f"seule pièce ouverte du client de ce montant ({format_eur(c)})")
+        return (out, notes, unknown) if out else None
 
     def _net_of_credits(self, doc: str, day: dt.date) -> list[tuple[str, int]]:
         """The invoice and its open credit notes, when it has any."""
@@ -654,7 +800,21 @@ class CashMatcher:
             amounts.add(open_ - (q + (r > 5000 or (r == 5000 and q % 2 == 1))))
         return sorted(amounts)
 
-    def _pass_references(self, refs, amount, day, text) -> list[Candidate]:
+    def _pass_references(self, refs, amount, day, text, typos) -> list[Candidate]:
+        """Readings of the documents the text names; a number read through a typo is only
+        trusted when the amount settles exactly what it names."""
+        found = self._reference_readings(refs, amount, day, text)
+        for c in found:
+            misread = [typos[d] for d, _ in c.allocations if d in typos]
+            if misread:
+                # Every document named settled in full by exactly the amount paid.
+                settles = not (c.unapplied_cents or c.dispute or c.discount) and \
+                    all(self.open_at(d, day) == v for d, v in c.allocations)
+                c.confidence = min(c.confidence, 0.93 if settles else 0.7)
+                c.explanation += " ; " + " ; ".join(misread)
+        return found
+
+    def _reference_readings(self, refs, amount, day, text) -> list[Candidate]:
         # Invoices still due (> 0) and credit notes not yet used (< 0).
         open_refs = [(d, e) for d, e in refs
                      if self.open_at(d, day) * (-1 if d in self._linked else 1) > 0]
@@ -693,6 +853,11 @@ class CashMatcher:
                                   f"{format_eur(amount)}")]
         if len(docs) == 1 and amount < total:
             doc = docs[0]
+            if total - amount <= self.config.fee_tolerance_cents:
+                return [Candidate(pid, cust, [(doc, amount)], base - 0.02,
+                                  f"{label} ; écart de {format_eur(total - amount)} : frais "
+                                  "bancaires ou de change sous la tolérance choisie, passés en charge",
+                                  fee=(doc, total - amount))]
             if amount in self._discounted(doc, day):
                 pct = self.discount[cust][0]
                 return [Candidate("escompte", cust, [(doc, amount)], min(base, PASSES["escompte"][1]),
@@ -703,7 +868,7 @@ class CashMatcher:
             if net is not None and net < amount:
                 alloc = self._net_of_credits(doc, day)
                 return [Candidate("trop_percu", cust, alloc, min(base, PASSES["trop_percu"][1]),
-                                  f"{label} ; avoir déduit ({format_eur(net)} dus) et trop-perçu "
+                                  f"{label} ; avoir {', '.join(credits)} déduit ({format_eur(net)} dus) et trop-perçu "
                                   f"de {format_eur(amount - net)} à rembourser ou à imputer",
                                   unapplied_cents=amount - net)]
             discounted = [p for p in self._discounted(doc, day) if p < amount]
@@ -986,10 +1151,20 @@ class CashMatcher:
                                      "(art. L441-17 C. com.)", dispute=(d, o - amount)))
         over = sorted(((d, o) for d, o in items if 0 < o < amount <= o + max(5000, o // 50)),
                       key=lambda x: amount - x[1])
+        # One item only a few euros below the amount (at most 50 € and 2 %), none above it (so
+        # not a part payment of a larger one), the payer surely identified: that item is paid
+        # and the surplus waits in unapplied cash.
+        close = [(d, o) for d, o in over if amount - o <= min(5000, o // 50)]
+        sure = len(close) == 1 and not bigger and not exact_found and strength >= 0.95 and \
+            not _PENALTY.search(_ascii_upper(text))
         for d, o in over[:2]:
-            out.append(Candidate("trop_percu", cid, [(d, o)], 0.6 * strength,
+            certain = sure and d == close[0][0]
+            out.append(Candidate("trop_percu", cid, [(d, o)], 0.91 if certain else 0.6 * strength,
                                  f"{who} ; {d} ({format_eur(o)}) payée avec un trop-perçu de "
-                                 f"{format_eur(amount - o)}, à confirmer",
+                                 f"{format_eur(amount - o)}"
+                                 + (" (seule pièce ouverte juste en dessous du montant), laissé "
+                                    "en compte d'attente pour remboursement ou imputation"
+                                    if certain else ", à confirmer"),
                                  unapplied_cents=amount - o))
         total = sum(o for _, o in items if o > 0)
         if amount >= total:

@@ -101,17 +101,21 @@ def lettering_extract(result: MatchResult, customers: pd.DataFrame,
         rows.append({**common, "JournalCode": "BQ", "JournalLib": "Banque",
                      "PieceRef": r.bank_tx_id, "PieceDate": day,
                      "EcritureLib": f"Règlement {r.bank_tx_id}", "Debit": 0, "Credit": applied})
-        granted = dict([c.discount]) if c.discount else {}
+        # What settles a document besides the cash: the discount granted, the bank or FX
+        # charges the payer deducted (under the user's tolerance).
+        written_off = [(w, ref, label) for w, ref, label in
+                       ((c.discount, "ESC", "Escompte accordé"), (c.fee, "FRS", "Frais déduits par le payeur"))
+                       if w]
         for doc, cents in c.allocations:
-            due = cents + granted.get(doc, 0)
+            due = cents + sum(w[1] for w, _, _ in written_off if w[0] == doc)
             rows.append({**common, "JournalCode": "VE", "JournalLib": "Ventes", "PieceRef": doc,
                          "PieceDate": day, "EcritureLib": f"Lettrage {doc}",
                          "Debit": max(due, 0), "Credit": max(-due, 0)})
-            if granted.get(doc):
+            for (_, cents_off), ref, label in ((w, ref, label) for w, ref, label in written_off
+                                               if w[0] == doc):
                 rows.append({**common, "JournalCode": "OD", "JournalLib": "Opérations diverses",
-                             "PieceRef": f"ESC-{doc}", "PieceDate": day,
-                             "EcritureLib": f"Escompte accordé {doc}", "Debit": 0,
-                             "Credit": granted[doc]})
+                             "PieceRef": f"{ref}-{doc}", "PieceDate": day,
+                             "EcritureLib": f"{label} {doc}", "Debit": 0, "Credit": cents_off})
     return pd.DataFrame(rows, columns=list(FEC_COLUMNS))
 
 

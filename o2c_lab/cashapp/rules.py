@@ -103,6 +103,13 @@ class RuleBook:
             found |= set(self.payers.get(key, {}))
         return found.pop() if len(found) == 1 else None
 
+    def customers_of(self, name: str, iban: str) -> list[str]:
+        """Every customer this payer was mapped to (a factor or a parent pays for several)."""
+        found: dict[str, None] = {}
+        for key in _keys(name, iban):
+            found.update(dict.fromkeys(sorted(self.payers.get(key, {}))))
+        return list(found)
+
     def rejected(self, name: str, document_id: str) -> bool:
         return bool(self.rejections) and any((key, document_id) in self.rejections for key in _keys(name, ""))
 

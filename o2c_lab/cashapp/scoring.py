@@ -12,7 +12,11 @@ applied earlier). With ``learn=True`` the receipts the AR team posted to a custo
 - among the other customer payments, share whose suggestions or hypotheses contain the true
   allocation exactly (and its rank in the list; looser, share where the true documents are
   among those proposed);
-- recall per noise type; automatic matches on lines that are not customer payments.
+- recall per noise type; automatic matches on lines that are not customer payments;
+- recall of automatic pairs per kind of payment (one invoice, partial, several invoices,
+  overpayment, credit note deducted, refund of a credit note);
+- (payment, document) pairs scored as an outside benchmark does, amounts aside: precision,
+  recall and F1 of the automatic pairs, and of the retained proposal (automatic or suggested).
 """
 
 from __future__ import annotations
@@ -25,7 +29,46 @@ from .engine import STATUS_AUTO, CashMatcher, EngineConfig, LineResult, MatchRes
 from .items import document_table, ledger_events
 from .rules import RuleBook
 
-__all__ = ["replay_history", "score", "noise_table", "compare_with_baseline", "score_seeds"]
+__all__ = ["replay_history", "score", "noise_table", "compare_with_baseline", "score_seeds",
+           "payment_kinds", "PAYMENT_KINDS", "CUSTOMER_KINDS"]
+
+#: Bank lines that move money between a customer and the company (what the engine must apply).
+CUSTOMER_KINDS = ("reglement_client", "remboursement_client")
+#: Kind of payment -> French label, in the order a payment is classified (first that fits).
+PAYMENT_KINDS = {"remboursement": "remboursement d'avoir", "trop_percu": "trop-perçu",
+                 "avoir": "avoir déduit", "partiel": "paiement partiel",
+                 "plusieurs": "plusieurs factures", "une_facture": "une facture"}
+
+
+def payment_kinds(company) -> dict[str, str]:
+    """Kind of every customer payment of the truth (a key of :data:`PAYMENT_KINDS`)."""
+    alloc = company.truth["payment_allocations"]
+    bt = company.truth["bank_truth"].set_index("bank_tx_id")["kind"]
+    out = {}
+    for tx, grp in alloc.groupby("bank_tx_id", sort=False):
+        noises = set(grp["noise"])
+        docs = grp.loc[grp["document_id"] != "", "document_id"]
+        if bt.get(tx) == "remboursement_client":
+            out[tx] = "remboursement"
+        elif "overpayment" in noises:
+            out[tx] = "trop_percu"
+        elif "credit_note" in noises:
+            out[tx] = "avoir"
+        elif noises & {"partial", "deduction"}:
+            out[tx] = "partiel"
+        elif len(docs) > 1:
+            out[tx] = "plusieurs"
+        elif len(docs) == 1:
+            out[tx] = "une_facture"
+    return out
+
+
+def _prf(found: set, truth: set) -> dict:
+    right = len(found & truth)
+    p = right / len(found) if found else 1.0
+    r = right / len(truth) if truth else 1.0
+    return {"found": len(found), "truth": len(truth), "right": right,
+            "precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
 
 
 def _allocation_key(allocs) -> frozenset:
@@ -102,9 +145,9 @@ def score(company, result: MatchResult) -> dict:
         is_auto = r.status == STATUS_AUTO and r.chosen is not None
         if is_auto:
             auto_pairs += [(r.bank_tx_id, d, int(c)) for d, c in r.chosen.allocations if d]
-            if kind != "reglement_client" and r.chosen.allocations:
+            if kind not in CUSTOMER_KINDS and r.chosen.allocations:
                 wrong_lines += 1
-        if kind != "reglement_client" or r.bank_tx_id not in truth_by_tx:
+        if kind not in CUSTOMER_KINDS or r.bank_tx_id not in truth_by_tx:
             continue
         customer_lines += 1
         true = truth_by_tx[r.bank_tx_id]
@@ -122,6 +165,19 @@ def score(company, result: MatchResult) -> dict:
             ranks[r.bank_tx_id] = rank
     correct = sum(p in all_truth for p in auto_pairs)
     rest = customer_lines - full
+    # Per kind of payment: true (payment, document, amount) pairs found automatically.
+    kind_of = payment_kinds(company)
+    auto_set = set(auto_pairs)
+    by_kind = {k: [0, 0] for k in PAYMENT_KINDS}
+    for pair in all_truth:
+        k = kind_of.get(pair[0])
+        if k:
+            by_kind[k][0] += 1
+            by_kind[k][1] += pair in auto_set
+    # As an outside benchmark scores it: (payment, document) pairs, amounts aside.
+    truth_docs = {(tx, d) for tx, d, _ in all_truth}
+    retained = {(r.bank_tx_id, d) for r in result.results if r.chosen is not None
+                for d, _ in r.chosen.allocations if d}
     return {
         "customer_payments": customer_lines,
         "auto_pairs": len(auto_pairs),
@@ -136,6 +192,12 @@ def score(company, result: MatchResult) -> dict:
         "per_line": per_line,
         # Rank (1 = the retained proposal) of the true allocation, lines covered above.
         "suggestion_ranks": ranks,
+        "truth_pairs": len(all_truth),
+        "auto_pairs_recall": correct / len(all_truth) if all_truth else 1.0,
+        # kind -> (true pairs, found automatically)
+        "by_kind": {k: tuple(v) for k, v in by_kind.items()},
+        "document_pairs_auto": _prf({(tx, d) for tx, d, _ in auto_set}, truth_docs),
+        "document_pairs_retained": _prf(retained, truth_docs),
     }
 
 
@@ -211,7 +273,12 @@ def score_seeds(seeds, *, customers: int = 60, noise: str = "defaut",
                      **{f"rest_covered_top{k}": sum(rank <= k for rank in ranks) for k in (1, 3, 5)},
                      "non_customer_auto_lines": s["non_customer_auto_lines"],
                      "baseline_auto_rate": b["auto_rate"], "baseline_precision": b["precision"],
-                     "baseline_fully_applied": b["fully_applied"]})
+                     "baseline_fully_applied": b["fully_applied"],
+                     "truth_pairs": s["truth_pairs"],
+                     **{f"{what}_{k}": v[i] for k, v in s["by_kind"].items()
+                        for i, what in enumerate(("pairs", "auto"))},
+                     **{f"doc_{which}_{what}": s[f"document_pairs_{which}"][what]
+                        for which in ("auto", "retained") for what in ("found", "right", "truth")}})
         noise_rows.append(noise_table(company, s))
     per_noise = pd.concat(noise_rows).groupby("noise")[["payments", "auto", "auto_or_suggested"]].sum()
     per_noise["auto_recall"] = per_noise["auto"] / per_noise["payments"]

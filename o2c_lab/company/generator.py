@@ -126,7 +126,9 @@ def generate_company(seed: int = DEFAULT_SEED, customers: int = DEFAULT_CUSTOMER
         customers: portfolio size, from 30 (a small class) to 100 000 (performance tests).
         as_of: the case date (``date`` or ``AAAA-MM-JJ``); 15 months of history precede it and
             13 weeks of future payments follow it in the truth.
-        noise: ``"defaut"`` or ``"difficile"`` (more missing references, grouped and partial payments).
+        noise: ``"defaut"``, ``"difficile"`` (more missing references, grouped and partial payments)
+            or ``"etranger"`` (« difficile » plus customers citing invoices in their own numbering,
+            English or German advices, refunds of credit notes).
         progress: show a progress bar with each stage's duration (useful for large companies).
     """
     seed, n, as_of, noise = _check_params(seed, customers, as_of, noise)

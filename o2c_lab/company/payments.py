@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..formats.fec import lettering_code
+from . import foreign as foreign_noise
 from . import identities
 
 __all__ = ["draw_payments", "timeline_tension", "build_payment_tables", "NOISE_LEVELS"]
@@ -22,6 +23,11 @@ NOISE_LEVELS = {
     "difficile": {"labels": {"clean": 0.30, "mangled_reference": 0.20, "no_reference": 0.25,
                              "obscure_label": 0.13, "third_party": 0.12},
                   "partial": 0.08, "group_share": 0.60, "overpayment": 0.02, "duplicate": 0.01},
+    # « difficile » plus customers writing references their own way (see company/foreign.py).
+    "etranger": {"labels": {"clean": 0.30, "mangled_reference": 0.20, "no_reference": 0.25,
+                            "obscure_label": 0.13, "third_party": 0.12},
+                 "partial": 0.08, "group_share": 0.60, "overpayment": 0.05, "duplicate": 0.01,
+                 "foreign": True},
 }
 _FACTORS = ["HEXAFACTOR SA", "CREDIT COMMERCIAL FACTORING", "UNIFACT AFFACTURAGE"]
 _SUPPLIERS = ["ROULEMENTS DU RHONE SA", "OUTILLAGE PRO DISTRIBUTION", "TRANSPORTS MOREL ET FILS"]
@@ -271,6 +277,13 @@ def build_payment_tables(parts, story, inv, credit_notes, customers, roles, comp
                                     "paid_on": horizon["tx_date"].astype("datetime64[ns]"),
                                     "amount_cents": horizon["amount"].astype(np.int64)})
     past = parts[parts["tx_date"] <= a].copy()
+    foreign, refunds = {}, None
+    if level.get("foreign"):
+        # A stream of its own: the other levels never draw it, so their output does not move.
+        xrng = np.random.default_rng(rng.integers(1 << 62))
+        foreign = foreign_noise.foreign_customers(customers, roles, xrng)
+        refunds = foreign_noise.gross_then_refund(past, inv, credit_notes, foreign, as_of, xrng)
+        parts.loc[past.index, ["amount", "structure"]] = past[["amount", "structure"]]
 
     txs = past.groupby("tx", sort=True).agg(customer_id=("customer_id", "first"), date=("tx_date", "first"),
                                             amount=("amount", "sum"), n=("pos", "size"))
@@ -282,6 +295,11 @@ def build_payment_tables(parts, story, inv, credit_notes, customers, roles, comp
     label_noise = _label_noise(len(txs), tpos, segments, roles_arr, level, rng)
     label_noise[txs["already_paid"].to_numpy()] = "obscure_label"
     over = (rng.random(len(txs)) < level["overpayment"]) & (label_noise != "obscure_label")
+    if level.get("foreign"):
+        # A surplus on top of a part payment or a discount cannot be told from them: in this
+        # level an overpayment is an invoice paid in full plus a surplus, as a benchmark sets it.
+        short = past["structure"].isin(["partial", "deduction", "discount"]).groupby(past["tx"]).any()
+        over &= ~short.reindex(txs["tx"]).fillna(False).to_numpy()
     txs["extra"] = np.where(over, rng.integers(100, 5_000, len(txs)), 0)
     txs["label_noise"] = label_noise
     bank_names = np.array([_bank_name(n) for n in customers["name"]], dtype=object)
@@ -311,6 +329,10 @@ def build_payment_tables(parts, story, inv, credit_notes, customers, roles, comp
     remittance[eu] = [identities.rf_reference(r[0].replace("-", "")) for r, e in zip(refs, eu) if e]
     ded = txs["deduction"].to_numpy()
     remittance[ded] = [(x + " DEDUCTION PENALITE LOGISTIQUE").strip() for x in remittance[ded]]
+    if foreign:
+        foreign_noise.rewrite_references(remittance, label_noise, refs, txs["customer_id"].to_numpy(),
+                                         foreign, xrng)
+        txs["label_noise"] = label_noise
     bank = pd.DataFrame({"date": txs["date"], "amount": (txs["amount"] + txs["extra"]).astype(np.int64),
                          "payer": payer, "iban": iban, "remittance": remittance,
                          "customer_id": txs["customer_id"], "tx": txs["tx"], "kind": "reglement_client"})
@@ -320,7 +342,10 @@ def build_payment_tables(parts, story, inv, credit_notes, customers, roles, comp
     dup = dup[dup["date"] <= a]
     dup["kind"] = "doublon"
     others = _non_customer_lines(history_start, as_of, bank, rng)
-    bank = pd.concat([bank, dup, others], ignore_index=True)
+    extra_lines = [_refund_lines(refunds, bank_names[cust_index.get_indexer(refunds["customer_id"])],
+                                 customers["iban"].to_numpy()[cust_index.get_indexer(refunds["customer_id"])],
+                                 xrng)] if refunds is not None and len(refunds) else []
+    bank = pd.concat([bank, dup, others, *extra_lines], ignore_index=True)
     bank["date"] = pd.to_datetime(bank["date"])
     bank = bank.sort_values(["date", "kind", "amount"], kind="stable").reset_index(drop=True)
     day_text = bank["date"].dt.strftime("%y%m%d")
@@ -376,6 +401,11 @@ def build_payment_tables(parts, story, inv, credit_notes, customers, roles, comp
     pieces.append(pd.DataFrame({"bank_tx_id": dups["bank_tx_id"], "document_id": "",
                                 "customer_id": dups["customer_id"], "amount_cents": dups["amount"],
                                 "noise": "duplicate"}))
+    if extra_lines:
+        rf = bank[bank["kind"] == foreign_noise.REFUND_KIND]
+        pieces.append(pd.DataFrame({"bank_tx_id": rf["bank_tx_id"], "document_id": rf["refund_doc"],
+                                    "customer_id": rf["customer_id"], "amount_cents": rf["amount"],
+                                    "noise": "refund"}))
     allocations = pd.concat(pieces, ignore_index=True)
     allocations["amount_cents"] = allocations["amount_cents"].astype(np.int64)
     allocations = allocations.sort_values(["bank_tx_id", "document_id"], kind="stable").reset_index(drop=True)
@@ -405,13 +435,28 @@ def build_payment_tables(parts, story, inv, credit_notes, customers, roles, comp
 
     ledger = _ledger(inv, credit_notes, bank, txs, allocations, as_of, rng, role_of)
     dunning, promises = _dunning_and_promises(inv, parts, as_of, rng)
+    advices = _remittances(allocations, bank, customers)
+    if foreign:  # foreign customers send their own advices, in their numbering
+        own = foreign_noise.foreign_advices(allocations, bank, foreign, xrng, len(advices) + 1)
+        advices = pd.concat([advices[~advices["customer_id"].isin(list(foreign))], own],
+                            ignore_index=True)
     tables = {"bank_statements": statements, "bank_transactions": transactions, "ar_ledger": ledger,
-              "dunning": dunning, "promises": promises,
-              "remittance_advices": _remittances(allocations, bank, customers)}
+              "dunning": dunning, "promises": promises, "remittance_advices": advices}
     truth_tables = {"invoice_truth": invoice_truth, "payment_allocations": allocations,
                     "bank_truth": bank_truth, "future_payments": future_payments.reset_index(drop=True)}
     story["bank"] = bank
     return tables, truth_tables, story
+
+
+def _refund_lines(refunds, payers, ibans, rng):
+    """Transfers refunding a credit note to a customer who had paid the invoice in full."""
+    wording = ("REMBOURSEMENT AVOIR {}", "REFUND CREDIT NOTE {}", "GUTSCHRIFT {}", "REMBOURSEMENT")
+    motif = [wording[int(rng.integers(len(wording)))].format(d) for d in refunds["credit_note_id"]]
+    return pd.DataFrame({"date": refunds["date"].to_numpy(), "amount": refunds["amount"].to_numpy(),
+                         "payer": payers, "iban": ibans, "remittance": motif,
+                         "customer_id": refunds["customer_id"].to_numpy(), "kind": foreign_noise.REFUND_KIND,
+                         "label": [f"VIR SEPA EMIS /A {p} /MOTIF {m}" for p, m in zip(payers, motif)],
+                         "refund_doc": refunds["credit_note_id"].to_numpy()})
 
 
 def _non_customer_lines(history_start, as_of, bank, rng):
@@ -470,7 +515,7 @@ def _ledger(inv, credit_notes, bank, txs, allocations, as_of, rng, role_of):
                           "label": "Avoir " + credit_notes["credit_note_id"] + " sur " + credit_notes["invoice_id"],
                           "debit_cents": 0, "credit_cents": credit_notes["total_ttc_cents"], "bank_tx_id": ""})
     # Which receipts did the AR team post to a customer account, and when?
-    cb = bank[bank["kind"].isin(["reglement_client", "doublon"])]
+    cb = bank[bank["kind"].isin(["reglement_client", "doublon", foreign_noise.REFUND_KIND])]
     days = cb["date"].to_numpy().astype("datetime64[D]")
     post = _bus(days, rng.integers(0, 3, len(cb)))
     noise = cb["tx"].map(txs.set_index("tx")["label_noise"]).fillna("clean").to_numpy()
@@ -484,8 +529,11 @@ def _ledger(inv, credit_notes, bank, txs, allocations, as_of, rng, role_of):
     pc = cb[posted_mask]
     receipts = pd.DataFrame({"journal": "BQ", "entry_date": post[posted_mask], "customer_id": pc["customer_id"],
                              "document_id": pc["bank_tx_id"], "document_type": "reglement",
-                             "label": ("Règlement " + pc["payer"]).str.strip(), "debit_cents": 0,
-                             "credit_cents": pc["amount"], "bank_tx_id": pc["bank_tx_id"]})
+                             "label": (np.where(pc["amount"] < 0, "Remboursement ", "Règlement ")
+                                       + pc["payer"]).str.strip(),
+                             # A refund of a credit note is money paid back to the customer: a debit.
+                             "debit_cents": (-pc["amount"]).clip(lower=0),
+                             "credit_cents": pc["amount"].clip(lower=0), "bank_tx_id": pc["bank_tx_id"]})
     posted = set(pc["bank_tx_id"])
     # Discounts taken: the AR team books the difference as an "escompte accordé" entry.
     disc = allocations[(allocations["noise"] == "discount") & allocations["bank_tx_id"].isin(posted)]
