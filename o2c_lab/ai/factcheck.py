@@ -43,6 +43,9 @@ _INVOICE = re.compile(r"FA-\d{4}-\d{3,6}")
 _CUSTOMER_ID = re.compile(r"\bC\d{4}\b")
 _DAYS = re.compile(rf"(?<![\d,./])(?P<sign>[+\-−])?(\d{{1,4}}){_SP}?(?:jours?\b|j\b)", re.I)
 _PCT = re.compile(rf"(?<![\d,.])(\d{{1,3}}(?:[.,]\d{{1,2}})?){_SP}?(?:%|pour{_SP}?cent\b)", re.I)
+_CUSTOMER_CUE = re.compile(r"\b(?:client|cliente|société|entreprise|merci à|chez|compte|objet|débiteur|"
+                           r"attention de|raison sociale|de la part de|destinataire|concerne|relance)\b[^.;:\n]{0,25}"
+                           rf"[:\s]*$", re.I)
 _UNIT_END = re.compile(r"\n|(?<=[!?;])\s|(?<=[a-zéèû)\]»0-9€])\.(?:\s|$)")
 _GREETING = re.compile(r"^\W*(bonjour|bonsoir|madame|monsieur|cher|chère|cordialement|bien cordialement|"
                        r"salutations|bien à vous|merci|le service|service|comptabilité)\b", re.I)
@@ -183,6 +186,12 @@ def _parse_day(day: str) -> int:
     return 1 if day.lower() == "1er" else int(day)
 
 
+def _short(name: str) -> str:
+    from .facts import short_names
+
+    return short_names(name)[-1]
+
+
 def _names_regex(names) -> re.Pattern | None:
     names = sorted(set(names), key=len, reverse=True)
     return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, names))})(?![\w-])") if names else None
@@ -247,6 +256,7 @@ _AMOUNT_ROLES = [
     (r"p[ée]nalit[ée]s?|int[ée]r[êe]ts", ("penalite",)),
     (r"indemnit", ("indemnite",)),
     (r"limite|plafond", ("limite",)),
+    (r"contest[ée]+|en litige|litigieux|r[ée]clam[ée]+", ("litige",)),
 ]
 _DAY_ROLES = [
     (r"retard max|plus grand retard|retard maximal|retard le plus", ("retard_max",)),
@@ -322,7 +332,10 @@ class FactChecker:
         """See :func:`check_answer`."""
         facts = extract_facts(text, _names_rx=self._names_rx)
         names = [f for f in facts if f.kind == "client"]
-        facts = [f for f in facts if f.kind != "client"] + [f for f in names if self._is_customer_mention(text, f)]
+        if customer_id is None:
+            customer_id = self._infer_scope([f for f in facts if f.kind != "client"])
+        facts = [f for f in facts if f.kind != "client"] + [f for f in names
+                                                            if self._is_customer_mention(text, f, customer_id)]
         facts.sort(key=lambda f: f.start)
         units = [self._unit(text, s, e, facts) for s, e in _units(text)]
         unit_of = {id(f): next(u for u in units if u.start <= f.start <= u.end) for f in facts}
@@ -344,7 +357,7 @@ class FactChecker:
         return FactCheckReport(verdicts, omitted)
 
     # -- context
-    def _is_customer_mention(self, text: str, f: Fact) -> bool:
+    def _is_customer_mention(self, text: str, f: Fact, scope: str | None) -> bool:
         """A customer name, not a person's (« Jules Henry », « Mme Morin »), a salutation or a signature."""
         if f.value == self.book.company_name:
             return False
@@ -357,7 +370,11 @@ class FactChecker:
         if _PERSON_BEFORE.search(before) and not before.rstrip().endswith((":", "client", "société")):
             return False
         after = text[f.end:f.end + 20]
-        return not (re.match(rf"{_SP}[A-ZÉ][a-zéèëïç]+", after) and f.value in self.book.person_names)
+        if re.match(rf"{_SP}[A-ZÉ][a-zéèëïç]+", after) and f.value in self.book.person_names:
+            return False
+        # a surname-like name counts only where a customer is expected, or as the customer in scope
+        return (f.value != _short(f.value) or bool(_CUSTOMER_CUE.search(before)) or bool(re.match(r"\s*\(?C\d{4}", after))
+                or (scope is not None and self.book.customer_names[f.value] == scope))
 
     def _unit(self, text: str, start: int, end: int, facts: list[Fact]) -> _Unit:
         book = self.book

@@ -22,7 +22,7 @@ import pandas as pd
 from .. import law
 from ..money import format_date, format_eur, format_number
 
-__all__ = ["LedgerFact", "FactBook", "position_facts", "build_factbook", "show_value", "COMPANY", "LAW"]
+__all__ = ["LedgerFact", "FactBook", "position_facts", "build_factbook", "show_value", "short_names", "quote_key", "COMPANY", "LAW"]
 
 #: Entity keys of the company-wide and legal facts (customers use their id, documents theirs).
 COMPANY, LAW = "entreprise", "loi"
@@ -110,7 +110,7 @@ def _share(part: int, total: int) -> list[Decimal]:
                    for r in (ROUND_HALF_UP, ROUND_DOWN)})
 
 
-def _short_names(name: str) -> list[str]:
+def short_names(name: str) -> list[str]:
     """``name`` and, when it carries a legal form, the name without it (« Moulin SA » → « Moulin »)."""
     short = _LEGAL_FORMS.sub("", name).strip()
     return [name] + ([short] if short != name and len(short) >= 3 else [])
@@ -220,8 +220,7 @@ def _add_customers(book: FactBook, pos: dict, company) -> None:
     for c in t["customers"].itertuples(index=False):
         cid = c.customer_id
         book.customer_label[cid] = str(c.name)
-        for name in _short_names(str(c.name)):
-            book.customer_names.setdefault(name, cid)
+        book.customer_names[str(c.name)] = cid
         book.add("montant", "limite", int(c.credit_limit_cents), cid, f"limite de crédit de {c.name}", "fiche client")
         book.add("date", "client_depuis", _day(c.customer_since), cid, f"date d'entrée en relation de {c.name}",
                  "fiche client")
@@ -247,6 +246,12 @@ def _add_customers(book: FactBook, pos: dict, company) -> None:
         if row["max_days_late"]:
             book.add("jours", "retard_max", int(row["max_days_late"]), cid, f"plus grand retard de {c.name}",
                      "balance âgée")
+    # « Moulin » for « Moulin SA », unless it is another customer's name or two customers share it
+    shorts = [(short_names(str(n))[-1], cid) for cid, n in zip(t["customers"]["customer_id"], t["customers"]["name"])]
+    counts = pd.Series([n for n, _ in shorts]).value_counts()
+    for name, cid in shorts:
+        if counts[name] == 1:
+            book.customer_names.setdefault(name, cid)
     for c in t["contacts"].itertuples(index=False):
         book.person_names.update({str(c.last_name), str(c.first_name)})
 
@@ -279,8 +284,7 @@ def _add_documents(book: FactBook, company) -> None:
                                 ("escompte", r.early_payment_discount_pct, "escompte")):
             book.add("pourcentage", role, Decimal(str(pct)).normalize(), r.contract_id,
                      f"{name} du contrat {r.contract_id}", "contrats")
-        if r.early_payment_days:
-            book.add("jours", "escompte", int(r.early_payment_days), r.contract_id, f"délai d'escompte du contrat {r.contract_id}", "contrats")
+        book.add("jours", "escompte", int(r.early_payment_days), r.contract_id, f"délai d'escompte du contrat {r.contract_id}", "contrats")
     for name in ("orders", "deliveries"):
         key, col = ("order_id", "order_date") if name == "orders" else ("delivery_id", "delivery_date")
         for r in t[name][[key, "customer_id", col]].itertuples(index=False):
@@ -390,4 +394,6 @@ def build_factbook(company) -> FactBook:
     _add_law(book)
     for part in str(company.name).split():
         book.person_names.discard(part)
+    for person in company.scenario.get("staff", {}).values():
+        book.person_names.update(str(person.get("name", "")).split())
     return book
