@@ -250,7 +250,7 @@ _DATE_ROLES = [
 _AMOUNT_ROLES = [
     (r"total d[ûu]|encours|doit au total|montant total d[ûu]|solde (?:du compte|client|d[ûu])|"
      r"total des factures|au total", ("total_du",)),
-    (r"\b[ée]chus?\b|total en retard", ("echu",)),
+    (r"\b[ée]chus?\b|total en retard", ("echu", "tranche")),
     (r"reste d[ûu]|restant d[ûu]|reste à (?:payer|régler)|solde restant|restant", ("reste_du",)),
     (r"\bttc\b", ("ttc",)), (r"\bht\b", ("ht", "ligne")), (r"\btva\b", ("tva",)),
     (r"p[ée]nalit[ée]s?|int[ée]r[êe]ts", ("penalite",)),
@@ -264,14 +264,17 @@ _DAY_ROLES = [
     (r"\bdso\b", ("dso",)),
 ]
 _PCT_ROLES = [
-    (r"p[ée]nalit|int[ée]r[êe]ts? (?:de retard|moratoires)|taux", ("taux",)),
+    (r"p[ée]nalit[ée]s? de retard|int[ée]r[êe]ts? de retard", ("taux_penalite",)),
+    (r"moratoire", ("taux_moratoire",)),
+    (r"\bbce\b|refinancement", ("taux_bce",)),
+    (r"int[ée]r[êe]t l[ée]gal", ("taux_legal", "taux_penalite")),
     (r"remise", ("remise",)), (r"escompte", ("escompte",)),
 ]
 _ROLE_TABLES = {k: [(re.compile(rx, re.I), roles) for rx, roles in table]
                 for k, table in (("date", _DATE_ROLES), ("montant", _AMOUNT_ROLES), ("jours", _DAY_ROLES),
                                  ("pourcentage", _PCT_ROLES))}
 _CUSTOMER_ROLES = {"total_du", "echu", "limite", "retard_max", "tranche"}
-_AFTER = {"montant": re.compile(rf"^{_SP}*(TTC|HT)\b", re.I), "jours": re.compile(rf"^{_SP}*(de retard)", re.I)}
+_AFTER = {"montant": re.compile(rf"^{_SP}*(TTC|HT|échus?)\b", re.I), "jours": re.compile(rf"^{_SP}*(de retard)", re.I)}
 
 
 def _roles(kind: str, window: str, after: str) -> tuple[str, ...]:
@@ -279,7 +282,9 @@ def _roles(kind: str, window: str, after: str) -> tuple[str, ...]:
     m = _AFTER.get(kind)
     m = m.match(after) if m else None
     if m:
-        return {"ttc": ("ttc",), "ht": ("ht", "ligne"), "de retard": ("retard", "retard_paiement")}[m.group(1).lower()]
+        word = m.group(1).lower().rstrip("s")
+        return {"ttc": ("ttc",), "ht": ("ht", "ligne"), "échu": ("echu", "tranche"),
+                "de retard": ("retard", "retard_paiement")}[word]
     best, roles = -1, ()
     for rx, rs in _ROLE_TABLES.get(kind, ()):
         for hit in rx.finditer(window):
@@ -348,8 +353,8 @@ class FactChecker:
             window = text[max(u.start, previous_end.get(id(u), u.start)):f.start]
             previous_end[id(u)] = f.end
             verdict = self._judge(f, u, window, text[f.end:f.end + 14], state)
-            if f.kind == "montant" and verdict.verdict == "confirmé":
-                state.confirmed_amounts.append(f.value)
+            if f.kind == "montant":  # a later total is recomputed from the amounts the text lists
+                state.amounts.append((f.value, (verdict.source_row or {}).get("role")))
             verdicts.append(verdict)
         omitted = [f"{kind} attendu(e) mais absent(e) de la réponse : {show_value(kind, value)}"
                    for kind, value in required
@@ -359,21 +364,23 @@ class FactChecker:
     # -- context
     def _is_customer_mention(self, text: str, f: Fact, scope: str | None) -> bool:
         """A customer name, not a person's (« Jules Henry », « Mme Morin »), a salutation or a signature."""
-        if f.value == self.book.company_name:
-            return False
+        own = self.book.company_name
+        if any(m.start() <= f.start < m.end() for m in re.finditer(re.escape(own), text)):
+            return False  # the sender's own company (« Breton Fournitures Industrielles »)
         line_start = text.rfind("\n", 0, f.start) + 1
         line_end = text.find("\n", f.end)
         line = text[line_start:line_end if line_end >= 0 else len(text)]
-        if _GREETING.match(line) or (len(line.split()) <= 4 and ":" not in line):
-            return False  # a salutation (« David, ») or a signature (« Jules Henry », « Dubois | Comptable »)
         before = text[line_start:f.start]
+        cue = bool(_CUSTOMER_CUE.search(before))
+        if not cue and (_GREETING.match(line) or (len(line.split()) <= 4 and ":" not in line)):
+            return False  # a salutation (« David, ») or a signature (« Jules Henry », « Dubois | Comptable »)
         if _PERSON_BEFORE.search(before) and not before.rstrip().endswith((":", "client", "société")):
             return False
         after = text[f.end:f.end + 20]
         if re.match(rf"{_SP}[A-ZÉ][a-zéèëïç]+", after) and f.value in self.book.person_names:
             return False
         # a surname-like name counts only where a customer is expected, or as the customer in scope
-        return (f.value != _short(f.value) or bool(_CUSTOMER_CUE.search(before)) or bool(re.match(r"\s*\(?C\d{4}", after))
+        return (f.value != _short(f.value) or cue or bool(re.match(r"\s*\(?C\d{4}", after))
                 or (scope is not None and self.book.customer_names[f.value] == scope))
 
     def _unit(self, text: str, start: int, end: int, facts: list[Fact]) -> _Unit:
@@ -411,7 +418,10 @@ class FactChecker:
         cust = (next(iter(u.customers)) if len(u.customers) == 1 else None) or (book.owner.get(inv) if inv else None) \
             or state.scope
         pools = [e for e in (inv, *u.documents, cust, COMPANY, LAW) if e]
-        hits = [h for e in pools for h in book.find(e, f.kind, f.value)]
+        listed = {i for _, i in u.invoices}
+        # in a row about an invoice, a value of another invoice of the same customer does not count
+        hits = [h for e in pools for h in book.find(e, f.kind, f.value)
+                if not (listed and h.entity in book.invoice_ids and h.entity not in listed)]
         if u.quoted or self._in_title(u, cust, window):
             return _confirm(f, hits[0] if hits else None, "repris tel quel d'un message ou d'un signal du dossier")
         roles = _roles(f.kind, window.lower(), after)
@@ -423,10 +433,9 @@ class FactChecker:
         if recomputed is not None:
             return recomputed
         if roles:
-            target = cust if (set(roles) & _CUSTOMER_ROLES or not inv) else inv
-            expected = book.expected(target or COMPANY, f.kind, roles) if target or not cust else []
-            if not expected and not cust and not inv:
-                expected = book.expected(COMPANY, f.kind, roles)
+            target = inv if (inv and not set(roles) & _CUSTOMER_ROLES) else cust
+            expected = next((found for e in (target, COMPANY, LAW) if e
+                             for found in [book.expected(e, f.kind, roles)] if found), [])
             if expected and not (hits and target is None):
                 return _gap(f, expected)
             if inv and "paiement" in roles and not book.expected(inv, "date", ("paiement",)):
@@ -462,10 +471,17 @@ class FactChecker:
                         return Verdict(f, "confirmé", f"{found[0].label} : {show_value('montant', value)}, arrondi à "
                                                       f"l'euro dans la réponse ({found[0].source})", found[0].source,
                                        _row(found[0]))
-        seen = state.confirmed_amounts
-        for k in range(2, len(seen) + 1):
-            if sum(seen[-k:]) == f.value or sum(seen[:k]) == f.value:
-                return Verdict(f, "confirmé", f"somme des {k} montants cités plus haut, recalculée", "calcul")
+        seen = state.amounts
+        values = [v for v, _ in seen]
+        for i in range(len(values)):
+            for j in range(i + 2, len(values) + 1):
+                if sum(values[i:j]) == f.value:
+                    return Verdict(f, "confirmé", f"somme de {j - i} montants cités plus haut, recalculée", "calcul")
+        for role in {r for _, r in seen}:
+            same = [v for v, r in seen if r == role]
+            if len(same) > 1 and sum(same) == f.value:
+                return Verdict(f, "confirmé", f"somme des {len(same)} montants cités de même nature, recalculée",
+                               "calcul")
         return None
 
     def _judge_document(self, f: Fact, u: _Unit, state: "_State") -> Verdict:
@@ -499,7 +515,7 @@ class FactChecker:
 class _State:
     scope: str | None
     single_invoice: str | None
-    confirmed_amounts: list = field(default_factory=list)
+    amounts: list = field(default_factory=list)
 
 
 _MAIN_ROLES = {"montant": ("ttc", "reste_du"), "date": ("emission", "echeance", "paiement"),

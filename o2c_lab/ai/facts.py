@@ -172,8 +172,11 @@ def position_facts(company) -> dict:
         buckets[label] = int(part["open_cents"].sum())
         totals[f"bucket {label}"] = part.groupby("customer_id")["open_cents"].sum()
     summary = company.summary()
+    late = (as_of - pd.to_datetime(debit["due_date"])).dt.days
+    debit_totals = {"open": int(debit["residual_cents"].sum()), "overdue": int(debit.loc[late > 0, "residual_cents"].sum()),
+                    "over_90": int(debit.loc[late > 90, "residual_cents"].sum())}
     return {"invoices": inv, "customer_totals": totals.fillna(0), "buckets": buckets, "summary": summary,
-            "open_gross_cents": int(tension["open_cents"].sum()), "tension": tension}
+            "open_gross_cents": int(tension["open_cents"].sum()), "tension": tension, "debit_totals": debit_totals}
 
 
 def _add_invoices(book: FactBook, pos: dict, company) -> None:
@@ -335,7 +338,11 @@ def _add_company(book: FactBook, pos: dict) -> None:
                               ("total_du", m["open_invoices_cents"], "encours des factures ouvertes (brut)"),
                               ("total_du", pos["open_gross_cents"], "encours des factures ouvertes (brut)"),
                               ("echu", m["overdue_cents"], "encours échu"),
-                              ("tranche", m["over_90_cents"], "échu de plus de 90 jours")):
+                              ("tranche", m["over_90_cents"], "échu de plus de 90 jours"),
+                              ("total_du", pos["debit_totals"]["open"], "total des factures restant à payer"),
+                              ("echu", pos["debit_totals"]["overdue"], "total échu des factures restant à payer"),
+                              ("tranche", pos["debit_totals"]["over_90"], "échu de plus de 90 jours des factures "
+                                                                          "restant à payer")):
         book.add("montant", role, int(cents), COMPANY, f"{name} {at}", "balance âgée")
     total = pos["open_gross_cents"]
     for label, cents in pos["buckets"].items():
@@ -372,14 +379,16 @@ def _add_law(book: FactBook) -> None:
     for day in sorted({law.semester_start(book.as_of), law.semester_start(book.as_of - dt.timedelta(days=183)),
                        law.semester_start(book.as_of - dt.timedelta(days=366))}):
         sem = f"au {format_date(day)}"
-        for rate, name in ((law.penalty_rate(day), "taux des pénalités de retard (BCE + 10 points)"),
-                           (law.penalty_rate(day, margin_points=law.MORATORIUM_MARGIN_POINTS),
-                            "taux des intérêts moratoires (BCE + 8 points)"),
-                           (law.rate_in_force(law.ECB_MAIN_RATE, day), "taux de la BCE"),
-                           (law.rate_in_force(law.LEGAL_INTEREST_RATE_PROFESSIONALS, day), "taux d'intérêt légal"),
-                           (law.PENALTY_FLOOR_MULTIPLE * law.rate_in_force(law.LEGAL_INTEREST_RATE_PROFESSIONALS, day),
-                            "trois fois le taux d'intérêt légal")):
-            book.add("pourcentage", "taux", Decimal(rate).normalize(), LAW, f"{name} {sem}", "art. L441-10 du Code de commerce")
+        legal = law.rate_in_force(law.LEGAL_INTEREST_RATE_PROFESSIONALS, day)
+        for role, rate, name in (("taux_penalite", law.penalty_rate(day), "taux des pénalités de retard (BCE + 10 points)"),
+                                 ("taux_moratoire", law.penalty_rate(day, margin_points=law.MORATORIUM_MARGIN_POINTS),
+                                  "taux des intérêts moratoires (BCE + 8 points)"),
+                                 ("taux_bce", law.rate_in_force(law.ECB_MAIN_RATE, day), "taux de la BCE"),
+                                 ("taux_legal", legal, "taux d'intérêt légal"),
+                                 ("taux_penalite", law.PENALTY_FLOOR_MULTIPLE * legal,
+                                  "pénalités contractuelles à trois fois le taux d'intérêt légal")):
+            book.add("pourcentage", role, Decimal(rate).normalize(), LAW, f"{name} {sem}",
+                     "art. L441-10 du Code de commerce")
 
 
 def build_factbook(company) -> FactBook:
