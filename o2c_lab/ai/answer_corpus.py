@@ -206,18 +206,21 @@ def _reminder(w: _Writer, level: int) -> str:
     if (w.style + level) % 4 == 2:
         lines.append("| Facture | Émise le | Échéance | Montant TTC | Retard |")
     lines += [w.invoice_line(r, level) for r in rows]
+    extra = 0
     if w.plant == "facture_autre_client":
         other = led.open[(led.open["customer_id"] != cid) & (led.open["days_late"] > 5)]
         r = other.iloc[rng.randrange(len(other))]
         lines.append(w.mark(f"- Facture {r.invoice_id} : {w.eur(int(r.total_ttc_cents))} TTC, échéance le "
                             f"{w.date(r.due_date)}", "facture_autre_client"))
+        extra = int(r.total_ttc_cents)
     if w.plant == "facture_inexistante":
         known = set(led.company.invoices["invoice_id"])
         year = led.company.as_of.year
         fake = next(f"FA-{year}-{k:05d}" for k in (rng.randint(50_000, 99_999) for _ in range(99))
                     if f"FA-{year}-{k:05d}" not in known)
-        lines.append(w.mark(f"- Facture {fake} : {w.eur(rng.randint(10_000, 900_000))} TTC", "facture_inexistante"))
-    total = sum(int(r.total_ttc_cents) for r in rows)
+        extra = rng.randint(10_000, 900_000)
+        lines.append(w.mark(f"- Facture {fake} : {w.eur(extra)} TTC", "facture_inexistante"))
+    total = sum(int(r.total_ttc_cents) for r in rows) + extra  # the total adds up what the letter lists
     if w.plant == "total_client":
         total = w.wrong_cents(total)
     if len(rows) > 1 or w.plant == "total_client":

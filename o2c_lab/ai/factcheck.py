@@ -273,6 +273,7 @@ _PCT_ROLES = [
 _ROLE_TABLES = {k: [(re.compile(rx, re.I), roles) for rx, roles in table]
                 for k, table in (("date", _DATE_ROLES), ("montant", _AMOUNT_ROLES), ("jours", _DAY_ROLES),
                                  ("pourcentage", _PCT_ROLES))}
+_SUM_FAMILY = {"ttc": "dû", "reste_du": "dû", "echu": "dû", "total_du": "dû"}
 _CUSTOMER_ROLES = {"total_du", "echu", "limite", "retard_max", "tranche"}
 _AFTER = {"montant": re.compile(rf"^{_SP}*(TTC|HT|échus?)\b", re.I), "jours": re.compile(rf"^{_SP}*(de retard)", re.I)}
 
@@ -350,11 +351,19 @@ class FactChecker:
         verdicts, previous_end = [], {}
         for f in facts:
             u = unit_of[id(f)]
+            if f.kind == "pièce" and f.value in self.book.invoice_ids:
+                state.cited[f.value] = None
             window = text[max(u.start, previous_end.get(id(u), u.start)):f.start]
             previous_end[id(u)] = f.end
-            verdict = self._judge(f, u, window, text[f.end:f.end + 14], state)
-            if f.kind == "montant":  # a later total is recomputed from the amounts the text lists
-                state.amounts.append((f.value, (verdict.source_row or {}).get("role")))
+            after = text[f.end:f.end + 14]
+            verdict = self._judge(f, u, window, after, state)
+            if f.kind == "montant":  # a later total is recomputed from the amounts the text lists, by nature
+                said = _roles("montant", window.lower(), after)
+                role = said[0] if said else (verdict.source_row or {}).get("role")
+                row = text.rfind("\n", 0, f.start)
+                first = row not in state.rows_with_amount
+                state.rows_with_amount.add(row)
+                state.amounts.append((f.value, {_SUM_FAMILY.get(role, role)} | ({"1re colonne"} if first else set())))
             verdicts.append(verdict)
         omitted = [f"{kind} attendu(e) mais absent(e) de la réponse : {show_value(kind, value)}"
                    for kind, value in required
@@ -471,14 +480,19 @@ class FactChecker:
                         return Verdict(f, "confirmé", f"{found[0].label} : {show_value('montant', value)}, arrondi à "
                                                       f"l'euro dans la réponse ({found[0].source})", found[0].source,
                                        _row(found[0]))
+        for role in ("reste_du", "ttc"):
+            owed = [e.value for i in state.cited for e in self.book.expected(i, "montant", (role,))]
+            if len(owed) > 1 and sum(owed) == f.value:
+                return Verdict(f, "confirmé", f"total des {len(owed)} factures citées ({'reste dû' if role == 'reste_du' else 'TTC'}"
+                                              f" d'après le grand livre), recalculé", "grand livre")
         seen = state.amounts
         values = [v for v, _ in seen]
         for i in range(len(values)):
             for j in range(i + 2, len(values) + 1):
                 if sum(values[i:j]) == f.value:
                     return Verdict(f, "confirmé", f"somme de {j - i} montants cités plus haut, recalculée", "calcul")
-        for role in {r for _, r in seen}:
-            same = [v for v, r in seen if r == role]
+        for family in set().union(*(fams for _, fams in seen)) if seen else ():
+            same = [v for v, fams in seen if family in fams]
             if len(same) > 1 and sum(same) == f.value:
                 return Verdict(f, "confirmé", f"somme des {len(same)} montants cités de même nature, recalculée",
                                "calcul")
@@ -515,7 +529,9 @@ class FactChecker:
 class _State:
     scope: str | None
     single_invoice: str | None
-    amounts: list = field(default_factory=list)
+    amounts: list = field(default_factory=list)   # (cents, families it may be summed with)
+    rows_with_amount: set = field(default_factory=set)
+    cited: dict = field(default_factory=dict)     # invoices cited so far, in order
 
 
 _MAIN_ROLES = {"montant": ("ttc", "reste_du"), "date": ("emission", "echeance", "paiement"),
