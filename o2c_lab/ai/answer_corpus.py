@@ -438,3 +438,38 @@ def score_corpus(checker, answers, score: CorpusScore | None = None) -> CorpusSc
         else:
             score.misses.append((a, report))
     return score
+
+
+@dataclass
+class ReferenceScore:
+    """The checker on the course's own offline references: verdicts by kind, references with an écart."""
+
+    references: int = 0
+    with_gap: int = 0
+    counts: dict = None
+    gaps: list = None       # (prompt id, verdict)
+
+    def __post_init__(self):
+        self.counts = self.counts or {"confirmé": 0, "écart": 0, "non vérifiable": 0}
+        self.gaps = self.gaps or []
+
+    @property
+    def unverifiable_rate(self) -> float:
+        n = sum(self.counts.values())
+        return self.counts["non vérifiable"] / n if n else 0.0
+
+
+def score_references(checker, company, score: ReferenceScore | None = None) -> ReferenceScore:
+    """Check every library prompt's reference text, with the prompt's customer scope."""
+    from .library import fill, load_library
+
+    score = score or ReferenceScore()
+    for prompt_id in sorted(load_library()):
+        filled = fill(prompt_id, company)
+        report = checker.check(filled.reference, customer_id=filled.context.get("customer_id"))
+        score.references += 1
+        for v in report.verdicts:
+            score.counts[v.verdict] += 1
+        score.gaps += [(prompt_id, v) for v in report.problems]
+        score.with_gap += bool(report.problems)
+    return score
