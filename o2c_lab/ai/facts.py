@@ -240,7 +240,7 @@ def _add_customers(book: FactBook, pos: dict, company) -> None:
                                 ("total_du", "open_net_cents", "solde net des avoirs et paiements non affectés"),
                                 ("echu", "overdue_cents", "total échu"), ("echu", "overdue_debit_cents", "total échu"),
                                 ("litige", "disputed_cents", "montant en litige")):
-            if col in row and row[col]:
+            if col in row and (row[col] or role in ("total_du", "echu")):  # « dont 0,00 € échus » is a fact too
                 book.add("montant", role, int(row[col]), cid, f"{name} de {c.name} au {format_date(book.as_of)}",
                          "grand livre")
         for col in [k for k in row.index if str(k).startswith("bucket ")]:
