@@ -152,6 +152,7 @@ def position_facts(company) -> dict:
     inv["days_late"] = (as_of - pd.to_datetime(inv["due_date"])).dt.days
     tension = open_invoices(company)
     tension = tension.assign(overdue=tension["days_past_due"] > 0)
+    inv["remaining_net_cents"] = inv["invoice_id"].map(tension.set_index("invoice_id")["open_cents"]).fillna(0)
     gross = tension.groupby("customer_id")["open_cents"].sum()
     overdue = tension[tension["overdue"]].groupby("customer_id")["open_cents"].sum()
     net = items.groupby("customer_id")["residual_cents"].sum()
@@ -191,6 +192,9 @@ def _add_invoices(book: FactBook, pos: dict, company) -> None:
                                   ("paye", r.paid_cents, "montant réglé"), ("avoir", r.credited_cents, "montant des avoirs")):
             if role in ("ttc", "ht", "tva", "reste_du") or cents:
                 book.add("montant", role, int(cents), iid, f"{name} {what}", "grand livre")
+        if r.remaining_net_cents and r.remaining_net_cents != r.remaining_cents:
+            book.add("montant", "reste_du", int(r.remaining_net_cents), iid, f"reste dû net des avoirs {what}",
+                     "grand livre et avoirs")
         issued, due = _day(r.invoice_date), _day(r.due_date)
         book.add("date", "emission", issued, iid, f"date d'émission {what}", "factures")
         book.add("date", "echeance", due, iid, f"échéance {what}", "factures")
