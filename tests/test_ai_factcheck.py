@@ -75,7 +75,7 @@ def test_the_legal_recovery_indemnity_is_a_known_amount(company):
 
 @pytest.fixture(scope="module")
 def checker(company):
-    return FactChecker.for_company(company)
+    return FactChecker(company)
 
 
 def _paid_invoice(company):
@@ -210,7 +210,7 @@ def measured(company, many_companies):
     """References, correct and planted-error answers on the course company and two small seeds."""
     refs, corpus, times = ReferenceScore(), CorpusScore(), []
     for co in (company, many_companies[7], many_companies[11]):
-        checker = FactChecker.for_company(co)
+        checker = FactChecker(co)
         score_references(checker, co, refs)
         answers = correct_answers(co, 40) + planted_answers(co, 4)
         score_corpus(checker, answers, corpus)

@@ -313,7 +313,7 @@ def _units(text: str) -> list[tuple[int, int]]:
     return out + [(start, len(text))]
 
 
-_CHECKERS: dict[int, tuple] = {}
+_BOOKS: dict[int, tuple] = {}
 
 
 # --- checking --------------------------------------------------------------------------------
@@ -322,17 +322,12 @@ class FactChecker:
     """Checks answers against one company; indexes its facts once (reuse it for many answers)."""
 
     def __init__(self, company):
-        self.book: FactBook = build_factbook(company)
+        hit = _BOOKS.get(id(company))
+        if hit is None or hit[0]() is not company:  # the facts are indexed once per company
+            hit = (weakref.ref(company), build_factbook(company))
+            _BOOKS[id(company)] = hit
+        self.book: FactBook = hit[1]
         self._names_rx = _names_regex(self.book.customer_names)
-
-    @classmethod
-    def for_company(cls, company) -> "FactChecker":
-        """The checker of ``company``, built on first use and kept while the company lives."""
-        hit = _CHECKERS.get(id(company))
-        if hit is None or hit[0]() is not company:
-            hit = (weakref.ref(company), cls(company))
-            _CHECKERS[id(company)] = hit
-        return hit[1]
 
     def check(self, text: str, *, customer_id: str | None = None, required=()) -> FactCheckReport:
         """See :func:`check_answer`."""
@@ -381,7 +376,7 @@ class FactChecker:
         line = text[line_start:line_end if line_end >= 0 else len(text)]
         before = text[line_start:f.start]
         cue = bool(_CUSTOMER_CUE.search(before))
-        if not cue and (_GREETING.match(line) or (len(line.split()) <= 4 and ":" not in line)):
+        if not cue and ((_GREETING.match(line) and len(before.split()) <= 3) or (len(line.split()) <= 4 and ":" not in line)):
             return False  # a salutation (« David, ») or a signature (« Jules Henry », « Dubois | Comptable »)
         if _PERSON_BEFORE.search(before) and not before.rstrip().endswith((":", "client", "société")):
             return False
@@ -576,5 +571,5 @@ def check_answer(text: str, company, *, customer_id: str | None = None, required
     « écart »); ``required`` lists facts the answer must contain, as (kind, value) pairs, e.g.
     ``("pièce", "FA-2026-00042")``, ``("montant", 123456)``, ``("date", date(2026, 12, 31))``.
     """
-    checker = company if isinstance(company, FactChecker) else FactChecker.for_company(company)
+    checker = company if isinstance(company, FactChecker) else FactChecker(company)
     return checker.check(text, customer_id=customer_id, required=required)
