@@ -425,7 +425,7 @@ class FactChecker:
         listed = {i for _, i in u.invoices}
         # in a row about an invoice, a value of another invoice of the same customer does not count
         hits = [h for e in pools for h in book.find(e, f.kind, f.value)
-                if not (listed and h.entity in book.invoice_ids and h.entity not in listed)]
+                if not (listed and (h.about or h.entity) in book.invoice_ids and (h.about or h.entity) not in listed)]
         if u.quoted or self._in_title(u, cust, window):
             return _confirm(f, hits[0] if hits else None, "repris tel quel d'un message ou d'un signal du dossier")
         roles = _roles(f.kind, window.lower(), after)
@@ -513,7 +513,8 @@ class FactChecker:
     def _judge_customer(self, f: Fact, u: _Unit, state: "_State") -> Verdict:
         book = self.book
         cid = book.customer_names[f.value]
-        if state.scope and cid != state.scope and not u.quoted:
+        quoted = u.quoted or any(t and t in u.line for t in book.quoted_titles.get(state.scope, ()))
+        if state.scope and cid != state.scope and not quoted:
             right = book.customer_label.get(state.scope, state.scope)
             return Verdict(f, "écart", f"la réponse porte sur le client {right} ({state.scope}), pas sur "
                                        f"{f.value} ({cid})", "fiche client", {"entity": state.scope})

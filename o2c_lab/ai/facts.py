@@ -41,6 +41,7 @@ class LedgerFact:
     entity: str
     label: str
     source: str
+    about: str | None = None  # the invoice a document's fact is about (promise, credit note, delivery…)
 
 
 def show_value(kind: str, value) -> str:
@@ -74,10 +75,10 @@ class FactBook:
     quotes: set = field(default_factory=set)              # openings of lines of e-mails and signals
     quoted_titles: dict = field(default_factory=lambda: defaultdict(list))
 
-    def add(self, kind: str, role: str, value, entity: str, label: str, source: str) -> None:
+    def add(self, kind: str, role: str, value, entity: str, label: str, source: str, about: str | None = None) -> None:
         if value is None:
             return
-        f = LedgerFact(kind, role, value, entity, label, source)
+        f = LedgerFact(kind, role, value, entity, label, source, about)
         self.by_entity[entity][(kind, value)].append(f)
         self.by_role[entity][(kind, role)].append(f)
         customer = self.owner.get(entity, entity)
@@ -268,19 +269,24 @@ def _add_documents(book: FactBook, company) -> None:
     t = company.tables
     for r in t["credit_notes"].itertuples(index=False):
         book.owner[r.credit_note_id] = r.customer_id
-        book.add("montant", "avoir", int(r.total_ttc_cents), r.credit_note_id, f"montant TTC de l'avoir {r.credit_note_id}", "avoirs")
-        book.add("montant", "avoir", int(r.total_ht_cents), r.credit_note_id, f"montant HT de l'avoir {r.credit_note_id}", "avoirs")
-        book.add("date", "avoir", _day(r.credit_date), r.credit_note_id, f"date de l'avoir {r.credit_note_id}", "avoirs")
+        for kind, role, value, what in (("montant", "avoir", int(r.total_ttc_cents), "montant TTC"),
+                                        ("montant", "avoir", int(r.total_ht_cents), "montant HT"),
+                                        ("date", "avoir", _day(r.credit_date), "date")):
+            book.add(kind, role, value, r.credit_note_id, f"{what} de l'avoir {r.credit_note_id}", "avoirs", r.invoice_id)
     for r in t["promises"].itertuples(index=False):
         entity = f"promesse {r.promise_id}"
         book.owner[entity] = r.customer_id
-        book.add("montant", "promesse", int(r.amount_cents), entity, f"montant promis ({r.invoice_ids})", "promesses")
-        book.add("date", "promesse", _day(r.promised_date), entity, f"date promise ({r.invoice_ids})", "promesses")
-        book.add("date", "promesse_obtenue", _day(r.made_on), entity, f"date de la promesse ({r.invoice_ids})", "promesses")
+        about = str(r.invoice_ids).split(",")[0].strip() if "," not in str(r.invoice_ids) else None
+        book.add("montant", "promesse", int(r.amount_cents), entity, f"montant promis ({r.invoice_ids})", "promesses", about)
+        book.add("date", "promesse", _day(r.promised_date), entity, f"date promise ({r.invoice_ids})", "promesses", about)
+        book.add("date", "promesse_obtenue", _day(r.made_on), entity, f"date de la promesse ({r.invoice_ids})", "promesses",
+                 about)
     for r in t["disputes"].itertuples(index=False):
         book.owner[r.dispute_id] = r.customer_id
-        book.add("montant", "litige", int(r.amount_cents), r.dispute_id, f"montant contesté ({r.dispute_id})", "litiges")
-        book.add("date", "litige", _day(r.opened_on), r.dispute_id, f"ouverture du litige {r.dispute_id}", "litiges")
+        book.add("montant", "litige", int(r.amount_cents), r.dispute_id, f"montant contesté ({r.dispute_id})", "litiges",
+                 r.invoice_id)
+        book.add("date", "litige", _day(r.opened_on), r.dispute_id, f"ouverture du litige {r.dispute_id}", "litiges",
+                 r.invoice_id)
     for r in t["dunning"].itertuples(index=False):
         book.add("date", "relance", _day(r.sent_on), r.invoice_id, f"relance de niveau {r.level} de {r.invoice_id}",
                  "historique des relances")
@@ -294,16 +300,18 @@ def _add_documents(book: FactBook, company) -> None:
         book.add("jours", "escompte", int(r.early_payment_days), r.contract_id, f"délai d'escompte du contrat {r.contract_id}", "contrats")
     for name in ("orders", "deliveries"):
         key, col = ("order_id", "order_date") if name == "orders" else ("delivery_id", "delivery_date")
+        invoice_of = dict(zip(t["invoices"][key], t["invoices"]["invoice_id"]))
         for r in t[name][[key, "customer_id", col]].itertuples(index=False):
             book.owner[r[0]] = r[1]
             book.document_ids.add(r[0])
             book.add("date", "livraison" if name == "deliveries" else "commande", _day(r[2]), r[0],
-                     f"date {'de livraison' if name == 'deliveries' else 'de commande'} {r[0]}", name)
+                     f"date {'de livraison' if name == 'deliveries' else 'de commande'} {r[0]}", name, invoice_of.get(r[0]))
     for r in t["bank_transactions"].itertuples(index=False):
         book.add("montant", "virement", int(r.amount_cents), r.bank_tx_id, f"opération {r.bank_tx_id}", "relevé bancaire")
         book.add("date", "virement", _day(r.booking_date), r.bank_tx_id, f"date de l'opération {r.bank_tx_id}", "relevé bancaire")
     for r in t["remittance_advices"].itertuples(index=False):
-        book.add("montant", "avis", int(r.amount_cents), r.customer_id, f"avis de paiement {r.advice_id}", "avis de paiement")
+        book.add("montant", "avis", int(r.amount_cents), r.customer_id, f"avis de paiement {r.advice_id}", "avis de paiement",
+                 r.document_id)
     for r in t["emails"].itertuples(index=False):
         book.add("date", "message", _day(str(r.sent_at)[:10]), r.customer_id, f"e-mail du {str(r.sent_at)[:10]}", "e-mails")
         book.quoted_titles[r.customer_id].append(str(r.subject))
