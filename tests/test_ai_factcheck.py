@@ -240,3 +240,25 @@ def test_generated_answers_no_false_alarm_and_planted_errors_caught(measured):
 def test_one_answer_is_checked_in_under_100_ms(measured):
     _, _, times = measured
     assert len(times) == 60 and statistics.median(times) <= 0.100
+
+
+def test_a_model_style_answer_in_markdown(company, checker):
+    """A hand-written answer in the way chat models write (markdown, bullets, bold), right then wrong."""
+    cid, _ = _customer_with_overdue(company)
+    from o2c_lab.analytics.aging import company_open_items
+
+    items = company_open_items(company)
+    mine = items[(items["customer_id"] == cid) & (items["document_type"] == "facture") & (items["residual_cents"] > 0)
+                 & (pd.to_datetime(items["due_date"]).dt.date < company.as_of)].sort_values("due_date").head(2)
+    name = company.customer(cid)["name"]
+    bullets = "\n".join(f"• **{r.document_id}** — échéance : {format_date(pd.Timestamp(r.due_date).date())} — "
+                        f"reste dû : {format_eur(int(r.residual_cents))} "
+                        f"({(company.as_of - pd.Timestamp(r.due_date).date()).days} jours de retard)"
+                        for r in mine.itertuples())
+    total = int(mine["residual_cents"].sum())
+    answer = (f"Voici une proposition de relance pour **{name}** :\n\n{bullets}\n\n**Total à régler : "
+              f"{format_eur(total)}**\n\nN'hésitez pas à me demander une version plus ferme.")
+    report = checker.check(answer, customer_id=cid)
+    assert report.ok and report.counts["confirmé"] >= 8, str(report)
+    wrong = answer.replace(f"Total à régler : {format_eur(total)}", f"Total à régler : {format_eur(total + 5_000)}")
+    assert [v.fact.value for v in checker.check(wrong, customer_id=cid).problems] == [total + 5_000]

@@ -283,7 +283,8 @@ def _alert(w: _Writer) -> str:
     lines = [w.mark(f"Alerte interne – client {w.customer_name()}", "nom_client"),
              w.mark(f"Le client présente un total échu de {w.eur(total)} pour une limite de crédit de "
                     f"{w.eur(int(c['credit_limit_cents']))}.", "total_client"),
-             f"La plus ancienne facture échue est la {worst.invoice_id}, arrivée à échéance le {w.date(worst.due_date)}.",
+             f"La plus ancienne facture échue est la {worst.invoice_id}, arrivée à échéance le "
+             f"{w.date(worst.due_date)}.",
              w.invoice_line(worst, 2), "Proposition : bloquer les nouvelles commandes jusqu'au règlement."]
     return "\n".join(lines)
 
@@ -318,7 +319,8 @@ def _company_comment(led: _Ledger, rng: random.Random, style: int) -> str:
 def _weekly(led: _Ledger, rng: random.Random, style: int) -> str:
     o = led.owed[led.owed["days_late"] > 0]
     g = o.groupby("customer_id").agg(due=("remaining_cents", "sum"), worst=("days_late", "max"))
-    lines = [f"Synthèse hebdomadaire – semaine du {_date(led.company.as_of, style)}", "Clients à relancer en priorité :"]
+    lines = [f"Synthèse hebdomadaire – semaine du {_date(led.company.as_of, style)}",
+             "Clients à relancer en priorité :"]
     for cid, r in g.sort_values("due").tail(rng.randint(3, 6)).iterrows():
         lines.append(f"- {cid} {led.customers.loc[cid, 'name']} : {_eur(int(r['due']), style)} échus, "
                      f"plus ancienne facture en retard de {int(r['worst'])} jours")

@@ -21,7 +21,7 @@ from html import escape
 
 import pandas as pd
 
-from .facts import COMPANY, LAW, FactBook, LedgerFact, build_factbook, quote_key, show_value
+from .facts import COMPANY, LAW, FactBook, LedgerFact, build_factbook, quote_key, short_names, show_value
 
 __all__ = ["Fact", "Verdict", "FactCheckReport", "VERDICTS", "FactChecker", "extract_facts", "check_answer",
            "render_text", "render_html"]
@@ -49,7 +49,8 @@ _CUSTOMER_CUE = re.compile(r"\b(?:client|cliente|société|entreprise|merci à|c
 _UNIT_END = re.compile(r"\n|(?<=[!?;])\s|(?<=[a-zéèû)\]»0-9€])\.(?:\s|$)")
 _GREETING = re.compile(r"^\W*(bonjour|bonsoir|madame|monsieur|cher|chère|cordialement|bien cordialement|"
                        r"salutations|bien à vous|merci|le service|service|comptabilité)\b", re.I)
-_PERSON_BEFORE = re.compile(r"(?:\b(?:M\.|Mme|Mlle|Madame|Monsieur|Me|Dr)|\b[A-ZÉÈ][a-zéèëïîôç]+(?:-[A-Z][a-zé]+)?)"
+_PERSON_BEFORE = re.compile(r"(?:\b(?:M\.|Mme|Mlle|Madame|Monsieur|Me|Dr)|"
+                            r"\b[A-ZÉÈ][a-zéèëïîôç]+(?:-[A-Z][a-zé]+)?)"
                             rf"(?:{_SP}+(?:de la|de|du|des|d'|le|la))?{_SP}*$")
 
 
@@ -186,10 +187,11 @@ def _parse_day(day: str) -> int:
     return 1 if day.lower() == "1er" else int(day)
 
 
-def _short(name: str) -> str:
-    from .facts import short_names
-
-    return short_names(name)[-1]
+def _line(text: str, pos: int) -> tuple[int, str]:
+    """Start and text of the line holding ``pos``."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, text[start:end if end >= 0 else len(text)]
 
 
 def _names_regex(names) -> re.Pattern | None:
@@ -240,7 +242,8 @@ def extract_facts(text: str, customer_names=(), *, _names_rx=None) -> list[Fact]
 # --- reading claims in context ---------------------------------------------------------------
 
 _DATE_ROLES = [
-    (r"sold[ée]+s?|pay[ée]+s?|r[ée]gl[ée]+s?|r[èe]glement|encaiss|vers[ée]+s?|virement|paiement re[çc]u|re[çc]u", ("paiement", "virement")),
+    (r"sold[ée]+s?|pay[ée]+s?|r[ée]gl[ée]+s?|r[èe]glement|encaiss|vers[ée]+s?|virement|re[çc]u",
+     ("paiement", "virement")),
     (r"[ée]ch[ée]ance|[ée]chue?s? (?:le|depuis)|exigible|[ée]choit|arriv[ée]e? à terme", ("echeance",)),
     (r"[ée]mise?s?|[ée]tablie?s?|factur[ée]e?s? le|dat[ée]e?s?", ("emission",)),
     (r"relanc", ("relance",)),
@@ -249,7 +252,7 @@ _DATE_ROLES = [
 ]
 _AMOUNT_ROLES = [
     (r"total d[ûu]|encours|doit au total|montant total d[ûu]|solde (?:du compte|client|d[ûu])|"
-     r"total des factures|au total", ("total_du",)),
+     r"total des factures|au total|\btotal\b", ("total_du",)),
     (r"\b[ée]chus?\b|total en retard", ("echu", "tranche")),
     (r"reste d[ûu]|restant d[ûu]|reste à (?:payer|régler)|solde restant|restant", ("reste_du",)),
     (r"\bttc\b", ("ttc",)), (r"\bht\b", ("ht", "ligne")), (r"\btva\b", ("tva",)),
@@ -341,7 +344,8 @@ class FactChecker:
         units = [self._unit(text, s, e, facts) for s, e in _units(text)]
         unit_of = {id(f): next(u for u in units if u.start <= f.start <= u.end) for f in facts}
         scope = customer_id or self._infer_scope(facts)
-        cited_invoices = list(dict.fromkeys(f.value for f in facts if f.kind == "pièce" and f.value in self.book.invoice_ids))
+        cited_invoices = list(dict.fromkeys(f.value for f in facts
+                                            if f.kind == "pièce" and f.value in self.book.invoice_ids))
         state = _State(scope, cited_invoices[0] if len(cited_invoices) == 1 else None)
         verdicts, previous_end = [], {}
         for f in facts:
@@ -371,12 +375,11 @@ class FactChecker:
         own = self.book.company_name
         if any(m.start() <= f.start < m.end() for m in re.finditer(re.escape(own), text)):
             return False  # the sender's own company (« Breton Fournitures Industrielles »)
-        line_start = text.rfind("\n", 0, f.start) + 1
-        line_end = text.find("\n", f.end)
-        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        line_start, line = _line(text, f.start)
         before = text[line_start:f.start]
         cue = bool(_CUSTOMER_CUE.search(before))
-        if not cue and ((_GREETING.match(line) and len(before.split()) <= 3) or (len(line.split()) <= 4 and ":" not in line)):
+        salutation = _GREETING.match(line) and len(before.split()) <= 3
+        if not cue and (salutation or (len(line.split()) <= 4 and ":" not in line)):
             return False  # a salutation (« David, ») or a signature (« Jules Henry », « Dubois | Comptable »)
         if _PERSON_BEFORE.search(before) and not before.rstrip().endswith((":", "client", "société")):
             return False
@@ -384,7 +387,7 @@ class FactChecker:
         if re.match(rf"{_SP}[A-ZÉ][a-zéèëïç]+", after) and f.value in self.book.person_names:
             return False
         # a surname-like name counts only where a customer is expected, or as the customer in scope
-        return (f.value != _short(f.value) or cue or bool(re.match(r"\s*\(?C\d{4}", after))
+        return (f.value != short_names(f.value)[-1] or cue or bool(re.match(r"\s*\(?C\d{4}", after))
                 or (scope is not None and self.book.customer_names[f.value] == scope))
 
     def _unit(self, text: str, start: int, end: int, facts: list[Fact]) -> _Unit:
@@ -397,9 +400,7 @@ class FactChecker:
                     (inv if f.value in book.invoice_ids else docs).append((f.start, f.value))
                 elif f.kind == "client":
                     custs.add(book.customer_names[f.value])
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", start)
-        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        line = _line(text, start)[1]
         key = quote_key(line)
         return _Unit(start, end, inv, [d for _, d in docs], custs, key is not None and key in book.quotes, line)
 
@@ -478,8 +479,9 @@ class FactChecker:
         for role in ("reste_du", "ttc"):
             owed = [e.value for i in state.cited for e in self.book.expected(i, "montant", (role,))]
             if len(owed) > 1 and sum(owed) == f.value:
-                return Verdict(f, "confirmé", f"total des {len(owed)} factures citées ({'reste dû' if role == 'reste_du' else 'TTC'}"
-                                              f" d'après le grand livre), recalculé", "grand livre")
+                what = "reste dû" if role == "reste_du" else "TTC"
+                return Verdict(f, "confirmé", f"total des {len(owed)} factures citées ({what} d'après le grand livre), "
+                                              "recalculé", "grand livre")
         seen = state.amounts
         values = [v for v, _ in seen]
         for i in range(len(values)):
@@ -508,7 +510,8 @@ class FactChecker:
                                        f"pas de {book.customer_label.get(state.scope, state.scope)}", "grand livre",
                            {"entity": f.value, "customer_id": owner})
         where = f"client {book.customer_label[owner]} ({owner})" if owner in book.customer_label else "données"
-        return Verdict(f, "confirmé", f"pièce {f.value} du {where}", "grand livre", {"entity": f.value, "customer_id": owner})
+        return Verdict(f, "confirmé", f"pièce {f.value} du {where}", "grand livre",
+                       {"entity": f.value, "customer_id": owner})
 
     def _judge_customer(self, f: Fact, u: _Unit, state: "_State") -> Verdict:
         book = self.book

@@ -22,7 +22,8 @@ import pandas as pd
 from .. import law
 from ..money import format_date, format_eur, format_number
 
-__all__ = ["LedgerFact", "FactBook", "position_facts", "build_factbook", "show_value", "short_names", "quote_key", "COMPANY", "LAW"]
+__all__ = ["LedgerFact", "FactBook", "position_facts", "build_factbook", "show_value", "short_names", "quote_key",
+           "COMPANY", "LAW"]
 
 #: Entity keys of the company-wide and legal facts (customers use their id, documents theirs).
 COMPANY, LAW = "entreprise", "loi"
@@ -190,7 +191,8 @@ def _add_invoices(book: FactBook, pos: dict, company) -> None:
         what = f"de la facture {iid}"
         for role, cents, name in (("ttc", r.total_ttc_cents, "montant TTC"), ("ht", r.total_ht_cents, "montant HT"),
                                   ("tva", r.total_vat_cents, "TVA"), ("reste_du", r.remaining_cents, "reste dû"),
-                                  ("paye", r.paid_cents, "montant réglé"), ("avoir", r.credited_cents, "montant des avoirs")):
+                                  ("paye", r.paid_cents, "montant réglé"),
+                                  ("avoir", r.credited_cents, "montant des avoirs")):
             if role in ("ttc", "ht", "tva", "reste_du") or cents:
                 book.add("montant", role, int(cents), iid, f"{name} {what}", "grand livre")
         if r.remaining_net_cents and r.remaining_net_cents != r.remaining_cents:
@@ -297,7 +299,8 @@ def _add_documents(book: FactBook, company) -> None:
                                 ("escompte", r.early_payment_discount_pct, "escompte")):
             book.add("pourcentage", role, Decimal(str(pct)).normalize(), r.contract_id,
                      f"{name} du contrat {r.contract_id}", "contrats")
-        book.add("jours", "escompte", int(r.early_payment_days), r.contract_id, f"délai d'escompte du contrat {r.contract_id}", "contrats")
+        book.add("jours", "escompte", int(r.early_payment_days), r.contract_id,
+                 f"délai d'escompte du contrat {r.contract_id}", "contrats")
     for name in ("orders", "deliveries"):
         key, col = ("order_id", "order_date") if name == "orders" else ("delivery_id", "delivery_date")
         invoice_of = dict(zip(t["invoices"][key], t["invoices"]["invoice_id"]))
@@ -308,10 +311,11 @@ def _add_documents(book: FactBook, company) -> None:
                      f"date {'de livraison' if name == 'deliveries' else 'de commande'} {r[0]}", name, invoice_of.get(r[0]))
     for r in t["bank_transactions"].itertuples(index=False):
         book.add("montant", "virement", int(r.amount_cents), r.bank_tx_id, f"opération {r.bank_tx_id}", "relevé bancaire")
-        book.add("date", "virement", _day(r.booking_date), r.bank_tx_id, f"date de l'opération {r.bank_tx_id}", "relevé bancaire")
+        book.add("date", "virement", _day(r.booking_date), r.bank_tx_id, f"date de l'opération {r.bank_tx_id}",
+                 "relevé bancaire")
     for r in t["remittance_advices"].itertuples(index=False):
-        book.add("montant", "avis", int(r.amount_cents), r.customer_id, f"avis de paiement {r.advice_id}", "avis de paiement",
-                 r.document_id)
+        book.add("montant", "avis", int(r.amount_cents), r.customer_id, f"avis de paiement {r.advice_id}",
+                 "avis de paiement", r.document_id)
     for r in t["emails"].itertuples(index=False):
         book.add("date", "message", _day(str(r.sent_at)[:10]), r.customer_id, f"e-mail du {str(r.sent_at)[:10]}", "e-mails")
         book.quoted_titles[r.customer_id].append(str(r.subject))
@@ -366,12 +370,14 @@ def _add_company(book: FactBook, pos: dict) -> None:
         for pct in _share(round(m[key] * 10**6), 10**6):
             book.add("pourcentage", "part", pct, COMPANY, f"{name} {at}", "indicateurs")
     for days in (30, 60, 90, 120, 180):
-        book.add("jours", "tranche", days, COMPANY, f"borne de tranche de la balance âgée ({days} jours)", "balance âgée")
+        book.add("jours", "tranche", days, COMPANY, f"borne de tranche de la balance âgée ({days} jours)",
+                 "balance âgée")
     tension = pos["tension"]
     for week in range(12):  # the cash-in forecast by week: what falls due in each of the next weeks
         lo = pd.Timestamp(book.as_of) + pd.Timedelta(days=7 * week + 1)
         due = tension.loc[pd.to_datetime(tension["due_date"]).between(lo, lo + pd.Timedelta(days=6)), "open_cents"]
-        book.add("date", "prevision", lo.date(), COMPANY, f"début de la semaine {week + 1} de la prévision", "échéancier")
+        book.add("date", "prevision", lo.date(), COMPANY, f"début de la semaine {week + 1} de la prévision",
+                 "échéancier")
         book.add("montant", "prevision", int(due.sum()), COMPANY, f"montant à échoir la semaine du "
                  f"{format_date(lo.date())}", "échéancier des factures ouvertes")
     for key, name in (("dso_days", "DSO"), ("weighted_terms_days", "délai contractuel moyen")):
@@ -385,14 +391,17 @@ def _add_law(book: FactBook) -> None:
     for days, name in ((30, "délai légal supplétif (art. L441-10)"), (45, "plafond légal de 45 jours fin de mois"),
                        (60, "plafond légal de 60 jours (art. L441-10)"), (8, "délai de la mise en demeure")):
         book.add("jours", "legal", days, LAW, name, "Code de commerce")
-    for pct, name in ((20, "taux normal de TVA"), (10, "taux intermédiaire de TVA"), (Decimal("5.5"), "taux réduit de TVA"),
+    for pct, name in ((20, "taux normal de TVA"), (10, "taux intermédiaire de TVA"),
+                      (Decimal("5.5"), "taux réduit de TVA"),
                       (law.MAX_LOGISTICS_PENALTY_PCT, "plafond des pénalités logistiques (art. L441-17)")):
-        book.add("pourcentage", "legal", Decimal(str(pct)).normalize(), LAW, name, "Code général des impôts / Code de commerce")
+        book.add("pourcentage", "legal", Decimal(str(pct)).normalize(), LAW, name,
+                 "Code général des impôts / Code de commerce")
     for day in sorted({law.semester_start(book.as_of), law.semester_start(book.as_of - dt.timedelta(days=183)),
                        law.semester_start(book.as_of - dt.timedelta(days=366))}):
         sem = f"au {format_date(day)}"
         legal = law.rate_in_force(law.LEGAL_INTEREST_RATE_PROFESSIONALS, day)
-        for role, rate, name in (("taux_penalite", law.penalty_rate(day), "taux des pénalités de retard (BCE + 10 points)"),
+        for role, rate, name in (("taux_penalite", law.penalty_rate(day),
+                                  "taux des pénalités de retard (BCE + 10 points)"),
                                  ("taux_moratoire", law.penalty_rate(day, margin_points=law.MORATORIUM_MARGIN_POINTS),
                                   "taux des intérêts moratoires (BCE + 8 points)"),
                                  ("taux_bce", law.rate_in_force(law.ECB_MAIN_RATE, day), "taux de la BCE"),
