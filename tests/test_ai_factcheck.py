@@ -10,7 +10,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from o2c_lab.ai.answer_corpus import (ERROR_KINDS, CorpusScore, ReferenceScore, correct_answers, planted_answers,
+from o2c_lab.ai.answer_corpus import (ERROR_KINDS, FORMS, CorpusScore, ReferenceScore, correct_answers, planted_answers,
                                       score_corpus, score_references)
 from o2c_lab.ai.factcheck import VERDICTS, FactChecker, check_answer, extract_facts, render_html, render_text
 from o2c_lab.money import format_date, format_eur
@@ -262,3 +262,14 @@ def test_a_model_style_answer_in_markdown(company, checker):
     assert report.ok and report.counts["confirmé"] >= 8, str(report)
     wrong = answer.replace(f"Total à régler : {format_eur(total)}", f"Total à régler : {format_eur(total + 5_000)}")
     assert [v.fact.value for v in checker.check(wrong, customer_id=cid).problems] == [total + 5_000]
+
+
+def test_the_corpus_covers_every_form_and_plants_one_error_each(many_companies):
+    co = many_companies[7]
+    correct = correct_answers(co, 40)
+    assert {a.form for a in correct} == set(FORMS) and all(a.planted is None for a in correct)
+    assert len({a.text for a in correct}) == len(correct)  # varied, no duplicates
+    wrong = planted_answers(co, 2)
+    assert sorted({a.planted for a in wrong}) == sorted(ERROR_KINDS)
+    for a in wrong:
+        assert a.planted_line in a.text and a.text not in {c.text for c in correct}

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from .. import law
 
-__all__ = ["CorpusAnswer", "ERROR_KINDS", "FORMS", "correct_answers", "planted_answers"]
+__all__ = ["CorpusAnswer", "ERROR_KINDS", "FORMS", "correct_answers", "planted_answers", "CorpusScore",
+           "score_corpus", "ReferenceScore", "score_references"]
 
 #: Kinds of planted error, one per wrong answer.
 ERROR_KINDS = ("montant", "facture_autre_client", "echeance", "date_paiement", "numero_facture", "jours_retard",
@@ -397,12 +398,8 @@ class CorpusScore:
 
     correct: int = 0
     false_alarms: int = 0
-    planted: dict = None    # kind -> [answers, caught]
-    misses: list = None     # (answer, report) of the errors not caught and the false alarms
-
-    def __post_init__(self):
-        self.planted = self.planted or {k: [0, 0] for k in ERROR_KINDS}
-        self.misses = self.misses or []
+    planted: dict = field(default_factory=lambda: {k: [0, 0] for k in ERROR_KINDS})  # kind -> [answers, caught]
+    misses: list = field(default_factory=list)  # (answer, report): errors not caught, false alarms
 
     @property
     def false_alarm_rate(self) -> float:
@@ -448,12 +445,8 @@ class ReferenceScore:
 
     references: int = 0
     with_gap: int = 0
-    counts: dict = None
-    gaps: list = None       # (prompt id, verdict)
-
-    def __post_init__(self):
-        self.counts = self.counts or {"confirmé": 0, "écart": 0, "non vérifiable": 0}
-        self.gaps = self.gaps or []
+    counts: dict = field(default_factory=lambda: {"confirmé": 0, "écart": 0, "non vérifiable": 0})
+    gaps: list = field(default_factory=list)  # (prompt id, verdict)
 
     @property
     def unverifiable_rate(self) -> float:
