@@ -1,14 +1,19 @@
-"""Fact-checker: extraction formats, and a 60-answer corpus with planted errors from the company."""
+"""Fact-checker: extraction formats, reading in context, verdicts, and the measured corpora."""
 
 from __future__ import annotations
 
 import datetime as dt
+import statistics
+import time
 from decimal import Decimal
 
 import pandas as pd
 import pytest
 
-from o2c_lab.ai.factcheck import VERDICTS, FactChecker, check_answer, extract_facts
+from o2c_lab.ai.answer_corpus import (ERROR_KINDS, FORMS, CorpusScore, ReferenceScore, correct_answers, planted_answers,
+                                      score_corpus, score_references)
+from o2c_lab.ai.factcheck import VERDICTS, FactChecker, check_answer, extract_facts, render_html, render_text
+from o2c_lab.money import format_date, format_eur
 
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre"]
@@ -42,113 +47,6 @@ def test_other_facts_and_no_double_counting():
     assert extract_facts("Réglé en 2 fois sur 1 500,00 €")[0].kind == "montant"
 
 
-def _amount_text(cents: int, style: int) -> str:
-    euros, cent = divmod(cents, 100)
-    groups = f"{euros:,}"
-    return [groups.replace(",", " ") + f",{cent:02d} €", groups.replace(",", "\u00a0") + f",{cent:02d}\u00a0€",
-            groups.replace(",", "\u202f") + f",{cent:02d}\u202f€", groups.replace(",", ".") + f",{cent:02d} €",
-            f"{euros}.{cent:02d} EUR"][style % 5]
-
-
-def _date_text(day, style: int) -> str:
-    day = pd.Timestamp(day).date()
-    return f"{day:%d/%m/%Y}" if style % 2 == 0 else f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def build_corpus(company, n_customers: int = 10):
-    """(kind of planted error, text, customer_id, required facts, planted fact text) × 6 per customer."""
-    inv = company.invoices.merge(company.customers[["customer_id", "name"]], on="customer_id")
-    picked = inv.sort_values("invoice_date").groupby("customer_id").tail(1).head(n_customers)
-    known_ids = set(company.invoices["invoice_id"])
-    corpus = []
-    for k, row in enumerate(picked.itertuples()):
-        other = company.customers.loc[company.customers["customer_id"] != row.customer_id, "name"].iloc[k]
-        fake_id = next(f"FA-{row.invoice_id[3:7]}-{n:05d}" for n in range(99999, 0, -1)
-                       if f"FA-{row.invoice_id[3:7]}-{n:05d}" not in known_ids)
-        amount, due, issued = _amount_text(row.total_ttc_cents, k), _date_text(row.due_date, k), \
-            _date_text(row.invoice_date, k + 1)
-        wrong_amount = _amount_text(row.total_ttc_cents + (100 if k % 2 else 9), k)  # +1 € or +0,09 €
-        wrong_due = _date_text(pd.Timestamp(row.due_date) + pd.Timedelta(days=1 + k % 3), k)
-
-        def letter(name=row.name, inv_id=row.invoice_id, amt=amount, due_txt=due):
-            sentence = f"La facture {inv_id} émise le {issued}"
-            if amt:
-                sentence += f" pour un montant de {amt} TTC"
-            return (f"Bonjour,\nNous vous rappelons que {sentence} est arrivée à échéance le {due_txt}. "
-                    f"Merci à {name} de procéder au règlement.\nCordialement")
-
-        required = [("pièce", row.invoice_id), ("montant", int(row.total_ttc_cents))]
-        corpus += [
-            ("correct", letter(), row.customer_id, required, None),
-            ("montant", letter(amt=wrong_amount), row.customer_id, required, wrong_amount),
-            ("date", letter(due_txt=wrong_due), row.customer_id, required, wrong_due),
-            ("facture", letter(inv_id=fake_id), row.customer_id, [], fake_id),
-            ("client", letter(name=other), row.customer_id, required, other),
-            ("omission", letter(amt=""), row.customer_id, required, None),
-        ]
-    return corpus
-
-
-def test_corpus_every_planted_error_found_no_correct_fact_flagged(company):
-    corpus = build_corpus(company)
-    assert len(corpus) >= 60
-    checker = FactChecker(company)
-    found = {k: 0 for k in ("montant", "date", "facture", "client", "omission")}
-    correct_facts = flagged_correct = 0
-    for kind, text, customer_id, required, planted in corpus:
-        report = checker.check(text, customer_id=customer_id, required=required)
-        assert all(v.verdict in VERDICTS for v in report.verdicts)
-        planted_verdicts = [v for v in report.verdicts if planted is not None and v.fact.text.startswith(planted)]
-        others = [v for v in report.verdicts if v not in planted_verdicts]
-        correct_facts += len(others)
-        flagged_correct += sum(v.verdict != "confirmé" for v in others)
-        assert all(v.verdict == "confirmé" for v in others), (kind, [(v.fact.text, v.verdict, v.explanation)
-                                                                    for v in others])
-        if kind == "correct":
-            assert report.ok and len(report.verdicts) >= 5
-        elif kind == "omission":
-            assert report.omitted and "montant" in report.omitted[0]
-            found[kind] += 1
-        else:
-            assert planted_verdicts, (kind, text)
-            expected = "introuvable" if kind == "facture" else "écart"
-            assert all(v.verdict == expected for v in planted_verdicts), (kind, planted_verdicts)
-            assert planted_verdicts[0].explanation
-            found[kind] += 1
-    print(f"\n[fact-check] réponses={len(corpus)} erreurs plantées trouvées={found} "
-          f"faits corrects={correct_facts} signalés à tort={flagged_correct}")
-    assert all(n == 10 for n in found.values())
-
-
-def test_source_row_and_report_rendering(company):
-    row = company.invoices.iloc[-1]
-    text = f"La facture {row.invoice_id} s'élève à {_amount_text(row.total_ttc_cents + 100, 0)}."
-    report = check_answer(text, company)
-    verdict = [v for v in report.verdicts if v.fact.kind == "montant"][0]
-    assert verdict.verdict == "écart" and verdict.source_table == "invoices"
-    assert verdict.source_row["invoice_id"] == row.invoice_id
-    assert "ÉCART" in str(report) and list(report.to_frame()["Verdict"]) == ["confirmé", "écart"]
-
-
-def test_amount_shared_by_several_customers_is_ambiguous(company):
-    inv = company.invoices
-    dup = inv.groupby("total_ttc_cents")["customer_id"].nunique()
-    shared = dup[dup > 1]
-    if shared.empty:
-        pytest.skip("aucun montant TTC commun à deux clients pour cette graine")
-    report = check_answer(f"Un client doit {_amount_text(int(shared.index[0]), 0)}.", company)
-    assert report.verdicts[0].verdict == "ambigu"
-
-
-def test_percentages_checked_against_the_contract(company):
-    k = company.contracts.loc[company.contracts["price_discount_pct"] > 0].iloc[0]
-    pct = f"{k['price_discount_pct']:g}".replace(".", ",")
-    report = check_answer(f"Le contrat prévoit une remise de {pct} % et des frais de 37,3 %.", company,
-                          customer_id=k["customer_id"])
-    verdicts = {v.fact.text: v.verdict for v in report.verdicts}
-    assert verdicts[f"{pct} %"] == "confirmé" and verdicts["37,3 %"] == "introuvable"
-
-
 def test_a_list_with_one_invoice_per_line_is_checked_line_by_line(company):
     """Each line of a reminder's invoice list is checked against its own invoice, and the customer's
     totals (open invoices, of which overdue) are recognised."""
@@ -171,3 +69,207 @@ def test_the_legal_recovery_indemnity_is_a_known_amount(company):
     text = "Une indemnité forfaitaire de 40 € pour frais de recouvrement est due par facture payée en retard."
     (verdict,) = check_answer(text, company).verdicts
     assert verdict.verdict == "confirmé" and "D441-5" in verdict.explanation
+
+
+# --- reading in context: the cases a trainee meets ----------------------------------------------
+
+@pytest.fixture(scope="module")
+def checker(company):
+    return FactChecker(company)
+
+
+def _paid_invoice(company):
+    led = company.ar_ledger
+    paid = led[(led["document_type"] == "facture") & (led["lettering"] != "")]
+    row = paid.sort_values("lettering_date").iloc[-1]
+    inv = company.invoices.set_index("invoice_id").loc[row["document_id"]]
+    return row["document_id"], pd.Timestamp(row["lettering_date"]).date(), pd.Timestamp(inv["due_date"]).date()
+
+
+def test_a_payment_date_is_checked_as_a_payment_date(company, checker):
+    """« soldée le » is the invoice's payment date (not its issue or due date); a wrong one shows the
+    right date and where it comes from."""
+    invoice_id, paid_on, due = _paid_invoice(company)
+    right = checker.check(f"- {invoice_id} : échéance {format_date(due)}, soldée le {format_date(paid_on)}")
+    assert right.ok and right.counts["confirmé"] == 3, str(right)
+    wrong_day = paid_on + dt.timedelta(days=3)
+    wrong = checker.check(f"La facture {invoice_id} a été soldée le {format_date(wrong_day)}.")
+    (gap,) = wrong.problems
+    assert gap.fact.value == wrong_day and format_date(paid_on) in gap.explanation
+    assert "relevé bancaire" in gap.explanation and invoice_id in gap.explanation
+
+
+def _customer_with_overdue(company):
+    from o2c_lab.analytics.aging import company_open_items
+
+    items = company_open_items(company)
+    debit = items[(items["residual_cents"] > 0) & (pd.to_datetime(items["due_date"]).dt.date < company.as_of)]
+    totals = debit.groupby("customer_id")["residual_cents"].sum().sort_values()
+    return totals.index[-1], int(totals.iloc[-1])
+
+
+def test_a_customer_overdue_total_is_recognised_and_a_wrong_one_is_an_ecart(company, checker):
+    cid, overdue = _customer_with_overdue(company)
+    name = company.customer(cid)["name"]
+    ok = checker.check(f"Le client {name} nous doit {format_eur(overdue)} échus à ce jour.", customer_id=cid)
+    assert ok.ok and ok.counts["confirmé"] == 2, str(ok)
+    bad = checker.check(f"Total échu : {format_eur(overdue + 12_345)}.", customer_id=cid)
+    (gap,) = bad.problems
+    assert format_eur(overdue).replace("\u202f", " ") in gap.explanation.replace("\u202f", " ")
+
+
+def test_signatures_salutations_and_staff_are_not_customers(company, checker):
+    cid, _ = _customer_with_overdue(company)
+    other = company.customers.loc[company.customers["customer_id"] != cid, "name"].iloc[0]
+    letter = (f"Bonjour {other},\n\nNous vous remercions de votre confiance.\n\nCordialement,\n{other}\n"
+              f"Service comptabilité clients – {company.name}")
+    report = checker.check(letter, customer_id=cid)
+    assert not [v for v in report.verdicts if v.fact.kind == "client"], str(report)
+    named = checker.check(f"Objet : relance – client {other}", customer_id=cid)
+    assert [v.verdict for v in named.verdicts] == ["écart"] and company.customer(cid)["name"] in str(named)
+
+
+def test_french_writing_variants(company, checker):
+    invoice = company.invoices.loc[company.invoices["total_ttc_cents"] % 100 != 0].iloc[-1]
+    cents, iid = int(invoice["total_ttc_cents"]), invoice["invoice_id"]
+    euros, cent = divmod(cents, 100)
+    due = pd.Timestamp(invoice["due_date"]).date()
+    months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+              "novembre", "décembre"]
+    for written in (f"{euros:,}".replace(",", " ") + f",{cent:02d} €", f"{euros},{cent:02d} EUR",
+                    f"{euros:,}".replace(",", ".") + f",{cent:02d} €"):
+        assert checker.check(f"La facture {iid} s'élève à {written} TTC.").ok, written
+    rounded = checker.check(f"La facture {iid} s'élève à environ {round(cents / 100):,} €.".replace(",", " "))
+    assert rounded.ok and "arrondi" in rounded.verdicts[-1].explanation
+    long_date = f"{due.day} {months[due.month - 1]} {due.year}"
+    assert checker.check(f"La facture {iid} est arrivée à échéance le {long_date}.").ok
+    vague = checker.check(f"Nous attendons votre règlement de la facture {iid} pour la mi-décembre.")
+    assert [v.fact.kind for v in vague.verdicts] == ["pièce"]
+    from o2c_lab.law import penalty_rate
+
+    rate = f"{penalty_rate(company.as_of):g}".replace(".", ",")
+    for text in (f"pénalités de retard au taux de {rate} %", f"pénalités de retard au taux de {rate} pour cent"):
+        assert checker.check(text).ok, text
+    assert not checker.check("pénalités de retard au taux de 17,5 pour cent").ok
+
+
+def test_days_late_are_read_with_their_words(company, checker):
+    row = company.invoices.loc[company.invoices["invoice_id"] == _customer_open_invoice(company)].iloc[0]
+    days = (company.as_of - pd.Timestamp(row["due_date"]).date()).days
+    assert checker.check(f"La facture {row['invoice_id']} a {days} jours de retard.").ok
+    gap = checker.check(f"La facture {row['invoice_id']} a {days + 5} jours de retard.").problems
+    assert len(gap) == 1 and f"{days} jours" in gap[0].explanation
+
+
+def _customer_open_invoice(company):
+    from o2c_lab.analytics.aging import company_open_items
+
+    items = company_open_items(company)
+    late = items[(items["document_type"] == "facture") & (items["residual_cents"] > 0)
+                 & (pd.to_datetime(items["due_date"]).dt.date < company.as_of)]
+    return late.sort_values("due_date")["document_id"].iloc[-1]
+
+
+def test_score_headline_and_rendering_never_contradict(company, checker):
+    iid = _customer_open_invoice(company)
+    ttc = int(company.invoices.set_index("invoice_id").loc[iid, "total_ttc_cents"])
+    good = checker.check(f"La facture {iid} s'élève à {format_eur(ttc)} TTC.")
+    bad = checker.check(f"La facture {iid} s'élève à {format_eur(ttc + 100)} TTC <b>.")
+    assert good.ok and good.score == 1.0 and "exacte" in good.headline
+    assert not bad.ok and bad.score < 1 and "écart" in bad.headline and "exacte" not in render_text(bad)
+    html = render_html(bad)
+    assert "o2c-verdict-écart" in html and format_eur(ttc).replace("\u202f", " ") in html.replace("\u202f", " ")
+    assert "✘" in html and "✔" in render_html(good)
+    unknown = checker.check("Le fournisseur nous a accordé 37,3 % de remise exceptionnelle.")
+    assert unknown.counts["non vérifiable"] == 1 and unknown.ok and unknown.score is None
+    assert list(bad.to_frame()["Verdict"]) == ["confirmé", "écart"]
+
+
+def test_an_invented_invoice_and_another_customers_invoice_are_ecarts(company, checker):
+    cid, _ = _customer_with_overdue(company)
+    other = company.invoices.loc[company.invoices["customer_id"] != cid, "invoice_id"].iloc[0]
+    report = checker.check(f"Factures à régler : {other} et FA-2026-99999.", customer_id=cid)
+    assert [v.verdict for v in report.verdicts] == ["écart", "écart"], str(report)
+    assert "inventé" in report.verdicts[1].explanation
+
+
+def test_the_drill_letter_has_exactly_its_planted_error(company, checker):
+    from o2c_lab.coaching.drills import wrong_amount_drill
+
+    drill = wrong_amount_drill(company)
+    report = checker.check(drill.letter)
+    # the drill changes the invoice's amount wherever its line shows it (TTC and remaining)
+    assert {v.fact.value for v in report.problems} == {drill.shown_cents}, str(report)
+    assert all(format_eur(drill.true_cents) in v.explanation for v in report.problems)
+
+
+# --- the measured corpora (the full sweep is benchmarks/bench_factcheck.py) ----------------------
+
+@pytest.fixture(scope="module")
+def measured(company, many_companies):
+    """References, correct and planted-error answers on the course company and two small seeds."""
+    refs, corpus, times = ReferenceScore(), CorpusScore(), []
+    for co in (company, many_companies[7], many_companies[11]):
+        checker = FactChecker(co)
+        score_references(checker, co, refs)
+        answers = correct_answers(co, 40) + planted_answers(co, 4)
+        score_corpus(checker, answers, corpus)
+        if co is company:
+            for a in answers[:60]:
+                t = time.perf_counter()
+                checker.check(a.text, customer_id=a.customer_id)
+                times.append(time.perf_counter() - t)
+    return refs, corpus, times
+
+
+def test_the_course_references_pass_their_own_check(measured):
+    refs, _, _ = measured
+    assert refs.references == 3 * 44
+    assert refs.counts["écart"] == 0, [(p, v.fact.text, v.explanation) for p, v in refs.gaps]
+    assert refs.unverifiable_rate <= 0.02 and sum(refs.counts.values()) > 2000
+
+
+def test_generated_answers_no_false_alarm_and_planted_errors_caught(measured):
+    _, corpus, _ = measured
+    assert corpus.correct >= 110 and corpus.false_alarm_rate <= 0.01, [str(r) for a, r in corpus.misses[:3]]
+    assert all(n >= 12 for n, _ in corpus.planted.values())
+    assert corpus.caught_rate >= 0.97
+    assert all(corpus.kind_rate(k) >= 0.90 for k in ERROR_KINDS), corpus.planted
+
+
+def test_one_answer_is_checked_in_under_100_ms(measured):
+    _, _, times = measured
+    assert len(times) == 60 and statistics.median(times) <= 0.100
+
+
+def test_a_model_style_answer_in_markdown(company, checker):
+    """A hand-written answer in the way chat models write (markdown, bullets, bold), right then wrong."""
+    cid, _ = _customer_with_overdue(company)
+    from o2c_lab.analytics.aging import company_open_items
+
+    items = company_open_items(company)
+    mine = items[(items["customer_id"] == cid) & (items["document_type"] == "facture") & (items["residual_cents"] > 0)
+                 & (pd.to_datetime(items["due_date"]).dt.date < company.as_of)].sort_values("due_date").head(2)
+    name = company.customer(cid)["name"]
+    bullets = "\n".join(f"• **{r.document_id}** — échéance : {format_date(pd.Timestamp(r.due_date).date())} — "
+                        f"reste dû : {format_eur(int(r.residual_cents))} "
+                        f"({(company.as_of - pd.Timestamp(r.due_date).date()).days} jours de retard)"
+                        for r in mine.itertuples())
+    total = int(mine["residual_cents"].sum())
+    answer = (f"Voici une proposition de relance pour **{name}** :\n\n{bullets}\n\n**Total à régler : "
+              f"{format_eur(total)}**\n\nN'hésitez pas à me demander une version plus ferme.")
+    report = checker.check(answer, customer_id=cid)
+    assert report.ok and report.counts["confirmé"] >= 8, str(report)
+    wrong = answer.replace(f"Total à régler : {format_eur(total)}", f"Total à régler : {format_eur(total + 5_000)}")
+    assert [v.fact.value for v in checker.check(wrong, customer_id=cid).problems] == [total + 5_000]
+
+
+def test_the_corpus_covers_every_form_and_plants_one_error_each(many_companies):
+    co = many_companies[7]
+    correct = correct_answers(co, 40)
+    assert {a.form for a in correct} == set(FORMS) and all(a.planted is None for a in correct)
+    assert len({a.text for a in correct}) == len(correct)  # varied, no duplicates
+    wrong = planted_answers(co, 2)
+    assert sorted({a.planted for a in wrong}) == sorted(ERROR_KINDS)
+    for a in wrong:
+        assert a.planted_line in a.text and a.text not in {c.text for c in correct}

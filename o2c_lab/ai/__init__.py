@@ -9,7 +9,7 @@ from .anonymize import Anonymizer, KnownEntities, anonymize_excel
 from .assistant import MODES, OFFLINE_LABEL, Answer, Assistant, Provenance, Task, copy_block_html
 from .backends import BackendError, Diagnosis, OpenAIBackend, Usage, check_connection
 from .config import AIConfig, Secret, load_config
-from .factcheck import FactChecker, FactCheckReport, check_answer, extract_facts
+from .factcheck import FactChecker, FactCheckReport, check_answer, extract_facts, render_html, render_text
 from .library import fill, get_prompt, library_tasks, load_library, run_assertions
 from .pricing import Cost, course_day_cost, estimate_cost, price_table
 from .rcotf import RcotfPrompt, iterate
@@ -21,7 +21,7 @@ __all__ = [
     "BackendError", "Diagnosis", "OpenAIBackend", "Usage", "check_connection",
     "AIConfig", "Secret", "load_config",
     "Anonymizer", "KnownEntities", "anonymize_excel",
-    "FactChecker", "FactCheckReport", "check_answer", "extract_facts",
+    "FactChecker", "FactCheckReport", "check_answer", "extract_facts", "render_html", "render_text",
     "fill", "get_prompt", "library_tasks", "load_library", "run_assertions",
     "RcotfPrompt", "iterate",
     "Cost", "course_day_cost", "estimate_cost", "price_table",

@@ -1,30 +1,32 @@
 """Fact-checking any answer (AI, pasted or template) against the company data.
 
-Extracts amounts (``1 234,56 €`` with ordinary, no-break or narrow no-break spaces, ``1.234,56 €``,
-``1234.56 EUR``), dates (``31/12/2026``, ``31 décembre 2026``, ``2026-12-31``), document numbers
-(``FA-2026-00042``), customer names, day counts and percentages, then gives each a verdict with
-the source row: « confirmé », « écart », « introuvable » or « ambigu ». Facts the task required
-but the answer omitted are listed too.
-
-A fact is checked against the document it is written next to (the invoice number in the same
-sentence) when there is one, otherwise against the customer in scope, otherwise the whole ledger.
+Reads amounts (``1 481,47 €``, ``1481,47 EUR``, ``1.481,47 €``, ``1 481 €`` when the cents are
+dropped), dates (``31/12/2026``, ``14 décembre 2026``, ``2026-12-31``), document numbers, customer
+names, day counts (``75 jours de retard``, ``+28 j``) and percentages (``%``, ``pour cent``), then
+reads each in context: the entity it is about (the invoice or customer written in the same
+sentence or table row, else the one the answer is about) and the kind of value its words imply
+(« soldée le » a payment date, « échéance » a due date, « total dû » a customer total). Each gets
+one verdict: « confirmé », « écart » (with the right value and its source) or « non vérifiable »
+(not an error). Facts the task required but the answer omitted are listed too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from html import escape
 
 import pandas as pd
 
-from ..law import FIXED_RECOVERY_INDEMNITY_CENTS
-from ..money import format_date, format_eur
+from .facts import COMPANY, LAW, FactBook, LedgerFact, build_factbook, quote_key, short_names, show_value
 
-__all__ = ["Fact", "Verdict", "FactCheckReport", "VERDICTS", "FactChecker", "extract_facts", "check_answer"]
+__all__ = ["Fact", "Verdict", "FactCheckReport", "VERDICTS", "FactChecker", "extract_facts", "check_answer",
+           "render_text", "render_html"]
 
-VERDICTS = ("confirmé", "écart", "introuvable", "ambigu")
+VERDICTS = ("confirmé", "écart", "non vérifiable")
 _MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
            "octobre", "novembre", "décembre"]
 _SP = "[ \u00a0\u202f]"
@@ -35,25 +37,39 @@ _AMOUNT = re.compile(
 _DATE_NUM = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
 _DATE_ISO = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
 _DATE_TXT = re.compile(rf"(?i)\b(1er|\d{{1,2}}){_SP}+({'|'.join(_MONTHS)}|fevrier|aout|decembre){_SP}+(\d{{4}})\b")
-_DOC = re.compile(r"\b[A-Z]{2,4}-\d{4}-\d{3,6}\b")
-_DAYS = re.compile(rf"(?<![\d,.])(\d{{1,4}}){_SP}?(?:jours?|j\b)", re.I)
-_PCT = re.compile(rf"(?<![\d,.])(\d{{1,3}}(?:[.,]\d{{1,2}})?){_SP}?(?:%|pour{_SP}?cent)", re.I)
+_DOC = re.compile(r"\b(?:[A-Z]{2,4}-\d{4}-\d{3,6}|[A-Z]{2,4}-\d{5}|TX\d{8,})\b")
+_BANK_LINE = re.compile(r"\bTX\d{8,}|virement|VIR SEPA", re.I)
+_INVOICE = re.compile(r"FA-\d{4}-\d{3,6}")
+_CUSTOMER_ID = re.compile(r"\bC\d{4}\b")
+_DAYS = re.compile(rf"(?<![\d,./])(?P<sign>[+\-−])?(\d{{1,4}}){_SP}?(?:jours?\b|j\b)", re.I)
+_PCT = re.compile(rf"(?<![\d,.])(\d{{1,3}}(?:[.,]\d{{1,2}})?){_SP}?(?:%|pour{_SP}?cent\b)", re.I)
+_CUSTOMER_CUE = re.compile(r"\b(?:client|cliente|société|entreprise|merci à|chez|compte|objet|débiteur|"
+                           r"attention de|raison sociale|de la part de|destinataire|concerne|relance)\b[^.;:\n]{0,25}"
+                           rf"[:\s]*$", re.I)
+_UNIT_END = re.compile(r"\n|(?<=[!?;])\s|(?<=[a-zéèû)\]»0-9€])\.(?:\s|$)")
+_GREETING = re.compile(r"^\W*(bonjour|bonsoir|madame|monsieur|cher|chère|cordialement|bien cordialement|"
+                       r"salutations|bien à vous|merci|le service|service|comptabilité)\b", re.I)
+_PERSON_BEFORE = re.compile(r"(?:\b(?:M\.|Mme|Mlle|Madame|Monsieur|Me|Dr)|"
+                            r"\b[A-ZÉÈ][a-zéèëïîôç]+(?:-[A-Z][a-zé]+)?)"
+                            rf"(?:{_SP}+(?:de la|de|du|des|d'|le|la))?{_SP}*$")
 
 
 @dataclass(frozen=True)
 class Fact:
-    """A fact found in a text: ``kind`` is montant, date, pièce, client, jours or pourcentage."""
+    """A fact found in a text: ``kind`` is montant, date, pièce, client, jours or pourcentage;
+    ``rounded`` marks an amount written without its cents."""
 
     kind: str
     text: str
     value: object
     start: int
     end: int
+    rounded: bool = False
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """The verdict on one fact, the row that supports it and a French explanation."""
+    """The verdict on one fact, its explanation in French, and the source of the right value."""
 
     fact: Fact
     verdict: str
@@ -78,33 +94,82 @@ class FactCheckReport:
 
     @property
     def problems(self) -> list[Verdict]:
-        return [v for v in self.verdicts if v.verdict in ("écart", "introuvable")]
+        """The « écart » verdicts (a « non vérifiable » fact is not an error)."""
+        return [v for v in self.verdicts if v.verdict == "écart"]
 
     @property
     def ok(self) -> bool:
         return not self.problems and not self.omitted
 
+    @property
+    def score(self) -> float | None:
+        """Share of checked facts confirmed, omissions counting as errors; 1.0 only when :attr:`ok`."""
+        c = self.counts
+        judged = c["confirmé"] + c["écart"] + len(self.omitted)
+        return c["confirmé"] / judged if judged else None
+
+    @property
+    def headline(self) -> str:
+        """The one-line French verdict on the whole answer."""
+        if not self.verdicts and not self.omitted:
+            return "Aucun fait vérifiable dans ce texte."
+        if self.ok:
+            return "Réponse exacte sur tous les faits vérifiables."
+        n, o = len(self.problems), len(self.omitted)
+        parts = ([f"{n} écart{'s' if n > 1 else ''}"] if n else []) + ([f"{o} oubli{'s' if o > 1 else ''}"] if o else [])
+        return f"À corriger avant envoi : {' et '.join(parts)}."
+
     def to_frame(self) -> pd.DataFrame:
         rows = [{"Type": v.fact.kind, "Dans la réponse": v.fact.text, "Verdict": v.verdict,
-                 "Explication": v.explanation, "Table source": v.source_table or ""}
+                 "Explication": v.explanation, "Source": v.source_table or ""}
                 for v in self.verdicts]
-        rows += [{"Type": "omission", "Dans la réponse": "", "Verdict": "omis", "Explication": o,
-                  "Table source": ""} for o in self.omitted]
-        return pd.DataFrame(rows, columns=["Type", "Dans la réponse", "Verdict", "Explication", "Table source"])
+        rows += [{"Type": "oubli", "Dans la réponse": "", "Verdict": "omis", "Explication": o,
+                  "Source": ""} for o in self.omitted]
+        return pd.DataFrame(rows, columns=["Type", "Dans la réponse", "Verdict", "Explication", "Source"])
 
     def __str__(self) -> str:
-        c = self.counts
-        head = (f"{len(self.verdicts)} faits vérifiés : {c['confirmé']} confirmé(s), {c['écart']} écart(s), "
-                f"{c['introuvable']} introuvable(s), {c['ambigu']} ambigu(s) ; {len(self.omitted)} omission(s).")
-        lines = [head] + [f"- {v.verdict.upper()} « {v.fact.text} » : {v.explanation}"
-                          for v in self.verdicts if v.verdict != "confirmé"]
-        return "\n".join(lines + [f"- OMIS : {o}" for o in self.omitted])
+        return render_text(self)
+
+    def _repr_html_(self) -> str:
+        return render_html(self)
+
+
+def render_text(report: FactCheckReport) -> str:
+    """French text of ``report``: the counts, the verdict, then every écart, unverifiable fact and omission."""
+    c = report.counts
+    head = (f"{len(report.verdicts)} faits vérifiés : {c['confirmé']} confirmé(s), {c['écart']} écart(s), "
+            f"{c['non vérifiable']} non vérifiable(s) ; {len(report.omitted)} oubli(s). {report.headline}")
+    order = sorted((v for v in report.verdicts if v.verdict != "confirmé"), key=lambda v: v.verdict != "écart")
+    lines = [head] + [f"- {v.verdict.upper()} « {v.fact.text} » : {v.explanation}" for v in order]
+    return "\n".join(lines + [f"- OUBLI : {o}" for o in report.omitted])
+
+
+_COLOURS = {"confirmé": "#2f9e44", "écart": "#c0392b", "non vérifiable": "#52606d", "omis": "#b7791f"}
+
+
+def render_html(report: FactCheckReport, *, show_confirmed: bool = True) -> str:
+    """HTML of ``report`` for a notebook widget: the verdict, then one line per fact (écarts first)."""
+    ok = report.ok
+    head = (f"<div style='font-weight:600;color:{'#2f9e44' if ok else '#c0392b'}'>{'✔' if ok else '✘'} "
+            f"{escape(report.headline)}</div>")
+    c = report.counts
+    counts = (f"<div>{c['confirmé']} confirmé(s) · {c['écart']} écart(s) · {c['non vérifiable']} non vérifiable(s)"
+              f" · {len(report.omitted)} oubli(s)</div>")
+    rank = {"écart": 0, "non vérifiable": 1, "confirmé": 2}
+    rows = [(v.verdict, v.fact.text, v.explanation) for v in sorted(report.verdicts, key=lambda v: rank[v.verdict])
+            if show_confirmed or v.verdict != "confirmé"]
+    rows += [("omis", "", o) for o in report.omitted]
+    items = "".join(f"<li class='o2c-verdict-{escape(k).replace(' ', '-')}'><span style='color:{_COLOURS[k]};"
+                    f"font-weight:600'>{escape(k)}</span> {'« ' + escape(t) + ' » ' if t else ''}— {escape(e)}</li>"
+                    for k, t, e in rows)
+    return f"<div class='o2c-factcheck'>{head}{counts}<ul>{items}</ul></div>"
 
 
 # --- extraction -----------------------------------------------------------------------------
 
-def _amount_values(num: str) -> int | None:
-    """Cents of a number written in French or English style (« 1.234 » reads as thousands)."""
+def _amount_cents(num: str) -> tuple[int, bool] | None:
+    """Cents of a number written in French or English style (« 1.234 » reads as thousands), and
+    whether the cents were left out."""
     compact = re.sub(_SP, " ", num)
     m = re.fullmatch(r"(.*?)([.,])(\d{1,2})", compact)
     if m and re.fullmatch(r"\d{1,3}(?:[ .,]\d{3})*|\d+", m.group(1)):
@@ -112,23 +177,35 @@ def _amount_values(num: str) -> int | None:
     else:
         whole, frac = compact, ""
     try:
-        cents = int((Decimal(re.sub(r"[ .,]", "", whole) + "." + (frac or "0"))) * 100)
+        cents = int((Decimal(re.sub(r"[ .,]", "", whole) + "." + (frac.ljust(2, "0") or "0"))) * 100)
     except InvalidOperation:
         return None
-    return cents
+    return cents, not frac
 
 
 def _parse_day(day: str) -> int:
     return 1 if day.lower() == "1er" else int(day)
 
 
-def extract_facts(text: str, customer_names=()) -> list[Fact]:
+def _line(text: str, pos: int) -> tuple[int, str]:
+    """Start and text of the line holding ``pos``."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, text[start:end if end >= 0 else len(text)]
+
+
+def _names_regex(names) -> re.Pattern | None:
+    names = sorted(set(names), key=len, reverse=True)
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, names))})(?![\w-])") if names else None
+
+
+def extract_facts(text: str, customer_names=(), *, _names_rx=None) -> list[Fact]:
     """Every checkable fact of ``text``, in order of appearance."""
     facts: list[Fact] = []
     for m in _AMOUNT.finditer(text):
-        cents = _amount_values(m.group("num"))
-        if cents is not None:
-            facts.append(Fact("montant", m.group().strip(), cents, m.start(), m.end()))
+        read = _amount_cents(m.group("num"))
+        if read is not None:
+            facts.append(Fact("montant", m.group().strip(), read[0], m.start(), m.end(), read[1]))
     for regex, order in ((_DATE_NUM, "dmy"), (_DATE_ISO, "ymd"), (_DATE_TXT, "dty")):
         for m in regex.finditer(text):
             a, b, c = m.groups()
@@ -146,331 +223,357 @@ def extract_facts(text: str, customer_names=()) -> list[Fact]:
             facts.append(Fact("date", m.group(), day, m.start(), m.end()))
     for m in _DOC.finditer(text):
         facts.append(Fact("pièce", m.group(), m.group(), m.start(), m.end()))
-    for name in sorted(set(customer_names), key=len, reverse=True):
-        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
-            if not any(f.kind == "client" and f.start <= m.start() < f.end for f in facts):
-                facts.append(Fact("client", m.group(), name, m.start(), m.end()))
+    rx = _names_rx if _names_rx is not None else _names_regex(customer_names)
+    if rx is not None:
+        facts += [Fact("client", m.group(), m.group(), m.start(), m.end()) for m in rx.finditer(text)]
     for m in _DAYS.finditer(text):
-        facts.append(Fact("jours", m.group(), int(m.group(1)), m.start(), m.end()))
+        sign = -1 if m.group("sign") in ("-", "−") else 1
+        facts.append(Fact("jours", m.group(), sign * int(m.group(2)), m.start(), m.end(), bool(m.group("sign"))))
     for m in _PCT.finditer(text):
-        facts.append(Fact("pourcentage", m.group(), Decimal(m.group(1).replace(",", ".")), m.start(), m.end()))
-    # an amount's digits must not also count as a day count or a date piece
-    facts = [f for f in facts if not (f.kind in ("jours", "pourcentage") and any(
-        g.kind in ("montant", "date") and g.start <= f.start < g.end for g in facts))]
+        pct = Decimal(m.group(1).replace(",", ".")).normalize()
+        facts.append(Fact("pourcentage", m.group(), pct, m.start(), m.end()))
+    # digits already read as an amount, a date or a document are not also a day count or a percentage
+    taken = [f for f in facts if f.kind in ("montant", "date", "pièce")]
+    facts = [f for f in facts if f.kind not in ("jours", "pourcentage", "client")
+             or not any(g.start <= f.start < g.end for g in taken)]
     return sorted(facts, key=lambda f: f.start)
 
 
-# --- the data the facts are checked against --------------------------------------------------
+# --- reading claims in context ---------------------------------------------------------------
+
+_DATE_ROLES = [
+    (r"sold[ée]+s?|pay[ée]+s?|r[ée]gl[ée]+s?|r[èe]glement|encaiss|vers[ée]+s?|virement|re[çc]u",
+     ("paiement", "virement")),
+    (r"[ée]ch[ée]ance|[ée]chue?s? (?:le|depuis)|exigible|[ée]choit|arriv[ée]e? à terme", ("echeance",)),
+    (r"[ée]mise?s?|[ée]tablie?s?|factur[ée]e?s? le|dat[ée]e?s?", ("emission",)),
+    (r"relanc", ("relance",)),
+    (r"promi|promesse|engag|obtenue", ("promesse", "promesse_obtenue")),
+    (r"livr", ("livraison",)),
+]
+_AMOUNT_ROLES = [
+    (r"total d[ûu]|encours|doit au total|montant total d[ûu]|solde (?:du compte|client|d[ûu])|"
+     r"total des factures|au total|\btotal\b", ("total_du",)),
+    (r"\b[ée]chus?\b|total en retard", ("echu", "tranche")),
+    (r"reste d[ûu]|restant d[ûu]|reste à (?:payer|régler)|solde restant|restant", ("reste_du",)),
+    (r"\bttc\b", ("ttc",)), (r"\bht\b", ("ht", "ligne")), (r"\btva\b", ("tva",)),
+    (r"p[ée]nalit[ée]s?|int[ée]r[êe]ts", ("penalite",)),
+    (r"indemnit", ("indemnite",)),
+    (r"limite|plafond", ("limite",)),
+    (r"contest[ée]+|en litige|litigieux|r[ée]clam[ée]+", ("litige",)),
+]
+_DAY_ROLES = [
+    (r"retard max|plus grand retard|retard maximal|retard le plus", ("retard_max",)),
+    (r"retard", ("retard", "retard_paiement")),
+    (r"\bdso\b", ("dso",)),
+]
+_PCT_ROLES = [
+    (r"p[ée]nalit[ée]s? de retard|int[ée]r[êe]ts? de retard", ("taux_penalite",)),
+    (r"moratoire", ("taux_moratoire",)),
+    (r"\bbce\b|refinancement", ("taux_bce",)),
+    (r"int[ée]r[êe]t l[ée]gal", ("taux_legal", "taux_penalite")),
+    (r"remise", ("remise",)), (r"escompte", ("escompte",)),
+]
+_ROLE_TABLES = {k: [(re.compile(rx, re.I), roles) for rx, roles in table]
+                for k, table in (("date", _DATE_ROLES), ("montant", _AMOUNT_ROLES), ("jours", _DAY_ROLES),
+                                 ("pourcentage", _PCT_ROLES))}
+_SUM_FAMILY = {"ttc": "dû", "reste_du": "dû", "echu": "dû", "total_du": "dû"}
+_CUSTOMER_ROLES = {"total_du", "echu", "limite", "retard_max", "tranche"}
+_AFTER = {"montant": re.compile(rf"^{_SP}*(TTC|HT|échus?)\b", re.I), "jours": re.compile(rf"^{_SP}*(de retard)", re.I)}
+
+
+def _roles(kind: str, window: str, after: str) -> tuple[str, ...]:
+    """The roles the words just before (or just after) a value give it; () when they say nothing."""
+    m = _AFTER.get(kind)
+    m = m.match(after) if m else None
+    if m:
+        word = m.group(1).lower().rstrip("s")
+        return {"ttc": ("ttc",), "ht": ("ht", "ligne"), "échu": ("echu", "tranche"),
+                "de retard": ("retard", "retard_paiement")}[word]
+    best, roles = -1, ()
+    for rx, rs in _ROLE_TABLES.get(kind, ()):
+        for hit in rx.finditer(window):
+            if hit.end() > best:
+                best, roles = hit.end(), rs
+    return roles
+
 
 @dataclass
-class _Ledger:
-    invoices: pd.DataFrame
-    customers: pd.DataFrame
-    open_by_invoice: dict
-    balance_by_customer: dict
-    open_totals: dict  # customer → {label: cents}: open invoices, of which overdue
-    doc_tables: dict
-    extra_amounts: pd.DataFrame
-    extra_dates: pd.DataFrame
-    as_of: dt.date
+class _Unit:
+    start: int
+    end: int
+    invoices: list            # (position, id)
+    documents: list           # ids of other known documents
+    customers: set            # customer ids named in the unit
+    quoted: bool              # the line is copied from a message or a signal of the file
+    line: str
 
 
-def _as_date(value):
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return pd.Timestamp(value).date()
+def _units(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for m in _UNIT_END.finditer(text):
+        out.append((start, m.start() + 1))
+        start = m.end()
+    return out + [(start, len(text))]
 
 
-def _ledger(company) -> _Ledger:
-    from ..analytics.aging import company_open_items
-
-    t = company.tables
-    inv = t["invoices"]
-    items = company_open_items(company)
-    debit = items[items["residual_cents"] > 0]
-    open_by_invoice = dict(zip(debit["document_id"], debit["residual_cents"].astype(int)))
-    balance = items.groupby("customer_id")["residual_cents"].sum().astype(int).to_dict()
-    overdue = debit[pd.to_datetime(debit["due_date"]).dt.date < company.as_of]
-    open_totals = {c: {"total des factures ouvertes": int(v)}
-                   for c, v in debit.groupby("customer_id")["residual_cents"].sum().items()}
-    for c, v in overdue.groupby("customer_id")["residual_cents"].sum().items():
-        open_totals[c]["total échu"] = int(v)
-    doc_tables = {"invoices": ("invoice_id", inv)}
-    for name, key in (("credit_notes", "credit_note_id"), ("orders", "order_id"),
-                      ("deliveries", "delivery_id"), ("contracts", "contract_id")):
-        if name in t:
-            doc_tables[name] = (key, t[name])
-    amounts, dates = [], []
-    for name, cols in (("promises", ["amount_cents"]), ("disputes", ["amount_cents"]),
-                       ("credit_notes", ["total_ttc_cents", "total_ht_cents"]),
-                       ("remittance_advices", ["amount_cents"])):
-        if name in t:
-            for col in cols:
-                part = t[name].assign(_table=name, _value=t[name][col].astype("int64"))
-                amounts.append(part)
-    for name, cols in (("promises", ["made_on", "promised_date"]), ("disputes", ["opened_on"]),
-                       ("dunning", ["sent_on"]), ("credit_notes", ["credit_date"]),
-                       ("external_signals", ["published_on"]), ("orders", ["order_date"]),
-                       ("deliveries", ["delivery_date"]), ("contracts", ["signed_on"])):
-        if name in t:
-            for col in cols:
-                dates.append(t[name].assign(_table=name, _value=t[name][col].map(_as_date)))
-    return _Ledger(inv, t["customers"], open_by_invoice, balance, open_totals, doc_tables,
-                   pd.concat(amounts, ignore_index=True) if amounts else pd.DataFrame(),
-                   pd.concat(dates, ignore_index=True) if dates else pd.DataFrame(), company.as_of)
-
-
-def _row(series: pd.Series) -> dict:
-    out = {}
-    for k, v in series.items():
-        if str(k).startswith("_"):
-            continue
-        if isinstance(v, pd.Timestamp):
-            v = v.date()
-        out[k] = None if (not isinstance(v, (str, dt.date)) and pd.isna(v)) else v
-    return out
-
-
-def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    """Bounds of the sentence around ``pos``; a line break always ends one (lists, tables)."""
-    starts = [m.end() for m in re.finditer(r"[.!?;]\s|\n", text[:pos])]
-    start = starts[-1] if starts else 0
-    end_m = re.search(r"[.!?;](\s|$)|\n", text[pos:])
-    return start, (pos + end_m.start()) if end_m else len(text)
+_BOOKS: dict[int, tuple] = {}
 
 
 # --- checking --------------------------------------------------------------------------------
 
 class FactChecker:
-    """Checks answers against one company; prepares the open items once (reuse it for many answers)."""
+    """Checks answers against one company; indexes its facts once (reuse it for many answers)."""
 
     def __init__(self, company):
-        self._led = _ledger(company)
-        self._names = self._led.customers["name"].astype(str).tolist()
+        hit = _BOOKS.get(id(company))
+        if hit is None or hit[0]() is not company:  # the facts are indexed once per company
+            hit = (weakref.ref(company), build_factbook(company))
+            _BOOKS[id(company)] = hit
+        self.book: FactBook = hit[1]
+        self._names_rx = _names_regex(self.book.customer_names)
 
     def check(self, text: str, *, customer_id: str | None = None, required=()) -> FactCheckReport:
         """See :func:`check_answer`."""
-        led = self._led
-        facts = extract_facts(text, self._names)
-        docs = [f for f in facts if f.kind == "pièce"]
-        scope = customer_id or _infer_scope(facts, led)
-        verdicts = [_check(f, text, docs, led, customer_id, scope) for f in facts]
-        omitted = [f"{kind} attendu(e) mais absent(e) de la réponse : {_show(kind, value)}"
+        facts = extract_facts(text, _names_rx=self._names_rx)
+        names = [f for f in facts if f.kind == "client"]
+        if customer_id is None:
+            customer_id = self._infer_scope([f for f in facts if f.kind != "client"])
+        facts = [f for f in facts if f.kind != "client"] + [f for f in names
+                                                            if self._is_customer_mention(text, f, customer_id)]
+        facts.sort(key=lambda f: f.start)
+        units = [self._unit(text, s, e, facts) for s, e in _units(text)]
+        unit_of = {id(f): next(u for u in units if u.start <= f.start <= u.end) for f in facts}
+        scope = customer_id or self._infer_scope(facts)
+        cited_invoices = list(dict.fromkeys(f.value for f in facts
+                                            if f.kind == "pièce" and f.value in self.book.invoice_ids))
+        state = _State(scope, cited_invoices[0] if len(cited_invoices) == 1 else None)
+        verdicts, previous_end = [], {}
+        for f in facts:
+            u = unit_of[id(f)]
+            if f.kind == "pièce" and f.value in self.book.invoice_ids:
+                state.cited[f.value] = None
+            window = text[max(u.start, previous_end.get(id(u), u.start)):f.start]
+            previous_end[id(u)] = f.end
+            after = text[f.end:f.end + 14]
+            verdict = self._judge(f, u, window, after, state)
+            if f.kind == "montant":  # a later total is recomputed from the amounts the text lists, by nature
+                said = _roles("montant", window.lower(), after)
+                role = said[0] if said else (verdict.source_row or {}).get("role")
+                row = text.rfind("\n", 0, f.start)
+                first = row not in state.rows_with_amount
+                state.rows_with_amount.add(row)
+                state.amounts.append((f.value, {_SUM_FAMILY.get(role, role)} | ({"1re colonne"} if first else set())))
+            verdicts.append(verdict)
+        omitted = [f"{kind} attendu(e) mais absent(e) de la réponse : {show_value(kind, value)}"
                    for kind, value in required
                    if not any(f.kind == kind and f.value == value for f in facts)]
         return FactCheckReport(verdicts, omitted)
+
+    # -- context
+    def _is_customer_mention(self, text: str, f: Fact, scope: str | None) -> bool:
+        """A customer name, not a person's (« Jules Henry », « Mme Morin »), a salutation or a signature."""
+        own = self.book.company_name
+        if any(m.start() <= f.start < m.end() for m in re.finditer(re.escape(own), text)):
+            return False  # the sender's own company (« Breton Fournitures Industrielles »)
+        line_start, line = _line(text, f.start)
+        before = text[line_start:f.start]
+        cue = bool(_CUSTOMER_CUE.search(before))
+        salutation = _GREETING.match(line) and len(before.split()) <= 3
+        if not cue and (salutation or (len(line.split()) <= 4 and ":" not in line)):
+            return False  # a salutation (« David, ») or a signature (« Jules Henry », « Dubois | Comptable »)
+        if _PERSON_BEFORE.search(before) and not before.rstrip().endswith((":", "client", "société")):
+            return False
+        after = text[f.end:f.end + 20]
+        if re.match(rf"{_SP}[A-ZÉ][a-zéèëïç]+", after) and f.value in self.book.person_names:
+            return False
+        # a surname-like name counts only where a customer is expected, or as the customer in scope
+        return (f.value != short_names(f.value)[-1] or cue or bool(re.match(r"\s*\(?C\d{4}", after))
+                or (scope is not None and self.book.customer_names[f.value] == scope))
+
+    def _unit(self, text: str, start: int, end: int, facts: list[Fact]) -> _Unit:
+        book = self.book
+        body = text[start:end]
+        inv, docs, custs = [], [], set(_CUSTOMER_ID.findall(body)) & set(book.customer_label)
+        for f in facts:
+            if start <= f.start < end:
+                if f.kind == "pièce":
+                    (inv if f.value in book.invoice_ids else docs).append((f.start, f.value))
+                elif f.kind == "client":
+                    custs.add(book.customer_names[f.value])
+        line = _line(text, start)[1]
+        key = quote_key(line)
+        return _Unit(start, end, inv, [d for _, d in docs], custs, key is not None and key in book.quotes, line)
+
+    def _infer_scope(self, facts: list[Fact]) -> str | None:
+        """The one customer the answer is about (from its invoices, else its customer names)."""
+        owners = {self.book.owner[f.value] for f in facts if f.kind == "pièce" and f.value in self.book.invoice_ids}
+        if not owners:
+            owners = {self.book.customer_names[f.value] for f in facts if f.kind == "client"}
+        return owners.pop() if len(owners) == 1 else None
+
+    # -- verdicts
+    def _judge(self, f: Fact, u: _Unit, window: str, after: str, state: "_State") -> Verdict:
+        if f.kind == "pièce":
+            return self._judge_document(f, u, state)
+        if f.kind == "client":
+            return self._judge_customer(f, u, state)
+        book = self.book
+        inv = min(u.invoices, key=lambda p: abs(p[0] - f.start))[1] if u.invoices else None
+        inv = inv or (state.single_invoice if not u.customers else None)
+        cust = (next(iter(u.customers)) if len(u.customers) == 1 else None) or (book.owner.get(inv) if inv else None) \
+            or state.scope
+        pools = [e for e in (inv, *u.documents, cust, COMPANY, LAW) if e]
+        listed = {i for _, i in u.invoices}
+        # in a row about an invoice, a value of another invoice of the same customer does not count
+        hits = [h for e in pools for h in book.find(e, f.kind, f.value)
+                if not (listed and (h.about or h.entity) in book.invoice_ids and (h.about or h.entity) not in listed)]
+        if u.quoted or self._in_title(u, cust, window):
+            return _confirm(f, hits[0] if hits else None, "repris tel quel d'un message ou d'un signal du dossier")
+        roles = _roles(f.kind, window.lower(), after)
+        if roles:
+            matching = [h for h in hits if h.role in roles]
+            if matching:
+                return _confirm(f, matching[0])
+        recomputed = self._recomputed(f, hits, pools, state)
+        if recomputed is not None:
+            return recomputed
+        if roles:
+            target = inv if (inv and not set(roles) & _CUSTOMER_ROLES) else cust
+            expected = next((found for e in (target, COMPANY, LAW) if e
+                             for found in [book.expected(e, f.kind, roles)] if found), [])
+            if expected and not (hits and target is None):
+                return _gap(f, expected)
+            if inv and "paiement" in roles and not book.expected(inv, "date", ("paiement",)):
+                remaining = book.expected(inv, "montant", ("reste_du",))
+                return _gap(f, remaining, f"la facture {inv} n'est pas soldée au grand livre")
+        if hits:
+            return _confirm(f, hits[0])
+        if inv and f.kind in _MAIN_ROLES:
+            return _gap(f, book.expected(inv, f.kind, _MAIN_ROLES[f.kind]))
+        if f.kind == "montant" and cust and f.value >= 10_000:
+            others = book.owners_of_value.get(("montant", f.value), set()) - {cust, COMPANY, LAW}
+            others &= set(book.customer_label)
+            if others:
+                other = sorted(others)[0]
+                return Verdict(f, "écart", f"ce montant est celui d'un autre client ({book.customer_label[other]}, "
+                                           f"{other}), pas de {book.customer_label.get(cust, cust)}", "grand livre")
+        if f.kind == "date" and f.value > book.as_of:
+            return Verdict(f, "non vérifiable", "date à venir fixée par l'auteur (délai accordé, rendez-vous) : "
+                                                "rien à comparer dans les données")
+        return Verdict(f, "non vérifiable", _UNVERIFIABLE[f.kind])
+
+    def _in_title(self, u: _Unit, cust, window: str) -> bool:
+        return bool(cust) and any(t and t in window for t in self.book.quoted_titles.get(cust, ()))
+
+    def _recomputed(self, f: Fact, hits, pools, state: "_State") -> Verdict | None:
+        """An amount the text computes: a sum of amounts it cited, or a figure rounded to the euro."""
+        if f.kind != "montant":
+            return None
+        if f.rounded and not hits:
+            for e in pools:
+                for (kind, value), found in self.book.by_entity.get(e, {}).items():
+                    if kind == "montant" and abs(value - f.value) < 50 and value % 100:
+                        return Verdict(f, "confirmé", f"{found[0].label} : {show_value('montant', value)}, arrondi à "
+                                                      f"l'euro dans la réponse ({found[0].source})", found[0].source,
+                                       _row(found[0]))
+        for role in ("reste_du", "ttc"):
+            owed = [e.value for i in state.cited for e in self.book.expected(i, "montant", (role,))]
+            if len(owed) > 1 and sum(owed) == f.value:
+                what = "reste dû" if role == "reste_du" else "TTC"
+                return Verdict(f, "confirmé", f"total des {len(owed)} factures citées ({what} d'après le grand livre), "
+                                              "recalculé", "grand livre")
+        seen = state.amounts
+        values = [v for v, _ in seen]
+        for i in range(len(values)):
+            for j in range(i + 2, len(values) + 1):
+                if sum(values[i:j]) == f.value:
+                    return Verdict(f, "confirmé", f"somme de {j - i} montants cités plus haut, recalculée", "calcul")
+        for family in set().union(*(fams for _, fams in seen)) if seen else ():
+            same = [v for v, fams in seen if family in fams]
+            if len(same) > 1 and sum(same) == f.value:
+                return Verdict(f, "confirmé", f"somme des {len(same)} montants cités de même nature, recalculée",
+                               "calcul")
+        return None
+
+    def _judge_document(self, f: Fact, u: _Unit, state: "_State") -> Verdict:
+        book = self.book
+        if f.value not in book.invoice_ids and f.value not in book.document_ids:
+            if _INVOICE.fullmatch(f.value):
+                return Verdict(f, "écart", f"aucune facture {f.value} au grand livre (numéro inventé ou mal recopié)",
+                               "grand livre")
+            return Verdict(f, "non vérifiable", f"aucune pièce {f.value} dans les données de l'exercice")
+        owner = book.owner.get(f.value)
+        if (f.value in book.invoice_ids and state.scope and owner != state.scope and owner not in u.customers
+                and not u.quoted and not _BANK_LINE.search(u.line)
+                and book.customer_label[owner].lower() not in u.line.lower()):
+            return Verdict(f, "écart", f"la facture {f.value} est celle de {book.customer_label[owner]} ({owner}), "
+                                       f"pas de {book.customer_label.get(state.scope, state.scope)}", "grand livre",
+                           {"entity": f.value, "customer_id": owner})
+        where = f"client {book.customer_label[owner]} ({owner})" if owner in book.customer_label else "données"
+        return Verdict(f, "confirmé", f"pièce {f.value} du {where}", "grand livre",
+                       {"entity": f.value, "customer_id": owner})
+
+    def _judge_customer(self, f: Fact, u: _Unit, state: "_State") -> Verdict:
+        book = self.book
+        cid = book.customer_names[f.value]
+        quoted = u.quoted or any(t and t in u.line for t in book.quoted_titles.get(state.scope, ()))
+        if state.scope and cid != state.scope and not quoted:
+            right = book.customer_label.get(state.scope, state.scope)
+            return Verdict(f, "écart", f"la réponse porte sur le client {right} ({state.scope}), pas sur "
+                                       f"{f.value} ({cid})", "fiche client", {"entity": state.scope})
+        return Verdict(f, "confirmé", f"client {cid} ({book.customer_label[cid]})", "fiche client", {"entity": cid})
+
+
+@dataclass
+class _State:
+    scope: str | None
+    single_invoice: str | None
+    amounts: list = field(default_factory=list)   # (cents, families it may be summed with)
+    rows_with_amount: set = field(default_factory=set)
+    cited: dict = field(default_factory=dict)     # invoices cited so far, in order
+
+
+_MAIN_ROLES = {"montant": ("ttc", "reste_du"), "date": ("emission", "echeance", "paiement"),
+               "jours": ("retard", "retard_paiement")}
+_UNVERIFIABLE = {
+    "montant": "montant absent des données et non recalculable (ni pièce, ni total, ni somme des montants cités)",
+    "date": "date absente des données de ce client : impossible de la confirmer",
+    "jours": "durée absente des données (ni retard, ni délai, ni plafond légal)",
+    "pourcentage": "pourcentage absent des données : refaites le calcul pour le vérifier",
+}
+
+
+def _row(f: LedgerFact) -> dict:
+    return {"entity": f.entity, "role": f.role, "value": f.value}
+
+
+def _confirm(f: Fact, hit: LedgerFact | None, note: str | None = None) -> Verdict:
+    if hit is None:
+        return Verdict(f, "confirmé", note or "", "dossier")
+    text = f"{hit.label} ({hit.source})" + (f" ; {note}" if note else "")
+    return Verdict(f, "confirmé", text, hit.source, _row(hit))
+
+
+def _gap(f: Fact, expected: list[LedgerFact], lead: str | None = None) -> Verdict:
+    """« écart » with the right value(s) and where they come from."""
+    shown = []
+    for e in expected:
+        item = f"{e.label} : {show_value(e.kind, e.value)} ({e.source})"
+        if item not in shown:
+            shown.append(item)
+    right = " ; ".join(shown[:3]) + (f" (et {len(shown) - 3} autre(s))" if len(shown) > 3 else "")
+    said = f"la réponse indique {f.text}"
+    text = "; ".join(p for p in (lead, said) if p) + (f" — attendu : {right}" if right else "")
+    return Verdict(f, "écart", text, expected[0].source if expected else "grand livre",
+                   _row(expected[0]) if expected else None)
 
 
 def check_answer(text: str, company, *, customer_id: str | None = None, required=()) -> FactCheckReport:
     """Check every fact of ``text`` against ``company`` (a Company or a :class:`FactChecker`).
 
-    ``customer_id`` limits the search to one customer (a fact of another customer is an
+    ``customer_id`` is the customer the answer is about (another customer's invoice or name is an
     « écart »); ``required`` lists facts the answer must contain, as (kind, value) pairs, e.g.
     ``("pièce", "FA-2026-00042")``, ``("montant", 123456)``, ``("date", date(2026, 12, 31))``.
     """
     checker = company if isinstance(company, FactChecker) else FactChecker(company)
     return checker.check(text, customer_id=customer_id, required=required)
-
-
-def _show(kind: str, value) -> str:
-    if kind == "montant":
-        return format_eur(value)
-    if kind == "date":
-        return format_date(value)
-    return str(value)
-
-
-def _anchor(fact: Fact, text: str, docs: list[Fact], led: _Ledger):
-    """The invoice written in the same sentence as ``fact`` (the nearest one), or None."""
-    invoices = set(led.invoices["invoice_id"])
-    s, e = _sentence_bounds(text, fact.start)
-    near = [d for d in docs if s <= d.start <= e and d.value in invoices]
-    if not near:
-        return None
-    nearest = min(near, key=lambda d: abs(d.start - fact.start)).value
-    return led.invoices.loc[led.invoices["invoice_id"] == nearest].iloc[0]
-
-
-def _infer_scope(facts: list[Fact], led: _Ledger) -> str | None:
-    """The one customer the answer is about (from its invoices, else its customer names)."""
-    inv = led.invoices.set_index("invoice_id")["customer_id"]
-    owners = {inv[f.value] for f in facts if f.kind == "pièce" and f.value in inv.index}
-    if not owners:
-        ids = led.customers.set_index("name")["customer_id"]
-        owners = {ids[f.value] for f in facts if f.kind == "client" and f.value in ids.index}
-    return owners.pop() if len(owners) == 1 else None
-
-
-def _check(fact: Fact, text: str, docs, led: _Ledger, customer_id, scope) -> Verdict:
-    kind = fact.kind
-    if kind == "pièce":
-        return _check_doc(fact, led, customer_id)
-    if kind == "client":
-        row = led.customers.loc[led.customers["name"] == fact.value].iloc[0]
-        if customer_id and row["customer_id"] != customer_id:
-            right = led.customers.loc[led.customers["customer_id"] == customer_id]
-            name = right["name"].iloc[0] if len(right) else customer_id
-            return Verdict(fact, "écart", f"le client concerné est « {name} », pas « {fact.value} »",
-                           "customers", _row(right.iloc[0]) if len(right) else None)
-        return Verdict(fact, "confirmé", f"client {row['customer_id']}", "customers", _row(row))
-    anchor = _anchor(fact, text, docs, led)
-    if kind == "montant":
-        return _check_amount(fact, anchor, led, scope)
-    if kind == "date":
-        return _check_date(fact, anchor, led, scope)
-    if kind == "jours":
-        return _check_days(fact, anchor, led, scope)
-    return _check_pct(fact, led, scope)
-
-
-def _check_doc(fact: Fact, led: _Ledger, customer_id) -> Verdict:
-    for table, (key, frame) in led.doc_tables.items():
-        rows = frame.loc[frame[key] == fact.value]
-        if len(rows):
-            row = rows.iloc[0]
-            owner = row.get("customer_id")
-            if customer_id and owner is not None and owner != customer_id:
-                return Verdict(fact, "écart", f"{fact.value} appartient au client {owner}, pas à {customer_id}",
-                               table, _row(row))
-            return Verdict(fact, "confirmé", f"pièce trouvée dans {table}", table, _row(row))
-    return Verdict(fact, "introuvable", f"aucune pièce {fact.value} dans les données (numéro inventé ?)")
-
-
-def _invoice_amounts(inv: pd.Series, led: _Ledger) -> dict[str, int]:
-    amounts = {"total TTC": int(inv["total_ttc_cents"]), "total HT": int(inv["total_ht_cents"]),
-               "TVA": int(inv["total_vat_cents"])}
-    if inv["invoice_id"] in led.open_by_invoice:
-        amounts["reste dû"] = led.open_by_invoice[inv["invoice_id"]]
-    return amounts
-
-
-def _scoped(frame: pd.DataFrame, customer_id) -> pd.DataFrame:
-    if customer_id and "customer_id" in frame.columns:
-        return frame.loc[frame["customer_id"] == customer_id]
-    return frame
-
-
-def _check_amount(fact: Fact, anchor, led: _Ledger, customer_id) -> Verdict:
-    if fact.value == FIXED_RECOVERY_INDEMNITY_CENTS:
-        return Verdict(fact, "confirmé", "indemnité forfaitaire pour frais de recouvrement (art. D441-5)", "law")
-    if anchor is not None:
-        amounts = _invoice_amounts(anchor, led)
-        extra = led.extra_amounts
-        if len(extra) and "invoice_id" in extra.columns:
-            for _, r in extra.loc[extra["invoice_id"] == anchor["invoice_id"]].iterrows():
-                amounts[f"{r['_table']}"] = int(r["_value"])
-        for label, cents in amounts.items():
-            if cents == fact.value:
-                return Verdict(fact, "confirmé", f"{label} de {anchor['invoice_id']}", "invoices", _row(anchor))
-        shown = ", ".join(f"{k} {format_eur(v)}" for k, v in amounts.items())
-        return Verdict(fact, "écart", f"{anchor['invoice_id']} : {shown}", "invoices", _row(anchor))
-    candidates = []  # (cents, table, row, label)
-    inv = _scoped(led.invoices, customer_id)
-    for _, r in inv.iterrows():
-        for label, cents in _invoice_amounts(r, led).items():
-            candidates.append((cents, "invoices", r, f"{label} de {r['invoice_id']}"))
-    extra = _scoped(led.extra_amounts, customer_id) if len(led.extra_amounts) else led.extra_amounts
-    for _, r in extra.iterrows():
-        candidates.append((int(r["_value"]), r["_table"], r, f"montant de {r['_table']}"))
-    custs = _scoped(led.customers, customer_id)
-    for _, r in custs.iterrows():
-        if r["customer_id"] in led.balance_by_customer:
-            candidates.append((led.balance_by_customer[r["customer_id"]], "customers", r,
-                               f"solde du client {r['customer_id']}"))
-        candidates.append((int(r["credit_limit_cents"]), "customers", r, "limite de crédit"))
-        for label, cents in led.open_totals.get(r["customer_id"], {}).items():
-            candidates.append((cents, "customers", r, f"{label} du client {r['customer_id']}"))
-    exact = [c for c in candidates if c[0] == fact.value]
-    owners = {c[2].get("customer_id") for c in exact}
-    if len(owners) > 1:
-        return Verdict(fact, "ambigu", f"montant présent chez {len(owners)} clients ; précisez la pièce",
-                       exact[0][1], _row(exact[0][2]))
-    if exact:
-        c = exact[0]
-        return Verdict(fact, "confirmé", c[3], c[1], _row(c[2]))
-    close = [c for c in candidates if c[0] and abs(c[0] - fact.value) <= abs(c[0]) * 0.2]
-    if close:
-        c = min(close, key=lambda c: abs(c[0] - fact.value))
-        return Verdict(fact, "écart", f"le plus proche : {c[3]} = {format_eur(c[0])}", c[1], _row(c[2]))
-    return Verdict(fact, "introuvable", "aucun montant correspondant dans les données")
-
-
-def _check_date(fact: Fact, anchor, led: _Ledger, customer_id) -> Verdict:
-    if fact.value == led.as_of:
-        return Verdict(fact, "confirmé", "date d'arrêté du cas", "company")
-    if anchor is not None:
-        dates = {"date de facture": _as_date(anchor["invoice_date"]), "échéance": _as_date(anchor["due_date"])}
-        extra = led.extra_dates
-        if len(extra) and "invoice_id" in extra.columns:
-            for _, r in extra.loc[extra["invoice_id"] == anchor["invoice_id"]].iterrows():
-                dates[r["_table"]] = r["_value"]
-        for label, day in dates.items():
-            if day == fact.value:
-                return Verdict(fact, "confirmé", f"{label} de {anchor['invoice_id']}", "invoices", _row(anchor))
-        shown = ", ".join(f"{k} {format_date(v)}" for k, v in dates.items() if v)
-        return Verdict(fact, "écart", f"{anchor['invoice_id']} : {shown}", "invoices", _row(anchor))
-    inv = _scoped(led.invoices, customer_id)
-    for col, label in (("invoice_date", "date de facture"), ("due_date", "échéance")):
-        hit = inv.loc[inv[col].map(_as_date) == fact.value]
-        if len(hit):
-            return Verdict(fact, "confirmé", f"{label} de {hit['invoice_id'].iloc[0]}", "invoices", _row(hit.iloc[0]))
-    extra = _scoped(led.extra_dates, customer_id) if len(led.extra_dates) else led.extra_dates
-    if len(extra):
-        hit = extra.loc[extra["_value"] == fact.value]
-        if len(hit):
-            return Verdict(fact, "confirmé", f"date trouvée dans {hit['_table'].iloc[0]}", hit["_table"].iloc[0],
-                           _row(hit.iloc[0]))
-    return Verdict(fact, "introuvable", "aucune date correspondante dans les données")
-
-
-def _term_days(code: str) -> set[int]:
-    digits = re.match(r"\d+", str(code or ""))
-    return {int(digits.group())} if digits else set()
-
-
-def _check_days(fact: Fact, anchor, led: _Ledger, customer_id) -> Verdict:
-    if anchor is not None:
-        due, issued = _as_date(anchor["due_date"]), _as_date(anchor["invoice_date"])
-        known = {"jours de retard à la date d'arrêté": (led.as_of - due).days,
-                 "délai de la facture": (due - issued).days}
-        for n in _term_days(anchor["payment_terms"]):
-            known[f"délai contractuel {anchor['payment_terms']}"] = n
-        for label, n in known.items():
-            if n == fact.value:
-                return Verdict(fact, "confirmé", f"{label} ({anchor['invoice_id']})", "invoices", _row(anchor))
-        shown = ", ".join(f"{k} : {v}" for k, v in known.items())
-        return Verdict(fact, "écart", f"{anchor['invoice_id']} — {shown}", "invoices", _row(anchor))
-    legal = {30: "délai légal par défaut", 45: "45 jours fin de mois (plafond légal)",
-             60: "plafond légal de 60 jours"}
-    if fact.value in legal:
-        return Verdict(fact, "confirmé", legal[fact.value], None)
-    custs = _scoped(led.customers, customer_id)
-    for _, r in custs.iterrows():
-        if fact.value in _term_days(r["payment_terms"]):
-            return Verdict(fact, "confirmé", f"conditions de paiement {r['payment_terms']}", "customers", _row(r))
-    if customer_id:
-        inv = _scoped(led.invoices, customer_id)
-        late = inv.loc[inv["invoice_id"].isin(led.open_by_invoice)]
-        for _, r in late.iterrows():
-            if (led.as_of - _as_date(r["due_date"])).days == fact.value:
-                return Verdict(fact, "confirmé", f"retard de {r['invoice_id']}", "invoices", _row(r))
-    return Verdict(fact, "introuvable", "durée non vérifiable dans les données")
-
-
-def _check_pct(fact: Fact, led: _Ledger, customer_id) -> Verdict:
-    from ..law import MAX_LOGISTICS_PENALTY_PCT
-
-    known = {Decimal("20"): "taux normal de TVA", Decimal("10"): "taux intermédiaire de TVA",
-             Decimal("5.5"): "taux réduit de TVA",
-             Decimal(str(MAX_LOGISTICS_PENALTY_PCT)): "plafond des pénalités logistiques"}
-    if fact.value in known:
-        return Verdict(fact, "confirmé", known[fact.value], None)
-    if "contracts" in led.doc_tables:
-        contracts = _scoped(led.doc_tables["contracts"][1], customer_id)
-        for col, label in (("price_discount_pct", "remise contractuelle"),
-                           ("early_payment_discount_pct", "escompte contractuel")):
-            hit = contracts.loc[contracts[col].map(lambda v: Decimal(str(v))) == fact.value]
-            if len(hit):
-                return Verdict(fact, "confirmé", f"{label} ({hit['contract_id'].iloc[0]})", "contracts",
-                               _row(hit.iloc[0]))
-    return Verdict(fact, "introuvable", "pourcentage non vérifiable dans les données (calcul à refaire)")

@@ -58,7 +58,7 @@ def _guide(company, journal) -> Document:
             "Ne donnez jamais la table de correspondance à l'IA ; rétablissez les vrais noms après la réponse."]),
         Section("Le réflexe de vérification", bullets=[
             "Chaque montant, date, numéro de facture et nom de client de la réponse est vérifié contre le "
-            "grand livre : confirmé, écart ou introuvable.",
+            "grand livre : confirmé, écart ou non vérifiable.",
             "Un fait demandé mais absent de la réponse est signalé comme omis.",
             "Une mention légale (pénalités, indemnité de 40 €, mise en demeure) n'est acceptée que si elle "
             "correspond au bon niveau de relance."]),
