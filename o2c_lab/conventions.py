@@ -269,16 +269,16 @@ def _date_cell(value):
     if text == "" or text in ("NaT", "nan"):
         return None, {}
     if m := _ISO.fullmatch(text):
-        day = _day(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        return "aaaa-mm-jj", ({"*": day} if day else {})
+        return "aaaa-mm-jj", {"*": _day(int(m.group(1)), int(m.group(2)), int(m.group(3)))}
     if m := _COMPACT.fullmatch(text):
-        day = _day(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        return "aaaammjj", ({"*": day} if day else {})
+        return "aaaammjj", {"*": _day(int(m.group(1)), int(m.group(2)), int(m.group(3)))}
     if m := _DMY_LIKE.fullmatch(text):
         a, b, y = int(m.group(1)), int(m.group(3)), _year(m.group(4))
-        readings = {"JMA": _day(y, b, a), "MJA": _day(y, a, b)}
         family = {"/": "jj/mm/aaaa", ".": "jj.mm.aaaa", "-": "jj-mm-aaaa"}[m.group(2)]
-        return family, {k: v for k, v in readings.items() if v}
+        # an order is possible when its month is 1-12 and its day 1-31; 31/02 still says « day first »
+        plausible = {"JMA": (a, b), "MJA": (b, a)}
+        return family, {o: _day(y, month, day) for o, (day, month) in plausible.items()
+                        if 1 <= month <= 12 and 1 <= day <= 31}
     raise ValueError(text)
 
 
@@ -309,7 +309,7 @@ def read_dates(values, *, date_order: str | None = None, column=None, path=None)
             continue
         if family is None:
             continue
-        if not readings:
+        if not readings or readings.get("*", True) is None:
             errors[k] = f"date illisible « {value} » (jour ou mois impossible)"
             continue
         cells[k] = (str(value).strip(), readings)
