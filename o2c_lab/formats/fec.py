@@ -26,7 +26,7 @@ import pandas as pd
 
 from ._files import read_file_bytes
 from ..errors import DataFileError, InvalidParameterError
-from .tabular import _ensure_folder, _format_cents
+from .tabular import _ensure_folder, _format_cents, write_delimited
 
 __all__ = ["FEC_COLUMNS", "lettering_code", "FecFile", "company_to_fec", "write_fec", "fec_filename", "read_fec",
            "check_balanced", "lettering_groups"]
@@ -271,10 +271,9 @@ def write_fec(fec_df: pd.DataFrame, folder, siren: str, closing_date) -> Path:
         else:
             # A TAB or line break inside a label would break the record: replace by a space.
             out[col] = s.astype(str).str.replace(r"[\t\r\n]", " ", regex=True)
-    body = out.to_csv(sep="\t", index=False, header=True, lineterminator="\r\n",
-                      quoting=3)  # csv.QUOTE_NONE: FEC fields are never quoted
-    path.write_bytes(body.encode("utf-8"))
-    return path
+    # FEC fields are never quoted; labels starting with = + - @ are neutralised like every output
+    return write_delimited([FEC_COLUMNS, *out.itertuples(index=False)], path, delimiter="\t",
+                           encoding="utf-8", quoted=False)
 
 
 # --------------------------------------------------------------------------------------- read
