@@ -172,6 +172,9 @@ def read_amounts(values, *, decimal: str | None = None, column=None, path=None,
     _check_decimal(decimal)
     cells, errors, texts = [], {}, {}
     for k, value in enumerate(values):
+        if value is None or (isinstance(value, float) and math.isnan(value)):  # an empty cell
+            cells.append(None)
+            continue
         try:
             number = _number_cell(value)
         except InvalidParameterError as exc:
@@ -180,8 +183,8 @@ def read_amounts(values, *, decimal: str | None = None, column=None, path=None,
         if number is not None or k in errors:
             cells.append(number)
             continue
-        text = "" if value is None else str(value).strip()
-        if text == "" or text.lower() == "nan":
+        text = str(value).strip()
+        if text == "":
             cells.append(None)
             continue
         texts[k] = (text, amount_readings(text))

@@ -128,6 +128,9 @@ def read_bank_csv(path, *, account: str = "", currency: str = "EUR", decimal: st
                                 todo="corrigez la cellule puis relancez")
         value_date = field.get("value_date", [None] * n)[k] or booking
         amount = field.get("amount_cents", [None] * n)[k]
+        if amount is None and all(field.get(f, [None] * n)[k] is None for f in ("debit", "credit")):
+            raise DataFileError("montant vide.", path=path, row=number, column=header_of.get("amount_cents", header_of.get("debit")),
+                                valid="un montant comme -1 234,56", todo="corrigez la cellule puis relancez")
         if amount is None:
             debit, credit = (field.get(f, [None] * n)[k] or 0 for f in ("debit", "credit"))
             amount = credit - abs(debit)
