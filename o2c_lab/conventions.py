@@ -46,6 +46,7 @@ _MINUS = "-\u2212"
 _UNITS = re.compile(r"€|\bEUR\b|\bCHF\b", re.I)
 _VALID_AMOUNT = "un montant comme 1 234,56, -50,00, 1234.56 ou 1’234.56 (au plus 2 décimales)"
 _MAX_DIGITS = 15  # 10^13 € and more is a corrupted cell, not an amount
+_DECIMAL_NAMES = {",": "une virgule décimale", ".": "un point décimal"}
 
 
 def _split_sign(text: str) -> tuple[bool, str]:
@@ -213,8 +214,9 @@ def read_amounts(values, *, decimal: str | None = None, column=None, path=None,
         cents = None if value is None else _to_cents(value, round_extra)
         if cents is None:
             reason = ("plus de 2 décimales" if value is not None else
-                      f"autre convention que la colonne (décimale « {decimal} »)" if readings else
-                      "pas un nombre")
+                      f"autre convention que le reste de la colonne, écrite avec {_DECIMAL_NAMES[decimal]}"
+                      if readings else "nombre trop grand" if sum(c.isdigit() for c in text) > _MAX_DIGITS
+                      else "pas un nombre")
             errors[k] = f"montant illisible « {text} » ({reason})"
         cells[k] = cents
     return ColumnReading(cells, errors, decimal)

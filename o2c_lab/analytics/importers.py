@@ -30,6 +30,7 @@ import pandas as pd
 
 from ..conventions import read_amounts, read_dates
 from ..errors import DataFileError, InvalidParameterError
+from ..formats._files import read_file_bytes
 from ..formats.fec import lettering_groups, read_fec
 from .aging import AgedBalance, aged_balance, open_items_at
 
@@ -124,19 +125,23 @@ def _read_grid(path: Path, sheet=None, encoding: str = "utf-8") -> tuple[list[tu
         raise DataFileError("fichier introuvable.", path=path, todo="vérifiez le nom et le dossier du fichier")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_excel_grid(path, sheet), "Excel"
-    raw = path.read_bytes()
+    raw = read_file_bytes(path)
     if not raw.strip(b"\xef\xbb\xbf \r\n\t"):
         raise DataFileError("le fichier est vide.", path=path, row=1,
                             valid="une ligne d'en-tête puis une ligne par pièce",
                             todo="vérifiez l'export : il ne contient aucune donnée")
     text = _decode_strict(raw, path, encoding)
-    sample = text.splitlines()[:_HEADER_SCAN_ROWS]
-    separator = _guess_separator(sample)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, quotechar='"')
     rows, line = [], 1
-    for cells in reader:
-        rows.append((line, cells))
-        line = reader.line_num + 1
+    try:
+        separator = _guess_separator(text.splitlines()[:_HEADER_SCAN_ROWS])
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, quotechar='"')
+        for cells in reader:
+            rows.append((line, cells))
+            line = reader.line_num + 1
+    except csv.Error:  # a cell over the csv module's size limit, a NUL byte
+        raise DataFileError("ligne illisible : une cellule dépasse 128 Kio ou contient un caractère nul.", path=path, row=line,
+                            valid="un export CSV d'une ligne par pièce",
+                            todo="exportez à nouveau le fichier depuis l'ERP, en CSV UTF-8") from None
     name = {";": "point-virgule", "\t": "tabulation", "|": "barre verticale", ",": "virgule"}[separator]
     return rows, f"CSV ({encoding}, séparateur {name})"
 
@@ -457,7 +462,9 @@ def read_invoice_history(path, *, mapping: dict[str, str] | None = None, sheet=N
         amount = amounts[0][k]
         if k in amounts[1]:
             problems.append(("amount", amounts[1][k]))
-        elif amount is None or amount <= 0:
+        elif amount is None:
+            problems.append(("amount", _CellError("montant vide", "le montant positif de la facture")))
+        elif amount <= 0:
             problems.append(("amount", _CellError(f"montant négatif ou nul « {cells['amount']} »",
                                                   "le montant positif de la facture")))
         inv, due, settled = (parsed[f][0][k] for f in ("invoice_date", "due_date", "settled_date"))

@@ -25,6 +25,8 @@ import pandas as pd
 from ..company.schema import table
 from ..conventions import read_amounts, read_dates
 from ..errors import DataFileError
+from ..formats._files import read_file_bytes
+from ..formats.tabular import decode_text
 
 __all__ = ["read_remittance_file", "parse_remittance_text", "REMITTANCE_HEADERS"]
 
@@ -109,11 +111,7 @@ def read_remittance_file(path, *, customer_id: str = "", advice_id: str | None =
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             raw = pd.read_excel(path, dtype=object).fillna("")  # real numbers and dates stay so
         else:
-            data = path.read_bytes()
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = data.decode("cp1252")
+            text = decode_text(read_file_bytes(path), path)
             first = text.split("\n", 1)[0]
             sep = ";" if first.count(";") >= first.count(",") else ","
             raw = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
@@ -134,6 +132,9 @@ def read_remittance_file(path, *, customer_id: str = "", advice_id: str | None =
                                    path=path), records, path, "Montant", "un montant comme 1 234,56 ou 1,234.56")
     days = _column(read_dates([r.get("advice_date", "") for _, r in records], date_order=date_order, column="Date",
                               path=path), records, path, "Date", "une date JJ/MM/AAAA")
+    if not records:
+        raise DataFileError("aucune pièce réglée sous la ligne d'en-tête.", path=path, row=2,
+                            todo="vérifiez l'avis : il ne liste aucune facture")
     rows = []
     for (number, rec), cents, day in zip(records, amounts, days):
         if cents is None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..company.schema import table
 from ._files import read_file_bytes
+from .tabular import decode_text
 from ..conventions import read_amounts, read_dates
 from ..errors import DataFileError
 from .cfonb120 import bank_frames
@@ -79,18 +80,17 @@ def read_bank_csv(path, *, account: str = "", currency: str = "EUR", decimal: st
     of the file, or given (``decimal=","``, ``date_order="JMA"``) when the file does not say.
     """
     path = Path(path)
-    raw = read_file_bytes(path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")  # Excel « CSV (séparateur : point-virgule) » on Windows
+    text = decode_text(read_file_bytes(path), path)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ";"
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, None)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader, None)
+    except csv.Error:
+        header = None
     if not header:
         raise DataFileError("fichier vide.", path=path, todo="exportez à nouveau le relevé")
     mapping = {i: _LOOKUP[_norm(h)] for i, h in enumerate(header) if _norm(h) in _LOOKUP}
@@ -107,10 +107,13 @@ def read_bank_csv(path, *, account: str = "", currency: str = "EUR", decimal: st
         for number, record in enumerate(reader, start=2):
             if any(cell.strip() for cell in record):
                 records.append((number, {col: record[i] if i < len(record) else "" for i, col in mapping.items()}))
-    except csv.Error as exc:  # a field over the csv module's limit, a NUL byte
-        raise DataFileError(f"ligne illisible ({exc}).", path=path, row=len(records) + 2,
+    except csv.Error:  # a field over the csv module's limit, a NUL byte
+        raise DataFileError("ligne illisible : une cellule dépasse 128 Kio ou contient un caractère nul.", path=path, row=len(records) + 2,
                             valid="un export CSV de relevé bancaire",
                             todo="exportez à nouveau le relevé depuis la banque en ligne") from None
+    if not records:
+        raise DataFileError("aucune opération sous la ligne d'en-tête.", path=path, row=2,
+                            todo="vérifiez la période exportée : le relevé est vide")
     header_of = {col: header[i] for i, col in mapping.items()}
     n = len(records)
     field = _read_fields(lambda v, c, **kw: read_dates(v, date_order=c, **kw),

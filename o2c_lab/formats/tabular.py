@@ -33,7 +33,7 @@ from ..company.schema import Table, table
 from ..errors import DataFileError, InvalidParameterError, OutputFolderError
 from ..money import format_number
 
-__all__ = ["EXCEL_MAX_ROWS", "Formula", "neutralise", "write_delimited", "append_row", "write_frames_xlsx",
+__all__ = ["EXCEL_MAX_ROWS", "decode_text", "Formula", "neutralise", "write_delimited", "append_row", "write_frames_xlsx",
            "conform_table", "write_excel", "write_csv", "read_csv"]
 
 #: Rows in one Excel sheet, header included (Excel 2007 and later).
@@ -44,6 +44,28 @@ _EXCEL_EPOCH = np.datetime64("1899-12-30", "ns")  # Excel serial day 0 (1900 sys
 _TRUE, _FALSE = "oui", "non"
 _CENTS_RE = re.compile(r"-?\d+(,\d{1,2})?")
 _WIDTH_SAMPLE = 500  # rows looked at to size a text column
+
+
+def decode_text(raw: bytes, path) -> str:
+    """Text of a CSV a user sends: UTF-8 (with or without BOM), UTF-16 with its BOM, or the
+    Windows code page of Excel's « CSV (séparateur : point-virgule) »; an empty or binary file
+    is a :class:`DataFileError`."""
+    if not raw.strip(b"\xef\xbb\xbf\xff\xfe \r\n\t\x00"):
+        raise DataFileError("le fichier est vide.", path=path, todo="exportez-le à nouveau : il ne contient rien")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "cp1252")
+    for encoding in encodings:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return text
+    raise DataFileError("fichier illisible : ni UTF-8, ni UTF-16, ni Windows-1252 (fichier binaire ?).", path=path,
+                        valid="un fichier CSV (texte)",
+                        todo="exportez à nouveau en « CSV UTF-8 », ou envoyez le classeur .xlsx")
 
 
 # ---------------------------------------------------------------------------- formula safety
