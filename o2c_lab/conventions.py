@@ -125,7 +125,7 @@ def parse_amount(text, decimal: str, *, round_extra: bool = False) -> int:
     return cents
 
 
-def _number_cell(value):
+def _number_cell(value, round_extra: bool):
     """Cents of a real number cell (Excel), None for text, or raise for NaN and infinities."""
     if isinstance(value, bool):
         raise InvalidParameterError(f"Montant illisible : « {value} ».", valid=_VALID_AMOUNT)
@@ -138,7 +138,7 @@ def _number_cell(value):
         if not number.is_finite() or abs(number) >= 10 ** _MAX_DIGITS:
             raise InvalidParameterError(f"Montant illisible : « {value} ».", valid=_VALID_AMOUNT)
         cents = _to_cents(number, True)
-        if abs(number.scaleb(2) - cents) > Decimal("0.0001"):  # binary noise of 0.1 + 0.2 is not a 3rd decimal
+        if not round_extra and abs(number.scaleb(2) - cents) > Decimal("0.0001"):  # binary noise of 0.1 + 0.2 is not a 3rd decimal
             raise InvalidParameterError(f"Montant à plus de 2 décimales : « {value} ».",
                                         valid=_VALID_AMOUNT)
         return cents
@@ -177,7 +177,7 @@ def read_amounts(values, *, decimal: str | None = None, column=None, path=None,
             cells.append(None)
             continue
         try:
-            number = _number_cell(value)
+            number = _number_cell(value, round_extra)
         except InvalidParameterError as exc:
             errors[k] = exc.what
             number = None
@@ -190,27 +190,30 @@ def read_amounts(values, *, decimal: str | None = None, column=None, path=None,
             continue
         texts[k] = (text, amount_readings(text))
         cells.append(None)
-    if decimal is None:
+    inferred, mixed = decimal is None, False
+    if inferred:
         possible = set(DECIMALS)
         for text, readings in texts.values():
             if readings:
                 possible &= set(readings)
-        if not possible:  # each convention fails somewhere: keep the one most cells follow
-            count = {d: sum(d in r for _, r in texts.values()) for d in DECIMALS}
-            decimal = max(DECIMALS, key=lambda d: count[d])
-        elif len(possible) == 1:
-            decimal = possible.pop()
-        else:
-            differ = [t for t, r in texts.values() if len(set(r.values())) > 1]
-            if differ:
-                raise _ambiguity(differ, "Montants ambigus", 'decimal="," (virgule décimale : '
-                                 '1.481 vaut 1 481,00) ou decimal="." (point décimal : 1.481 '
-                                 'vaut 1,481)',
-                                 'relancez en indiquant la convention du fichier, decimal="," pour '
-                                 'un export français', column, path)
-            decimal = ","  # every cell reads the same both ways
+        differ = [t for t, r in texts.values() if len(set(r.values())) > 1]
+        if len(possible) == 2 and differ:
+            raise _ambiguity(differ, "Montants ambigus", 'decimal="," (virgule décimale : 1.481 vaut '
+                             '1 481,00) ou decimal="." (point décimal : 1.481 vaut 1,481)',
+                             'relancez en indiquant la convention du fichier, decimal="," pour un '
+                             'export français', column, path)
+        mixed = not possible  # both conventions in one column: only cells with one reading are sure
+        count = {d: sum(d in r for _, r in texts.values()) for d in DECIMALS}
+        decimal = possible.pop() if len(possible) == 1 else max(DECIMALS, key=lambda d: count[d])
     for k, (text, readings) in texts.items():
-        value = readings.get(decimal)
+        if inferred and len(set(readings.values())) == 1:  # one value whatever the convention
+            value = next(iter(readings.values()))
+        elif mixed and readings:
+            errors[k] = (f"montant ambigu « {text} » dans une colonne où les deux conventions se "
+                         'mélangent : indiquez decimal="," ou decimal="."')
+            continue
+        else:
+            value = readings.get(decimal)
         cents = None if value is None else _to_cents(value, round_extra)
         if cents is None:
             reason = ("plus de 2 décimales" if value is not None else

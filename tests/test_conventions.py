@@ -96,8 +96,11 @@ def test_three_digits_after_one_separator_are_refused_not_guessed(text):
 def test_one_settling_cell_decides_the_column():
     assert read_amounts(["1.481", "2.000", "12,50"]).values == [148_100, 200_000, 1250]
     assert read_amounts(["1,481", "2,000", "12.50"]).values == [148_100, 200_000, 1250]
-    reading = read_amounts(["1.481,00", "1,481.00", "3,50"])  # two conventions mixed: the odd one refused
-    assert reading.values[0] == 148_100 and reading.values[2] == 350 and set(reading.errors) == {1}
+    # two conventions mixed: a cell that reads one way only is sure, a cell that reads two ways is refused
+    assert read_amounts(["1.481,00", "1,481.00", "3,50"]).values == [148_100, 148_100, 350]
+    reading = read_amounts(["1.481", "1,481.00", "3,50"])
+    assert reading.values[1:] == [148_100, 350] and set(reading.errors) == {0} and "ambigu" in reading.errors[0]
+    assert read_amounts(["1.481", "1,481.00"], decimal=",").errors.keys() == {1}  # the caller's word is final
 
 
 def test_amounts_too_large_or_not_numbers_are_cell_errors_not_tracebacks():

@@ -130,23 +130,23 @@ def parse_facturx(xml: bytes | str) -> tuple[pd.DataFrame, pd.DataFrame]:
         "customer_siren_shown": bool(_text(buyer.get("legal_identifier"))),
         "penalty_mention": bool(notes.get("PMD")), "indemnity_mention": bool(notes.get("PMT")),
         "vat_mention": exemptions,
-        "total_ht_cents": to_cents(data.get("BT-109") or "0"), "total_vat_cents": to_cents(data.get("BT-110") or "0"),
-        "total_ttc_cents": to_cents(data.get("BT-112") or "0"),
+        "total_ht_cents": to_cents(data.get("BT-109") or "0", decimal="."), "total_vat_cents": to_cents(data.get("BT-110") or "0", decimal="."),
+        "total_ttc_cents": to_cents(data.get("BT-112") or "0", decimal="."),
         "buyer_siren": _text(buyer.get("legal_identifier")),
         "buyer_vat": _text(buyer.get("vat_identifier")).replace(" ", ""),
         "buyer_name": _text(buyer.get("name")),
     }
-    lines = []
+    lines = []  # XML decimals: always a decimal point (to_cents would refuse « 1.481 » as ambiguous)
     for k, line in enumerate(data.get("BG-25") or [], start=1):
         qty = Decimal(_text(line.get("BT-129")) or "0")
-        net = to_cents(line.get("BT-131") or "0")
+        net = to_cents(line.get("BT-131") or "0", decimal=".")
         rate = float(line.get("BT-152") or 0)
         lines.append({
             "invoice_id": invoice["invoice_id"], "line_no": int(line.get("BT-126") or k) if
             _text(line.get("BT-126")).isdigit() else k,
             "product_id": _text(line.get("BT-155")), "label": _text(line.get("BT-153")),
             "quantity": int(qty) if qty == qty.to_integral_value() else float(qty),
-            "unit_price_cents": to_cents(line.get("BT-146") or "0"), "vat_rate": rate,
+            "unit_price_cents": to_cents(line.get("BT-146") or "0", decimal="."), "vat_rate": rate,
             "net_cents": net, "vat_cents": None,
         })
     frame = pd.DataFrame(lines)

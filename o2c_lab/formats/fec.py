@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ._files import read_file_bytes
+from ..conventions import read_amounts
 from ..errors import DataFileError, InvalidParameterError
 from .tabular import _ensure_folder, _format_cents, write_delimited
 
@@ -336,23 +337,6 @@ def _decode(raw: bytes) -> tuple[str, str, str]:
         return raw.decode("latin-1"), "latin-1", f"{reason} ; décodé en Latin-1 (ISO 8859-1)"
 
 
-def _parse_amount(text: str) -> int | None:
-    t = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
-    if not t:
-        return 0
-    if "," in t:
-        t = t.replace(".", "").replace(",", ".")
-    if t.endswith("-"):  # some exports put the sign last
-        t = "-" + t[:-1]
-    try:
-        value = Decimal(t) * 100
-    except InvalidOperation:
-        return None
-    if not value.is_finite() or value != value.to_integral_value():
-        return None
-    return int(value)
-
-
 def read_fec(path) -> FecFile:
     """Read a real FEC file (see the module docstring for what is tolerated).
 
@@ -409,9 +393,12 @@ def read_fec(path) -> FecFile:
 
     amount_columns = ["Montant"] if amounts_as_sens else ["Debit", "Credit"]
     amount_columns.append("Montantdevise")
+    # one convention for the whole file (« 1.000 » is 1 000 € when « 12,50 » is elsewhere): never per cell
+    written = [v for v in pd.unique(pd.concat([frame[c] for c in amount_columns])) if v.strip()]
+    reading = read_amounts(written, column=" / ".join(amount_columns), path=path)
+    cache = {v: None if k in reading.errors else reading.values[k] for k, v in enumerate(written)}
     for col in amount_columns:
-        cache = {v: _parse_amount(v) for v in frame[col].unique()}
-        values = frame[col].map(cache)
+        values = frame[col].map(lambda v: cache.get(v, 0) if v.strip() else 0)
         if values.isna().any():
             fail(col, int(np.flatnonzero(values.isna().to_numpy())[0]), "montant illisible",
                  "un nombre comme 1234,56 ou -12.50 (vide = 0), au plus 2 décimales")
