@@ -32,7 +32,7 @@ from typing import NamedTuple
 
 from .errors import AmbiguousFormatError, InvalidParameterError
 
-__all__ = ["DECIMALS", "DATE_ORDERS", "ColumnReading", "amount_readings", "parse_amount", "read_amounts",
+__all__ = ["DECIMALS", "DATE_ORDERS", "ColumnReading", "amount_readings", "read_amounts",
            "amounts_in_text", "read_dates"]
 
 #: Decimal separators a caller can name: comma (French, German) or point (English, Swiss).
@@ -108,21 +108,6 @@ def _to_cents(value: Decimal, round_extra: bool) -> int | None:
     if cents != cents.to_integral_value() and not round_extra:
         return None
     return int(cents.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def parse_amount(text, decimal: str, *, round_extra: bool = False) -> int:
-    """One amount in cents under a known decimal separator.
-
-    More than two decimals are refused, or rounded half up with ``round_extra=True`` (unit
-    prices of an invoice). Raises :class:`~o2c_lab.errors.InvalidParameterError`.
-    """
-    _check_decimal(decimal)
-    value = amount_readings(str(text)).get(decimal)
-    cents = None if value is None else _to_cents(value, round_extra)
-    if cents is None:
-        raise InvalidParameterError(f"Montant illisible : « {text} ».", valid=_VALID_AMOUNT,
-                                    todo="corrigez la valeur (un seul nombre, sans texte)")
-    return cents
 
 
 def _number_cell(value, round_extra: bool):
