@@ -49,6 +49,12 @@ _MAX_DIGITS = 15  # 10^13 € and more is a corrupted cell, not an amount
 _DECIMAL_NAMES = {",": "une virgule décimale", ".": "un point décimal"}
 
 
+def _shown(value) -> str:
+    """A cell as quoted in a message: at most 40 characters (a 200 KiB cell is not shown whole)."""
+    text = str(value).strip()
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
 def _split_sign(text: str) -> tuple[bool, str]:
     text = _UNITS.sub("", text).strip(_SPACES)
     negative = False
@@ -113,18 +119,18 @@ def _to_cents(value: Decimal, round_extra: bool) -> int | None:
 def _number_cell(value, round_extra: bool):
     """Cents of a real number cell (Excel), None for text, or raise for NaN and infinities."""
     if isinstance(value, bool):
-        raise InvalidParameterError(f"Montant illisible : « {value} ».", valid=_VALID_AMOUNT)
+        raise InvalidParameterError(f"Montant illisible : « {_shown(value)} ».", valid=_VALID_AMOUNT)
     if isinstance(value, int) or type(value).__name__.startswith("int"):
         if abs(int(value)) >= 10 ** _MAX_DIGITS:
-            raise InvalidParameterError(f"Montant hors limites : « {value} ».", valid=_VALID_AMOUNT)
+            raise InvalidParameterError(f"Montant hors limites : « {_shown(value)} ».", valid=_VALID_AMOUNT)
         return int(value) * 100
     if isinstance(value, (float, Decimal)) or type(value).__name__.startswith("float"):
         number = Decimal(repr(float(value))) if not isinstance(value, Decimal) else value
         if not number.is_finite() or abs(number) >= 10 ** _MAX_DIGITS:
-            raise InvalidParameterError(f"Montant illisible : « {value} ».", valid=_VALID_AMOUNT)
+            raise InvalidParameterError(f"Montant illisible : « {_shown(value)} ».", valid=_VALID_AMOUNT)
         cents = _to_cents(number, True)
         if not round_extra and abs(number.scaleb(2) - cents) > Decimal("0.0001"):  # binary noise of 0.1 + 0.2 is not a 3rd decimal
-            raise InvalidParameterError(f"Montant à plus de 2 décimales : « {value} ».",
+            raise InvalidParameterError(f"Montant à plus de 2 décimales : « {_shown(value)} ».",
                                         valid=_VALID_AMOUNT)
         return cents
     return None
@@ -132,7 +138,7 @@ def _number_cell(value, round_extra: bool):
 
 def _ambiguity(examples: list[str], what: str, parameter: str, todo: str, column,
                path) -> AmbiguousFormatError:
-    shown = ", ".join(f"« {e} »" for e in examples[:3])
+    shown = ", ".join(f"« {_shown(e)} »" for e in examples[:3])
     return AmbiguousFormatError(
         f"{what} : {shown} se lisent de deux façons et rien dans la colonne ne permet de "
         "choisir.", path=path, column=column, valid=parameter, todo=todo)
@@ -194,7 +200,7 @@ def read_amounts(values, *, decimal: str | None = None, column=None, path=None,
         if inferred and len(set(readings.values())) == 1:  # one value whatever the convention
             value = next(iter(readings.values()))
         elif mixed and readings:
-            errors[k] = (f"montant ambigu « {text} » dans une colonne où les deux conventions se "
+            errors[k] = (f"montant ambigu « {_shown(text)} » dans une colonne où les deux conventions se "
                          'mélangent : indiquez decimal="," ou decimal="."')
             continue
         else:
@@ -205,7 +211,7 @@ def read_amounts(values, *, decimal: str | None = None, column=None, path=None,
                       f"autre convention que le reste de la colonne, écrite avec {_DECIMAL_NAMES[decimal]}"
                       if readings else "nombre trop grand" if sum(c.isdigit() for c in text) > _MAX_DIGITS
                       else "pas un nombre")
-            errors[k] = f"montant illisible « {text} » ({reason})"
+            errors[k] = f"montant illisible « {_shown(text)} » ({reason})"
         cells[k] = cents
     return ColumnReading(cells, errors, decimal)
 
@@ -298,12 +304,12 @@ def read_dates(values, *, date_order: str | None = None, column=None, path=None)
         try:
             family, readings = _date_cell(value)
         except ValueError:
-            errors[k] = f"date illisible « {value} »"
+            errors[k] = f"date illisible « {_shown(value)} »"
             continue
         if family is None:
             continue
         if not readings or readings.get("*", True) is None:
-            errors[k] = f"date illisible « {value} » (jour ou mois impossible)"
+            errors[k] = f"date illisible « {_shown(value)} » (jour ou mois impossible)"
             continue
         cells[k] = (str(value).strip(), readings)
         families.setdefault(family, []).append(k)
@@ -313,7 +319,7 @@ def read_dates(values, *, date_order: str | None = None, column=None, path=None)
             if family not in (main, "date"):
                 for k in ks:
                     errors[k] = (f"format de date « {family} » mélangé avec le format « {main} » "
-                                 f"du reste de la colonne (« {cells.pop(k)[0]} »)")
+                                 f"du reste de la colonne (« {_shown(cells.pop(k)[0])} »)")
     if order is None:
         possible = {"JMA", "MJA"}
         for _, readings in cells.values():
@@ -338,7 +344,7 @@ def read_dates(values, *, date_order: str | None = None, column=None, path=None)
     for k, (text, readings) in cells.items():
         day = readings.get("*", readings.get(order))
         if day is None:
-            errors[k] = f"date illisible « {text} » : impossible en {_ORDER_NAMES[order]}"
+            errors[k] = f"date illisible « {_shown(text)} » : impossible en {_ORDER_NAMES[order]}"
         dates[k] = day
     return ColumnReading(dates, errors, order)
 

@@ -39,8 +39,9 @@ def to_cents(value, decimal: str | None = None) -> int:
         return value * 100
     cents, errors, _ = read_amounts([value], decimal=decimal, round_extra=True)
     if errors or cents[0] is None:
+        what = errors.get(0, "montant vide")
         raise InvalidParameterError(
-            f"Montant illisible : « {value} ».",
+            what[0].upper() + what[1:] + ".",
             valid="un nombre comme 1 234,56 ou 1234.56",
             todo="corrigez la valeur (pas de texte dans une colonne de montants)",
         )

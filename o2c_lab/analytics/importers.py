@@ -9,6 +9,10 @@
   settlement date — the shape of public late-payment data sets), turned into a ledger by
   :func:`ledger_from_history` so that behaviour, aging at a past date and DSO can be computed.
 
+Amounts and dates are read by column with :mod:`o2c_lab.conventions`: the decimal separator and
+the day/month order come from all the file's values, or from ``decimal=`` / ``date_order=`` when
+the values do not settle them (``1.481``, ``03/04/2026``) — a file is refused, never guessed.
+
 Every problem is a :class:`~o2c_lab.errors.DataFileError` naming the file, the row (as the user
 sees it: line of the CSV, row of the sheet) and the column. With ``on_error="report"`` the valid
 rows are kept and every rejected row is listed in ``rejected`` with its reason: no row is ever

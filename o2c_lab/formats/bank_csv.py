@@ -3,8 +3,9 @@
 French banks export one row per movement with a date, a label and either one signed amount or
 a debit and a credit column; the separator (``;``, ``,``, tab), the encoding (UTF-8 or Windows
 code page) and the headers vary. Headers are recognised by their usual French and English names
-(and the French headers of the ``bank_transactions`` table); amounts like ``-1 234,56`` or
-``1234.56``; dates ``JJ/MM/AAAA``, ``JJ/MM/AA`` or ``AAAA-MM-JJ``. A CSV export has no balances:
+(and the French headers of the ``bank_transactions`` table); amounts like ``-1 234,56``,
+``1234.56`` or ``1,234.56`` and dates ``JJ/MM/AAAA``, ``MM/JJ/AAAA`` or ``AAAA-MM-JJ``, their
+convention read from the whole file (:mod:`o2c_lab.conventions`). A CSV export has no balances:
 the statement row says so (balances left empty) instead of pretending that it reconciles.
 """
 
