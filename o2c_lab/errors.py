@@ -18,6 +18,7 @@ __all__ = [
     "InvalidParameterError",
     "DataFileError",
     "OutputFolderError",
+    "AmbiguousFormatError",
 ]
 
 
@@ -73,3 +74,8 @@ class DataFileError(O2CLabError):
 
 class OutputFolderError(O2CLabError, OSError):
     """The output folder cannot be created or written to."""
+
+
+class AmbiguousFormatError(DataFileError, InvalidParameterError):
+    """A column reads two ways (``1.481``: 1 481 or 1,481; ``3/4/2026``: 3 April or 4 March) and
+    nothing in it says which: the caller must name the convention."""

@@ -13,8 +13,9 @@ Amounts are integer cents everywhere in o2c_lab; floats never carry a sum.
 from __future__ import annotations
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
+from .conventions import read_amounts
 from .errors import InvalidParameterError
 
 __all__ = ["to_cents", "cents_to_decimal", "format_eur", "format_number", "format_date",
@@ -24,25 +25,27 @@ _THOUSANDS = "\u202f"  # narrow no-break space, as French typography and Excel's
 _BEFORE_UNIT = "\u00a0"  # no-break space between a number and its unit
 
 
-def to_cents(value) -> int:
-    """Convert a French or plain amount (str, int, Decimal) to integer cents, rounding half up."""
-    if isinstance(value, bool):
-        raise InvalidParameterError(f"Montant invalide : {value!r}.", valid="un nombre comme 1 234,56")
-    if isinstance(value, int):
+def to_cents(value, decimal: str | None = None) -> int:
+    """Convert an amount (str, int, Decimal) to integer cents, rounding extra decimals half up.
+
+    French, English and Swiss writings are read (``1 234,56``, ``1,234.56``, ``1’234.56``); one
+    that reads two ways (``1.481``) is refused unless ``decimal`` names the separator (see
+    :mod:`o2c_lab.conventions`, which reads whole columns).
+
+    >>> to_cents("1,481.47"), to_cents("1.481", decimal=",")
+    (148147, 148100)
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
         return value * 100
-    text = str(value).strip().replace("€", "").replace(_THOUSANDS, "").replace(_BEFORE_UNIT, "")
-    text = text.replace(" ", "")
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
+    cents, errors, _ = read_amounts([value], decimal=decimal, round_extra=True)
+    if errors or cents[0] is None:
+        what = errors.get(0, "montant vide")
         raise InvalidParameterError(
-            f"Montant illisible : « {value} ».",
+            what[0].upper() + what[1:] + ".",
             valid="un nombre comme 1 234,56 ou 1234.56",
             todo="corrigez la valeur (pas de texte dans une colonne de montants)",
-        ) from None
-    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        )
+    return cents[0]
 
 
 def cents_to_decimal(cents: int) -> Decimal:

@@ -101,8 +101,9 @@ def test_explicit_mapping_and_debit_credit_columns(tmp_path):
         "411ALPHA;R1;01/02/2026;;250,00",
     ]))
     result = read_open_items(path, mapping={"customer_id": "Cpt", "document_id": "Doc",
-                                            "due_date": "Exigible le"})
+                                            "due_date": "Exigible le"}, date_order="JMA")
     assert list(result.data["residual_cents"]) == [100_000, -25_000]
+    assert result.data["due_date"].tolist() == [pd.Timestamp(2026, 2, 1)] * 2
 
 
 def test_cp1252_file_reads_when_the_encoding_is_given(tmp_path):
@@ -110,7 +111,7 @@ def test_cp1252_file_reads_when_the_encoding_is_given(tmp_path):
     path = _write(tmp_path, "ancien.csv", text, encoding="cp1252")
     with pytest.raises(DataFileError, match="cp1252"):
         read_open_items(path)
-    result = read_open_items(path, encoding="cp1252")
+    result = read_open_items(path, encoding="cp1252", date_order="JMA")
     assert "Société Générale Équipement" in set(result.data["customer_name"])
 
 

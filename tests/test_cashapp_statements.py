@@ -42,7 +42,7 @@ def test_csv_export_with_debit_and_credit_columns(tmp_path):
     path.write_bytes("Date;Libellé;Débit;Crédit;Référence\r\n"
                      "02/12/2026;VIR SEPA RECU DUPONT;;1 234,56;FA-2026-00412\r\n"
                      "03/12/2026;FRAIS TENUE DE COMPTE;12,50;;\r\n".encode("cp1252"))
-    statements, lines = read_bank_csv(path, account="FR76 3000 4000 0312 3456 7890 143")
+    statements, lines = read_bank_csv(path, account="FR76 3000 4000 0312 3456 7890 143", date_order="JMA")
     assert lines["amount_cents"].tolist() == [123456, -1250]
     assert lines["remittance_info"].tolist() == ["FA-2026-00412", ""]
     assert lines["label"].iloc[0] == "VIR SEPA RECU DUPONT"

@@ -503,12 +503,11 @@ def anonymize_excel(path_in, path_out, *, company=None, use_nlp: bool = False,
                     known.add(kind, value)
     anon = Anonymizer(known, use_nlp)
     result = {name: anon.anonymize_table(df, shift_days) for name, df in sheets.items()}
-    path_out.parent.mkdir(parents=True, exist_ok=True)
-    with pd.ExcelWriter(path_out, engine="openpyxl") as writer:
-        for name, df in result.items():
-            df.to_excel(writer, sheet_name=name, index=False)
+    from ..formats.tabular import write_frames_xlsx
+
+    write_frames_xlsx(result, path_out)  # formula-safe: a name like « =cmd|… » stays text
     mapping_path = path_out.with_name(path_out.stem + "_correspondances.xlsx")
-    anon.mapping_frame().to_excel(mapping_path, sheet_name="Correspondances", index=False)
+    write_frames_xlsx({"Correspondances": anon.mapping_frame()}, mapping_path)
     replaced = {}
     for pseudo in anon.mapping:
         kind = pseudo[1:].rsplit("_", 1)[0]

@@ -9,6 +9,10 @@
   settlement date — the shape of public late-payment data sets), turned into a ledger by
   :func:`ledger_from_history` so that behaviour, aging at a past date and DSO can be computed.
 
+Amounts and dates are read by column with :mod:`o2c_lab.conventions`: the decimal separator and
+the day/month order come from all the file's values, or from ``decimal=`` / ``date_order=`` when
+the values do not settle them (``1.481``, ``03/04/2026``) — a file is refused, never guessed.
+
 Every problem is a :class:`~o2c_lab.errors.DataFileError` naming the file, the row (as the user
 sees it: line of the CSV, row of the sheet) and the column. With ``on_error="report"`` the valid
 rows are kept and every rejected row is listed in ``rejected`` with its reason: no row is ever
@@ -23,13 +27,14 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..conventions import read_amounts, read_dates
 from ..errors import DataFileError, InvalidParameterError
+from ..formats._files import read_file_bytes
 from ..formats.fec import lettering_groups, read_fec
 from .aging import AgedBalance, aged_balance, open_items_at
 
@@ -78,21 +83,6 @@ HISTORY_FIELDS: dict[str, tuple[str, tuple[str, ...], bool]] = {
 
 _HEADER_SCAN_ROWS = 30
 _SEPARATORS = (";", "\t", "|", ",")
-_DATE_FORMATS = (  # (family, regex, strptime format)
-    ("jj/mm/aaaa", re.compile(r"\d{1,2}/\d{1,2}/\d{4}"), "%d/%m/%Y"),
-    ("jj/mm/aa", re.compile(r"\d{1,2}/\d{1,2}/\d{2}"), "%d/%m/%y"),
-    ("aaaa-mm-jj", re.compile(r"\d{4}-\d{2}-\d{2}( 00:00(:00)?)?"), "%Y-%m-%d"),
-    ("jj-mm-aaaa", re.compile(r"\d{1,2}-\d{1,2}-\d{4}"), "%d-%m-%Y"),
-    ("jj.mm.aaaa", re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}"), "%d.%m.%Y"),
-    ("aaaammjj", re.compile(r"\d{8}"), "%Y%m%d"),
-)
-_AMOUNT_PATTERNS = (
-    re.compile(r"\d+([.,]\d{1,2})?"),                  # 1234,56 or 1234.56
-    # thousands groups only with a decimal part or two groups: "12,345" or "1.234" alone are
-    # ambiguous (3 decimals or thousands?) and refused rather than guessed
-    re.compile(r"\d{1,3}(\.\d{3})+,\d{1,2}|\d{1,3}(\.\d{3}){2,}"),    # 1.234,56
-    re.compile(r"\d{1,3}(,\d{3})+\.\d{1,2}|\d{1,3}(,\d{3}){2,}"),      # 1,234.56
-)
 _TOTAL_WORDS = re.compile(r"\btotal|\bsous-total|\bcumul|\bsolde g[ée]n[ée]ral", re.I)
 
 
@@ -139,19 +129,23 @@ def _read_grid(path: Path, sheet=None, encoding: str = "utf-8") -> tuple[list[tu
         raise DataFileError("fichier introuvable.", path=path, todo="vérifiez le nom et le dossier du fichier")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_excel_grid(path, sheet), "Excel"
-    raw = path.read_bytes()
+    raw = read_file_bytes(path)
     if not raw.strip(b"\xef\xbb\xbf \r\n\t"):
         raise DataFileError("le fichier est vide.", path=path, row=1,
                             valid="une ligne d'en-tête puis une ligne par pièce",
                             todo="vérifiez l'export : il ne contient aucune donnée")
     text = _decode_strict(raw, path, encoding)
-    sample = text.splitlines()[:_HEADER_SCAN_ROWS]
-    separator = _guess_separator(sample)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, quotechar='"')
     rows, line = [], 1
-    for cells in reader:
-        rows.append((line, cells))
-        line = reader.line_num + 1
+    try:
+        separator = _guess_separator(text.splitlines()[:_HEADER_SCAN_ROWS])
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, quotechar='"')
+        for cells in reader:
+            rows.append((line, cells))
+            line = reader.line_num + 1
+    except csv.Error:  # a cell over the csv module's size limit, a NUL byte
+        raise DataFileError("ligne illisible : une cellule dépasse 128 Kio ou contient un caractère nul.", path=path, row=line,
+                            valid="un export CSV d'une ligne par pièce",
+                            todo="exportez à nouveau le fichier depuis l'ERP, en CSV UTF-8") from None
     name = {";": "point-virgule", "\t": "tabulation", "|": "barre verticale", ",": "virgule"}[separator]
     return rows, f"CSV ({encoding}, séparateur {name})"
 
@@ -277,87 +271,32 @@ class _CellError(ValueError):
         self.what, self.valid = what, valid
 
 
-def _cents(value) -> int:
-    if isinstance(value, bool):
-        raise _CellError(f"montant illisible « {value} »", "un montant comme 1 234,56 ou -50,00")
-    if isinstance(value, (int, np.integer)):
-        return int(value) * 100
-    if isinstance(value, (float, np.floating)):
-        if not np.isfinite(value):
-            raise _CellError(f"montant illisible « {value} »", "un montant comme 1 234,56")
-        return int(Decimal(repr(float(value))).scaleb(2).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    text = str(value).strip()
-    original = text
-    for junk in ("€", "EUR", " ", "\u00a0", "\u202f"):
-        text = text.replace(junk, "")
-    negative = False
-    if text.startswith("(") and text.endswith(")"):
-        negative, text = True, text[1:-1]
-    if text.endswith("-"):
-        negative, text = True, text[:-1]
-    if text.startswith("-"):
-        negative, text = not negative, text[1:]
-    elif text.startswith("+"):
-        text = text[1:]
-    if not any(p.fullmatch(text) for p in _AMOUNT_PATTERNS):
-        raise _CellError(f"montant illisible « {original} »",
-                         "un montant comme 1 234,56, -50,00 ou 1234.56 (au plus 2 décimales)")
-    if _AMOUNT_PATTERNS[1].fullmatch(text) and "." in text:
-        text = text.replace(".", "").replace(",", ".")
-    elif _AMOUNT_PATTERNS[2].fullmatch(text) and "," in text:
-        text = text.replace(",", "")
+_CONVENTION_NOTES = {",": "montants à virgule décimale", ".": "montants à point décimal",
+                     "JMA": "dates jour/mois/année (français)",
+                     "MJA": "dates mois/jour/année (format américain MM/JJ/AAAA)"}
+
+
+def _read_fields(kind, body, fields, mapping_used, path, convention, notes) -> dict[str, tuple[list, dict]]:
+    """Read the ``fields`` of every row as amounts or dates, the convention inferred from all of
+    them together (one file, one convention): field -> (values, {row index: _CellError}); the
+    convention used is added to ``notes``."""
+    fields = [f for f in fields if f in mapping_used]
+    if not fields:
+        return {}
+    pooled = [cells[f] for f in fields for _, cells in body]
+    column = " / ".join(mapping_used[f] for f in fields)
+    if kind == "amount":
+        values, errs, used = read_amounts(pooled, decimal=convention, column=column, path=path)
+        valid = "un montant comme 1 234,56, -50,00 ou 1234.56 (au plus 2 décimales)"
     else:
-        text = text.replace(",", ".")
-    try:
-        cents = int(Decimal(text).scaleb(2))
-    except InvalidOperation:
-        raise _CellError(f"montant illisible « {original} »", "un montant comme 1 234,56") from None
-    return -cents if negative else cents
-
-
-def _date_family(value) -> tuple[str, dt.date]:
-    """(format family, date) of a cell, or raise :class:`_CellError`."""
-    if isinstance(value, (dt.datetime, pd.Timestamp)):
-        return "date Excel", value.date() if hasattr(value, "date") else value
-    if isinstance(value, dt.date):
-        return "date Excel", value
-    text = str(value).strip()
-    for family, pattern, fmt in _DATE_FORMATS:
-        if pattern.fullmatch(text):
-            try:
-                return family, dt.datetime.strptime(text[:10] if family == "aaaa-mm-jj" else text, fmt).date()
-            except ValueError:
-                break
-    raise _CellError(f"date illisible « {text} »", "une date JJ/MM/AAAA comme 31/12/2026")
-
-
-def _parse_dates(values: list) -> tuple[list, dict[int, _CellError]]:
-    """Parse a date column; cells whose format differs from the column's main format are errors
-    (two date formats mixed in one column make every date doubtful)."""
-    parsed, errors, families = [], {}, {}
-    for k, v in enumerate(values):
-        if str(v).strip() == "":
-            parsed.append(None)
-            continue
-        try:
-            fam, day = _date_family(v)
-        except _CellError as err:
-            parsed.append(None)
-            errors[k] = err
-            continue
-        parsed.append(day)
-        families.setdefault(fam, []).append(k)
-    if len(families) > 1:
-        main = max(families, key=lambda f: len(families[f]))
-        for fam, ks in families.items():
-            if fam == main:
-                continue
-            for k in ks:
-                errors[k] = _CellError(
-                    f"format de date « {fam} » mélangé avec le format « {main} » du reste de la colonne "
-                    f"(« {values[k]} »)", f"un seul format de date par colonne, ici {main}")
-                parsed[k] = None
-    return parsed, errors
+        values, errs, used = read_dates(pooled, date_order=convention, column=column, path=path)
+        valid = "une date JJ/MM/AAAA comme 31/12/2026, ou AAAA-MM-JJ"
+    notes.append(_CONVENTION_NOTES.get(used, "") + (" (indiqué)" if convention else " (déduit du fichier)"))
+    n, out = len(body), {}
+    for i, f in enumerate(fields):
+        out[f] = (values[i * n:(i + 1) * n],
+                  {k - i * n: _CellError(why, valid) for k, why in errs.items() if i * n <= k < (i + 1) * n})
+    return out
 
 
 # -------------------------------------------------------------------------------- open items
@@ -408,7 +347,8 @@ def _scan_rows(path, rows, fields, mapping, skip_totals: bool):
 
 
 def read_open_items(path, *, mapping: dict[str, str] | None = None, sheet=None, on_error: str = "raise",
-                    encoding: str = "utf-8") -> ImportResult:
+                    encoding: str = "utf-8", decimal: str | None = None,
+                    date_order: str | None = None) -> ImportResult:
     """Read an open-items list or aged balance exported to Excel (.xlsx) or CSV.
 
     Args:
@@ -418,6 +358,9 @@ def read_open_items(path, *, mapping: dict[str, str] | None = None, sheet=None, 
         sheet: sheet name for a workbook (first sheet by default).
         on_error: "raise" stops at the first bad row; "report" keeps valid rows and lists the others.
         encoding: of a CSV file (UTF-8 by default; "cp1252" for old Windows exports).
+        decimal, date_order: the file's conventions ("," or "."; "JMA" or "MJA"), inferred from
+            all the amounts and all the dates when not given; a file where they read two ways is
+            refused (:class:`~o2c_lab.errors.AmbiguousFormatError`), never guessed.
 
     Returns:
         :class:`ImportResult` whose ``data`` has the columns of
@@ -430,10 +373,9 @@ def read_open_items(path, *, mapping: dict[str, str] | None = None, sheet=None, 
     if not body and not errors:
         raise DataFileError("aucune ligne de données sous l'en-tête.", path=path, row=header_row,
                             todo="vérifiez que l'export contient les pièces ouvertes")
-    dates = {}
-    for f in ("due_date", "document_date"):
-        if f in mapping_used:
-            dates[f] = _parse_dates([cells[f] for _, cells in body])
+    notes = [f"lu comme {described}, en-tête ligne {header_row}"]
+    dates = _read_fields("date", body, ("due_date", "document_date"), mapping_used, path, date_order, notes)
+    amounts = _read_fields("amount", body, ("amount", "debit", "credit"), mapping_used, path, decimal, notes)
     out, seen = [], {}
     for k, (number, cells) in enumerate(body):
         problems = []
@@ -445,14 +387,14 @@ def read_open_items(path, *, mapping: dict[str, str] | None = None, sheet=None, 
                 problems.append((f, errs[k]))
             elif f == "due_date" and parsed[k] is None:
                 problems.append((f, _CellError("échéance vide", "une date JJ/MM/AAAA")))
-        try:
-            if "amount" in cells:
-                amount = _cents(cells["amount"])
+        amount = 0
+        for f, (values, errs) in amounts.items():
+            if k in errs:
+                problems.append((f, errs[k]))
+            elif f == "amount" and values[k] is None:
+                problems.append((f, _CellError("montant vide", "un montant comme 1 234,56")))
             else:
-                amount = _cents(cells["debit"] or 0) - _cents(cells["credit"] or 0)
-        except _CellError as err:
-            problems.append(("amount" if "amount" in cells else "debit", err))
-            amount = None
+                amount += -(values[k] or 0) if f == "credit" else (values[k] or 0)
         key = (str(cells["customer_id"]).strip(), str(cells["document_id"]).strip())
         if not problems and key in seen:
             problems.append(("document_id", _CellError(
@@ -482,7 +424,6 @@ def read_open_items(path, *, mapping: dict[str, str] | None = None, sheet=None, 
             "unapplied": amount < 0,
             "source_row": number,
         })
-    notes = [f"lu comme {described}, en-tête ligne {header_row}"]
     result = _finish(path, out, errors, set_aside, on_error, mapping_used, header_row, notes)
     if len(result.data):
         result.data["amount_cents"] = result.data["amount_cents"].astype(np.int64)
@@ -492,28 +433,15 @@ def read_open_items(path, *, mapping: dict[str, str] | None = None, sheet=None, 
 
 # --------------------------------------------------------------------------- invoice history
 
-def _settle_dayfirst(values: list) -> tuple[bool | None, str]:
-    """Whether slash dates are day-first, from the values themselves (a part > 12 decides)."""
-    first = second = False
-    for v in values:
-        m = re.fullmatch(r"\s*(\d{1,2})/(\d{1,2})/\d{2,4}\s*", str(v))
-        if m:
-            first |= int(m.group(1)) > 12
-            second |= int(m.group(2)) > 12
-    if first and second:
-        return None, "jour et mois inversés selon les lignes"
-    if second:
-        return False, "dates au format américain MM/JJ/AAAA (un « jour » > 12 en deuxième position)"
-    return True, "dates lues au format français JJ/MM/AAAA"
-
-
 def read_invoice_history(path, *, mapping: dict[str, str] | None = None, sheet=None, on_error: str = "raise",
-                         encoding: str = "utf-8") -> ImportResult:
+                         encoding: str = "utf-8", decimal: str | None = None,
+                         date_order: str | None = None) -> ImportResult:
     """Read an invoice history (one row per invoice: customer, number, invoice date, due date,
     amount, settlement date — empty when unpaid — and optionally a dispute flag).
 
-    Slash dates are read day-first unless the file itself shows month-first dates (a second part
-    above 12, as in US exports); the choice is stated in ``notes``.
+    The day/month order of slash dates (French ``25/02/2026`` or US ``2/25/2026``) and the
+    decimal separator are inferred from all the file's dates and amounts, or given by
+    ``date_order`` / ``decimal`` (see :func:`read_open_items`).
     """
     path = Path(path)
     rows, described = _read_grid(path, sheet, encoding)
@@ -521,21 +449,9 @@ def read_invoice_history(path, *, mapping: dict[str, str] | None = None, sheet=N
     if not body and not errors:
         raise DataFileError("aucune ligne de données sous l'en-tête.", path=path, row=header_row)
     notes = [f"lu comme {described}, en-tête ligne {header_row}"]
-    all_dates = [cells[f] for _, cells in body for f in ("invoice_date", "due_date", "settled_date")]
-    dayfirst, why = _settle_dayfirst(all_dates)
-    if dayfirst is None:
-        raise DataFileError(f"dates ambiguës : {why}.", path=path, row=header_row,
-                            column=mapping_used["invoice_date"], valid="un seul ordre jour/mois dans tout le fichier",
-                            todo="réexportez les dates au format JJ/MM/AAAA")
-    notes.append(why)
-    if not dayfirst:
-        for _, cells in body:
-            for f in ("invoice_date", "due_date", "settled_date"):
-                m = re.fullmatch(r"\s*(\d{1,2})/(\d{1,2})/(\d{2,4})\s*", str(cells[f]))
-                if m:
-                    cells[f] = f"{m.group(2)}/{m.group(1)}/{m.group(3)}"
-    parsed = {f: _parse_dates([c[f] for _, c in body])
-              for f in ("invoice_date", "due_date", "settled_date")}
+    parsed = _read_fields("date", body, ("invoice_date", "due_date", "settled_date"), mapping_used, path,
+                          date_order, notes)
+    amounts = _read_fields("amount", body, ("amount",), mapping_used, path, decimal, notes)["amount"]
     out, seen = [], {}
     for k, (number, cells) in enumerate(body):
         problems = []
@@ -547,13 +463,14 @@ def read_invoice_history(path, *, mapping: dict[str, str] | None = None, sheet=N
                 problems.append((f, errs[k]))
             elif f != "settled_date" and values[k] is None:
                 problems.append((f, _CellError("date vide", "une date JJ/MM/AAAA")))
-        try:
-            amount = _cents(cells["amount"])
-            if amount <= 0:
-                problems.append(("amount", _CellError(f"montant négatif ou nul « {cells['amount']} »",
-                                                      "le montant positif de la facture")))
-        except _CellError as err:
-            problems.append(("amount", err))
+        amount = amounts[0][k]
+        if k in amounts[1]:
+            problems.append(("amount", amounts[1][k]))
+        elif amount is None:
+            problems.append(("amount", _CellError("montant vide", "le montant positif de la facture")))
+        elif amount <= 0:
+            problems.append(("amount", _CellError(f"montant négatif ou nul « {cells['amount']} »",
+                                                  "le montant positif de la facture")))
         inv, due, settled = (parsed[f][0][k] for f in ("invoice_date", "due_date", "settled_date"))
         if not problems and due < inv:
             problems.append(("due_date", _CellError("échéance antérieure à la date de facture",

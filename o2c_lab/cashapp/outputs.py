@@ -7,13 +7,13 @@ lettering extract follows the FEC layout (18 fields, TAB, ``AAAAMMJJ``, decimal 
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import OutputFolderError
 from ..formats.fec import FEC_COLUMNS, lettering_code
+from ..formats.tabular import write_delimited
 from ..money import format_date, format_pct
 from .engine import PASSES, STATUS_AUTO, STATUS_OUT_OF_SCOPE, MatchResult
 
@@ -147,9 +147,13 @@ def write_csv_fr(table: pd.DataFrame, path, money_columns=()) -> Path:
             out[col] = out[col].map(lambda v: "" if pd.isna(v) else str(v).replace(".", ","))
         elif out[col].map(lambda v: hasattr(v, "year")).any():
             out[col] = out[col].map(lambda v: format_date(v) if hasattr(v, "year") else "")
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        out.to_csv(handle, sep=";", index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    return path
+    return write_delimited(_rows(out), path)
+
+
+def _rows(table: pd.DataFrame) -> list[list]:
+    """Header then rows as text (missing values empty), for :func:`write_delimited`."""
+    text = table.astype(object).where(table.notna(), "")
+    return [list(map(str, table.columns)), *([str(v) for v in row] for row in text.itertuples(index=False))]
 
 
 def write_fec_extract(extract: pd.DataFrame, path) -> Path:
@@ -158,9 +162,7 @@ def write_fec_extract(extract: pd.DataFrame, path) -> Path:
     out = extract.copy()
     for col in ("Debit", "Credit"):
         out[col] = out[col].map(_cents_text)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        out.to_csv(handle, sep="\t", index=False, lineterminator="\r\n")
-    return path
+    return write_delimited(_rows(out), path, delimiter="\t", encoding="utf-8")
 
 
 def before_after_figure(comparison: pd.DataFrame):

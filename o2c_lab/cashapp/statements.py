@@ -39,10 +39,13 @@ def detect_format(path) -> str:
     return "csv"
 
 
-def read_bank_file(path, fmt: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def read_bank_file(path, fmt: str | None = None, *, decimal: str | None = None,
+                   date_order: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read a bank statement file in any supported format into ``(statements, lines)``.
 
-    ``fmt`` forces a format (see :data:`FORMATS`); by default it is detected.
+    ``fmt`` forces a format (see :data:`FORMATS`); by default it is detected. ``decimal`` and
+    ``date_order`` name the conventions of a CSV export when its own values do not settle them
+    (see :func:`o2c_lab.formats.bank_csv.read_bank_csv`).
     """
     fmt = fmt or detect_format(path)
     if fmt == "camt053":
@@ -56,7 +59,7 @@ def read_bank_file(path, fmt: str | None = None) -> tuple[pd.DataFrame, pd.DataF
         return read_cfonb120(path)
     if fmt == "csv":
         from ..formats.bank_csv import read_bank_csv
-        return read_bank_csv(path)
+        return read_bank_csv(path, decimal=decimal, date_order=date_order)
     raise DataFileError(f"format « {fmt} » inconnu.", path=path, valid=", ".join(FORMATS))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ..formats.tabular import Formula
 from ..money import format_eur, format_number
 from .document import Document, Section, Table
 
@@ -188,9 +189,9 @@ def _action_plan(company, journal) -> Document:
         before = minutes.get(task, {}).get("manuel")
         after = minutes.get(task, {}).get("ia")
         rows.append([task, prompts[i - 2] if i - 2 < len(prompts) else "", 1, before, after,
-                     f'=IF(AND(ISNUMBER(D{i}),ISNUMBER(E{i})),(D{i}-E{i})*C{i}/60,"{_UNMEASURED}")'])
+                     Formula(f'=IF(AND(ISNUMBER(D{i}),ISNUMBER(E{i})),(D{i}-E{i})*C{i}/60,"{_UNMEASURED}")')])
     last = len(rows) + 1
-    rows.append(["Total par semaine", "", "", "", "", f"=SUM(F2:F{last})"])
+    rows.append(["Total par semaine", "", "", "", "", Formula(f"=SUM(F2:F{last})")])
     table = Table(["Cas d'usage", "Prompt choisi", "Fréquence (fois par semaine)", "Minutes sans IA",
                    "Minutes avec IA", "Gain hebdomadaire (heures)"], rows, [40, 30, 14, 14, 14, 18])
     shown = [[r[0], r[1] or "à choisir", r[2], _minutes_text(r[3]), _minutes_text(r[4])] for r in rows[:-1]]

@@ -2,7 +2,8 @@
 
 A :class:`Document` is a title and sections; a section holds paragraphs, bullet lists, a text
 block written in light Markdown (the form the casework references come in) and optionally a
-table. Tables also go to Excel, where a cell whose text starts with ``=`` stays a formula.
+table. Tables also go to Excel, where only a :class:`~o2c_lab.formats.tabular.Formula` cell is a
+formula: any other text stays text, whatever its first character.
 """
 
 from __future__ import annotations
@@ -139,18 +140,20 @@ def write_docx(doc: Document, path: Path) -> Path:
 
 def write_xlsx(table: Table, path: Path, title: str) -> Path:
     from openpyxl import Workbook
+
+    from ..formats.tabular import append_row
     from openpyxl.styles import Alignment, Font, PatternFill
 
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
-    sheet.append(table.columns)
+    append_row(sheet, list(table.columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in table.rows:
-        sheet.append(row)
+        append_row(sheet, list(row))  # text never becomes a formula; only Formula cells do
     for i, width in enumerate(table.widths or [24] * len(table.columns), start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = width
     sheet.freeze_panes = "A2"

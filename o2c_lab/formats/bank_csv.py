@@ -3,24 +3,24 @@
 French banks export one row per movement with a date, a label and either one signed amount or
 a debit and a credit column; the separator (``;``, ``,``, tab), the encoding (UTF-8 or Windows
 code page) and the headers vary. Headers are recognised by their usual French and English names
-(and the French headers of the ``bank_transactions`` table); amounts like ``-1 234,56`` or
-``1234.56``; dates ``JJ/MM/AAAA``, ``JJ/MM/AA`` or ``AAAA-MM-JJ``. A CSV export has no balances:
+(and the French headers of the ``bank_transactions`` table); amounts like ``-1 234,56``,
+``1234.56`` or ``1,234.56`` and dates ``JJ/MM/AAAA``, ``MM/JJ/AAAA`` or ``AAAA-MM-JJ``, their
+convention read from the whole file (:mod:`o2c_lab.conventions`). A CSV export has no balances:
 the statement row says so (balances left empty) instead of pretending that it reconciles.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import re
 import unicodedata
 from pathlib import Path
 
 from ..company.schema import table
 from ._files import read_file_bytes
-from ..errors import DataFileError, InvalidParameterError
-from ..money import to_cents
+from .tabular import decode_text
+from ..conventions import read_amounts, read_dates
+from ..errors import DataFileError
 from .cfonb120 import bank_frames
 
 __all__ = ["read_bank_csv", "HEADER_SYNONYMS"]
@@ -57,42 +57,41 @@ def _norm(text: str) -> str:
 _LOOKUP = {_norm(h): col for col, names in HEADER_SYNONYMS.items() for h in names}
 
 
-def _date(text: str) -> dt.date:
-    text = text.strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+def _read_fields(reader, fields, records, header_of, path, convention, valid) -> dict[str, list]:
+    """Read ``fields`` of every record as one column (one file, one convention); the first
+    unreadable cell raises with its line and column."""
+    n = len(records)
+    reading = reader([v.get(f, "") for f in fields for _, v in records], convention,
+                     column=" / ".join(header_of[f] for f in fields), path=path)
+    if reading.errors:
+        k = min(reading.errors)
+        raise DataFileError(reading.errors[k] + ".", path=path, row=records[k % n][0],
+                            column=header_of[fields[k // n]], valid=valid,
+                            todo="corrigez la cellule puis relancez")
+    return {f: reading.values[i * n:(i + 1) * n] for i, f in enumerate(fields)}
 
 
-def _cents(text: str) -> int:
-    text = text.strip()
-    if re.fullmatch(r"-?\d+\.\d{1,2}", text.replace(" ", "")):
-        text = text.replace(".", ",")  # 1234.56 from an English export
-    return to_cents(text)
-
-
-def read_bank_csv(path, *, account: str = "", currency: str = "EUR"):
+def read_bank_csv(path, *, account: str = "", currency: str = "EUR", decimal: str | None = None,
+                  date_order: str | None = None):
     """Read a bank CSV export into ``(statements, transactions)`` like the other bank readers.
 
     ``account`` names the account (the export rarely does). One statement row covers the whole
     file, with empty balances: the balance check of a CSV export is « non vérifiable ».
+    The decimal separator and the day/month order are inferred from all the amounts and dates
+    of the file, or given (``decimal=","``, ``date_order="JMA"``) when the file does not say.
     """
     path = Path(path)
-    raw = read_file_bytes(path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")  # Excel « CSV (séparateur : point-virgule) » on Windows
+    text = decode_text(read_file_bytes(path), path)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ";"
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, None)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader, None)
+    except csv.Error:
+        header = None
     if not header:
         raise DataFileError("fichier vide.", path=path, todo="exportez à nouveau le relevé")
     mapping = {i: _LOOKUP[_norm(h)] for i, h in enumerate(header) if _norm(h) in _LOOKUP}
@@ -104,29 +103,41 @@ def read_bank_csv(path, *, account: str = "", currency: str = "EUR"):
             valid="une colonne « Date » et soit « Montant », soit « Débit » et « Crédit »",
             todo="renommez les en-têtes ou vérifiez le séparateur")
     statement_id = f"CSV-{path.stem}"
+    records = []
+    try:
+        for number, record in enumerate(reader, start=2):
+            if any(cell.strip() for cell in record):
+                records.append((number, {col: record[i] if i < len(record) else "" for i, col in mapping.items()}))
+    except csv.Error:  # a field over the csv module's limit, a NUL byte
+        raise DataFileError("ligne illisible : une cellule dépasse 128 Kio ou contient un caractère nul.", path=path, row=len(records) + 2,
+                            valid="un export CSV de relevé bancaire",
+                            todo="exportez à nouveau le relevé depuis la banque en ligne") from None
+    if not records:
+        raise DataFileError("aucune opération sous la ligne d'en-tête.", path=path, row=2,
+                            todo="vérifiez la période exportée : le relevé est vide")
+    header_of = {col: header[i] for i, col in mapping.items()}
+    n = len(records)
+    field = _read_fields(lambda v, c, **kw: read_dates(v, date_order=c, **kw),
+                         [f for f in ("booking_date", "value_date") if f in found], records, header_of,
+                         path, date_order, 'JJ/MM/AAAA, JJ/MM/AA, AAAA-MM-JJ, ou MM/JJ/AAAA avec date_order="MJA"')
+    field |= _read_fields(lambda v, c, **kw: read_amounts(v, decimal=c, **kw),
+                          [f for f in ("amount_cents", "debit", "credit") if f in found], records, header_of,
+                          path, decimal, "un montant comme -1 234,56, 1234.56 ou 1,234.56 (au plus 2 décimales)")
     rows = []
-    for number, record in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in record):
-            continue
-        values = {col: record[i] if i < len(record) else "" for i, col in mapping.items()}
-        try:
-            booking = _date(values["booking_date"])
-            value_date = _date(values["value_date"]) if values.get("value_date", "").strip() \
-                else booking
-        except ValueError as exc:
-            raise DataFileError(f"date illisible « {exc} ».", path=path, row=number,
-                                valid="JJ/MM/AAAA, JJ/MM/AA ou AAAA-MM-JJ",
-                                todo="corrigez la cellule puis relancez") from None
-        try:
-            if "amount_cents" in values and values["amount_cents"].strip():
-                amount = _cents(values["amount_cents"])
-            else:
-                debit = _cents(values.get("debit") or "0")
-                amount = _cents(values.get("credit") or "0") - abs(debit)
-        except InvalidParameterError:
-            raise DataFileError("montant illisible.", path=path, row=number,
-                                valid="un montant comme -1 234,56 ou 1234.56",
-                                todo="corrigez la cellule puis relancez") from None
+    for k, (number, values) in enumerate(records):
+        booking = field["booking_date"][k]
+        if booking is None:
+            raise DataFileError("date d'opération vide.", path=path, row=number,
+                                column=header_of["booking_date"], valid="une date JJ/MM/AAAA",
+                                todo="corrigez la cellule puis relancez")
+        value_date = field.get("value_date", [None] * n)[k] or booking
+        amount = field.get("amount_cents", [None] * n)[k]
+        if amount is None and all(field.get(f, [None] * n)[k] is None for f in ("debit", "credit")):
+            raise DataFileError("montant vide.", path=path, row=number, column=header_of.get("amount_cents", header_of.get("debit")),
+                                valid="un montant comme -1 234,56", todo="corrigez la cellule puis relancez")
+        if amount is None:
+            debit, credit = (field.get(f, [None] * n)[k] or 0 for f in ("debit", "credit"))
+            amount = credit - abs(debit)
         rows.append({
             "bank_tx_id": values.get("bank_tx_id", "").strip() or f"{statement_id}-{number:05d}",
             "statement_id": statement_id, "booking_date": booking, "value_date": value_date,

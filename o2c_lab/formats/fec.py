@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ._files import MAX_ABS_CENTS, decode_unicode, read_file_bytes, refuse_binary, split_lines
+from ._files import decode_unicode, read_file_bytes, refuse_binary, split_lines
+from ..conventions import read_amounts
 from ..errors import DataFileError, InvalidParameterError
-from .tabular import _ensure_folder, _format_cents
+from .tabular import _ensure_folder, _format_cents, write_delimited
 
 __all__ = ["FEC_COLUMNS", "lettering_code", "FecFile", "company_to_fec", "write_fec", "fec_filename", "read_fec",
            "check_balanced", "lettering_groups"]
@@ -271,10 +271,9 @@ def write_fec(fec_df: pd.DataFrame, folder, siren: str, closing_date) -> Path:
         else:
             # A TAB or line break inside a label would break the record: replace by a space.
             out[col] = s.astype(str).str.replace(r"[\t\r\n]", " ", regex=True)
-    body = out.to_csv(sep="\t", index=False, header=True, lineterminator="\r\n",
-                      quoting=3)  # csv.QUOTE_NONE: FEC fields are never quoted
-    path.write_bytes(body.encode("utf-8"))
-    return path
+    # FEC fields are never quoted; labels starting with = + - @ are neutralised like every output
+    return write_delimited([FEC_COLUMNS, *out.itertuples(index=False)], path, delimiter="\t",
+                           encoding="utf-8", quoted=False)
 
 
 # --------------------------------------------------------------------------------------- read
@@ -381,23 +380,6 @@ def _decode(raw: bytes) -> tuple[str, str, str]:
     return text, encoding, f"{reason} ; décodé en {name}, la page de code dont les accents se lisent en français"
 
 
-def _parse_amount(text: str) -> int | None:
-    t = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
-    if not t:
-        return 0
-    if "," in t:
-        t = t.replace(".", "").replace(",", ".")
-    if t.endswith("-"):  # some exports put the sign last
-        t = "-" + t[:-1]
-    try:
-        value = Decimal(t) * 100
-    except InvalidOperation:
-        return None
-    if not value.is_finite() or value != value.to_integral_value() or abs(value) > MAX_ABS_CENTS:
-        return None
-    return int(value)
-
-
 def read_fec(path) -> FecFile:
     """Read a real FEC file (see the module docstring for what is tolerated).
 
@@ -454,9 +436,12 @@ def read_fec(path) -> FecFile:
 
     amount_columns = ["Montant"] if amounts_as_sens else ["Debit", "Credit"]
     amount_columns.append("Montantdevise")
+    # one convention for the whole file (« 1.000 » is 1 000 € when « 12,50 » is elsewhere): never per cell
+    written = [v for v in pd.unique(pd.concat([frame[c] for c in amount_columns])) if v.strip()]
+    reading = read_amounts(written, column=" / ".join(amount_columns), path=path)
+    cache = {v: None if k in reading.errors else reading.values[k] for k, v in enumerate(written)}
     for col in amount_columns:
-        cache = {v: _parse_amount(v) for v in frame[col].unique()}
-        values = frame[col].map(cache)
+        values = frame[col].map(lambda v: cache.get(v, 0) if v.strip() else 0)
         if values.isna().any():
             fail(col, int(np.flatnonzero(values.isna().to_numpy())[0]), "montant illisible",
                  "un nombre comme 1234,56 ou -12.50 (vide = 0), au plus 2 décimales, "

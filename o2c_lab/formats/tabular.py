@@ -11,6 +11,12 @@ In-memory convention for every company table (what :func:`conform_table` produce
 CSV for French Excel: ``;`` separator, UTF-8 with BOM, CRLF, French headers, amounts in euros with
 a decimal comma and no thousands separator (``-1234,56``), dates ``JJ/MM/AAAA``, ``oui``/``non``;
 text containing ``;``, quotes or line breaks is quoted as RFC 4180 says.
+
+Formula-safe: every CSV and workbook the project writes goes through :func:`write_delimited`,
+:func:`append_row` or :func:`write_excel`, which never let a text cell become a formula (CSV
+injection, OWASP): a text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+gets a leading apostrophe in a CSV and the explicit string type in a workbook. Numbers, and
+numeric text like ``-1234,56``, stay numbers; only a :class:`Formula` is written as a formula.
 """
 
 from __future__ import annotations
@@ -27,7 +33,8 @@ from ..company.schema import Table, table
 from ..errors import DataFileError, InvalidParameterError, OutputFolderError
 from ..money import format_number
 
-__all__ = ["EXCEL_MAX_ROWS", "conform_table", "write_excel", "write_csv", "read_csv"]
+__all__ = ["EXCEL_MAX_ROWS", "decode_text", "Formula", "neutralise", "write_delimited", "append_row", "write_frames_xlsx",
+           "conform_table", "write_excel", "write_csv", "read_csv"]
 
 #: Rows in one Excel sheet, header included (Excel 2007 and later).
 EXCEL_MAX_ROWS = 1_048_576
@@ -37,6 +44,109 @@ _EXCEL_EPOCH = np.datetime64("1899-12-30", "ns")  # Excel serial day 0 (1900 sys
 _TRUE, _FALSE = "oui", "non"
 _CENTS_RE = re.compile(r"-?\d+(,\d{1,2})?")
 _WIDTH_SAMPLE = 500  # rows looked at to size a text column
+
+
+def decode_text(raw: bytes, path) -> str:
+    """Text of a CSV a user sends: UTF-8 (with or without BOM), UTF-16 with its BOM, or the
+    Windows code page of Excel's « CSV (séparateur : point-virgule) »; an empty or binary file
+    is a :class:`DataFileError`."""
+    if not raw.strip(b"\xef\xbb\xbf\xff\xfe \r\n\t\x00"):
+        raise DataFileError("le fichier est vide.", path=path, todo="exportez-le à nouveau : il ne contient rien")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "cp1252")
+    for encoding in encodings:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return text
+    raise DataFileError("fichier illisible : ni UTF-8, ni UTF-16, ni Windows-1252 (fichier binaire ?).", path=path,
+                        valid="un fichier CSV (texte)",
+                        todo="exportez à nouveau en « CSV UTF-8 », ou envoyez le classeur .xlsx")
+
+
+# ---------------------------------------------------------------------------- formula safety
+
+_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_NUMERIC_TEXT = re.compile(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?")  # a number, not a formula
+
+
+class Formula(str):
+    """A formula the project writes on purpose (``=SUM(F2:F4)`` in the 30-day plan workbook)."""
+
+
+def _evaluated(text: str) -> bool:
+    """Whether a spreadsheet would evaluate ``text`` once its leading apostrophes are removed."""
+    rest = text.lstrip("'")
+    return rest.startswith(_TRIGGERS) and not _NUMERIC_TEXT.fullmatch(rest)
+
+
+def neutralise(value):
+    """``value`` as a spreadsheet cannot evaluate it: a text starting with ``= + - @``, a tab or
+    a carriage return gets a leading ``'`` (OWASP CSV injection); numbers, numeric text such as
+    ``-1234,56`` and :class:`Formula` are returned unchanged. A text that already starts with
+    apostrophes before such a character gets one more, so that reading back is exact.
+
+    >>> neutralise("=cmd|' /C calc'!A0"), neutralise("-1234,56"), neutralise("@SUM(A1)")
+    ("'=cmd|' /C calc'!A0", '-1234,56', "'@SUM(A1)")
+    """
+    if isinstance(value, str) and not isinstance(value, Formula) and _evaluated(value):
+        return "'" + value
+    return value
+
+
+def _unneutralise(text: pd.Series) -> pd.Series:
+    """Undo :func:`neutralise` on a text column read back from a CSV the project wrote."""
+    escaped = text.str.startswith("'") & text.map(_evaluated)
+    return text.where(~escaped, text.str[1:])
+
+
+def write_delimited(rows, path, *, delimiter: str = ";", encoding: str = "utf-8-sig",
+                    quoted: bool = True) -> Path:
+    """Write rows (the header first) as a formula-safe text file, CRLF line ends.
+
+    The default is the CSV French Excel opens (``;``, UTF-8 with BOM, RFC 4180 quoting); the
+    FEC passes a TAB, UTF-8 and ``quoted=False`` (its fields are never quoted: the caller has
+    removed TABs and line breaks from them).
+    """
+    path = Path(path)
+    _ensure_folder(path.parent)
+    safe = ([neutralise(v) for v in row] for row in rows)
+    with path.open("w", encoding=encoding, newline="") as handle:
+        if quoted:
+            csv.writer(handle, delimiter=delimiter, quotechar='"', lineterminator="\r\n",
+                       quoting=csv.QUOTE_MINIMAL).writerows(safe)
+        else:
+            handle.writelines(delimiter.join(map(str, row)) + "\r\n" for row in safe)
+    return path
+
+
+def append_row(sheet, values) -> None:
+    """Append a row to an openpyxl sheet; text stays text (never a formula) unless a Formula."""
+    sheet.append(values)
+    for cell, value in zip(sheet[sheet.max_row], values):
+        if cell.data_type == "f" and not isinstance(value, Formula):
+            cell.data_type = "s"
+
+
+def write_frames_xlsx(frames: dict[str, pd.DataFrame], path) -> Path:
+    """Write DataFrames as the sheets of a workbook, formula-safe (see :func:`append_row`)."""
+    from openpyxl import Workbook
+
+    path = Path(path)
+    _ensure_folder(path.parent)
+    book = Workbook()
+    book.remove(book.active)
+    for name, df in frames.items():
+        sheet = book.create_sheet(str(name)[:31])
+        append_row(sheet, [str(c) for c in df.columns])
+        for row in df.astype(object).where(df.notna(), None).itertuples(index=False):
+            append_row(sheet, list(row))
+    book.save(path)
+    return path
 
 
 def _check_columns(df: pd.DataFrame, spec: Table) -> None:
@@ -199,15 +309,8 @@ def write_csv(df: pd.DataFrame, table_name: str, path) -> Path:
     """Write one schema table as a CSV file that French Excel opens correctly (see module doc)."""
     spec = table(table_name)
     _check_columns(df, spec)
-    path = Path(path)
-    _ensure_folder(path.parent)
     columns = [_format_column(df[c.name], c.kind).tolist() for c in spec.columns]
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";", quotechar='"', lineterminator="\r\n",
-                            quoting=csv.QUOTE_MINIMAL)
-        writer.writerow([c.header for c in spec.columns])
-        writer.writerows(zip(*columns))
-    return path
+    return write_delimited([[c.header for c in spec.columns], *zip(*columns)], path)
 
 
 def _first_bad(bad: pd.Series, text: pd.Series, path, column: str, first_line: int, valid: str):
@@ -228,7 +331,7 @@ def _parse_cents(text: pd.Series) -> pd.Series:
 def _parse_column(text: pd.Series, kind: str, path, column: str, first_line: int) -> pd.Series:
     """Convert one text column to its schema kind; the first unreadable cell raises."""
     if kind == "str":
-        return text
+        return _unneutralise(text)
     filled = text != ""
     if kind == "bool":
         lowered = text.str.strip().str.lower()
