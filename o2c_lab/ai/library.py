@@ -11,14 +11,13 @@ from __future__ import annotations
 import functools
 import json
 import re
-import weakref
 from dataclasses import dataclass
 from importlib.resources import files
 
 import pandas as pd
 
 from ..errors import InvalidParameterError
-from ..money import format_date, format_eur
+from ..money import format_date, format_eur, format_number
 from .assistant import Task
 from .rcotf import RcotfPrompt
 
@@ -59,19 +58,21 @@ def _d(value) -> str:
     return "" if value is None or pd.isna(value) else format_date(pd.Timestamp(value))
 
 
-_OPEN_CACHE: dict[int, tuple] = {}
-
-
 def _open(company) -> pd.DataFrame:
-    """Open invoices at the case date, computed once per company object (weakly cached)."""
-    from ..company.tension import open_invoices
+    """Open invoices at the case date, read from the receivable position (cached there):
+    ``invoice_id``, ``invoice_date``, ``due_date``, ``total_ttc_cents``, ``open_cents``,
+    ``days_past_due``, ``status`` and ``statut``."""
+    from ..analytics.position import receivable_position
 
-    hit = _OPEN_CACHE.get(id(company))
-    if hit is not None and hit[0]() is company:
-        return hit[1]
-    frame = open_invoices(company)
-    _OPEN_CACHE[id(company)] = (weakref.ref(company), frame)
-    return frame
+    lines = receivable_position(company).lines
+    rows = lines.loc[(lines["document_type"] == "facture") & (lines["remaining_cents"] > 0)]
+    return rows.rename(columns={"document_id": "invoice_id", "amount_cents": "total_ttc_cents",
+                                "remaining_cents": "open_cents", "days_late": "days_past_due"})
+
+
+def _flag(r) -> str:
+    """The line's status when it is not an ordinary owed invoice (duplicate, dispute, proceedings)."""
+    return "" if r.status in ("overdue", "not_due") else f" | {r.statut}"
 
 
 def _customer(company, ctx) -> pd.Series:
@@ -96,22 +97,27 @@ def _src_factures_ouvertes(company, ctx, max_lignes=6, **_):
     # the largest amounts (so the main invoice is always there), shown oldest due date first
     rows = rows[rows["customer_id"] == ctx["customer_id"]].sort_values(["open_cents", "invoice_id"],
                                                                         ascending=[False, True])
+    rest = rows.iloc[max_lignes:]
     rows = rows.head(max_lignes).sort_values(["due_date", "invoice_id"])
     if rows.empty:
         return "(aucune facture ouverte)"
+    more = (f"\n- et {len(rest)} autre(s) facture(s) ouverte(s) non listée(s) : "
+            f"{format_eur(int(rest['open_cents'].sum()))}" if len(rest) else "")
     return "\n".join(
         f"- {r.invoice_id} | émise le {_d(r.invoice_date)} | échéance {_d(r.due_date)} | "
         f"TTC {format_eur(int(r.total_ttc_cents))} | reste dû {format_eur(int(r.open_cents))} | "
-        + (f"retard {int(r.days_past_due)} j" if r.days_past_due > 0 else "non échue")
-        for r in rows.itertuples())
+        + (f"retard {int(r.days_past_due)} j" if r.days_past_due > 0 else "non échue") + _flag(r)
+        for r in rows.itertuples()) + more
 
 
 def _src_total_du(company, ctx, **_):
     rows = _open(company)
     rows = rows[rows["customer_id"] == ctx["customer_id"]]
     overdue = rows.loc[rows["days_past_due"] > 0, "open_cents"].sum()
-    return (f"{format_eur(int(rows['open_cents'].sum()))} dont {format_eur(int(overdue))} échus "
-            f"({len(rows)} facture(s) ouverte(s))")
+    duplicates = int(rows.loc[rows["status"] == "duplicate", "open_cents"].sum())
+    return (f"encours brut {format_eur(int(rows['open_cents'].sum()))} dont {format_eur(int(overdue))} échus "
+            f"({len(rows)} facture(s) ouverte(s))"
+            + (f", dont {format_eur(duplicates)} de doublons à annuler par avoir (non dus)" if duplicates else ""))
 
 
 def _src_facture_principale(company, ctx, **_):
@@ -218,8 +224,8 @@ def _src_balance_agee(company, ctx, **_):
     out = []
     for lo, hi, label in bins:
         part = int(rows.loc[rows["days_past_due"].between(lo, hi), "open_cents"].sum())
-        out.append(f"- {label} : {format_eur(part)} ({part * 100 // max(total, 1)} %)")
-    return f"Encours total {format_eur(total)} au {format_date(company.as_of)}\n" + "\n".join(out)
+        out.append(f"- {label} : {format_eur(part)} ({round(part * 100 / max(total, 1))} %)")
+    return f"Encours brut {format_eur(total)} au {format_date(company.as_of)}\n" + "\n".join(out)
 
 
 def _src_top_retards(company, ctx, n=10, **_):
@@ -235,8 +241,10 @@ def _src_top_retards(company, ctx, n=10, **_):
 
 def _src_indicateurs(company, ctx, **_):
     m = company.summary()
-    return (f"DSO {m['dso_days']:.0f} j pour un délai contractuel moyen de {m['weighted_terms_days']:.0f} j ; "
-            f"encours {format_eur(int(m['receivables_cents']))} ; échu {format_eur(int(m['overdue_cents']))} "
+    return (f"{m['dso_name']} {format_number(m['dso_days'], 1)} j (sur {m['period_days']} jours) pour un délai "
+            f"contractuel moyen de {m['weighted_terms_days']:.0f} j ; encours brut "
+            f"{format_eur(int(m['gross_receivables_cents']))} ; encours net des avoirs "
+            f"{format_eur(int(m['net_receivables_cents']))} ; échu {format_eur(int(m['overdue_cents']))} "
             f"({m['overdue_share'] * 100:.0f} %) ; plus de 90 j {format_eur(int(m['over_90_cents']))} "
             f"({m['over_90_share'] * 100:.0f} %) ; 10 premiers clients = {m['top10_overdue_share'] * 100:.0f} % de l'échu ; "
             f"{m['customers_with_open_items']} clients avec des factures ouvertes")

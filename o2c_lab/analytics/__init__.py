@@ -10,6 +10,7 @@ from .importers import (FecImport, ImportResult, import_fec, ledger_from_history
 from .kpis import (KpiResult, average_days_delinquent, best_possible_dso,
                    collection_effectiveness_index, dispute_rate, dso_countback, dso_simple,
                    monthly_sales, promise_kept_rate, receivable_kpis, share_of_receivables)
+from .position import OWED_STATUSES, STATUS_LABELS, ReceivablePosition, linked_ledger, receivable_position
 from .priorities import (PRIORITY_RULES, amount_ranking, at_risk_cash, coverage, worklist,
                          worklist_documents)
 from .risk import RISK_LEVELS, RISK_RULES, credit_limit_suggestions, risk_levels
@@ -23,6 +24,7 @@ __all__ = [
     "DRIFT_RULES", "payment_behaviour", "settled_invoices",
     "RISK_LEVELS", "RISK_RULES", "credit_limit_suggestions", "risk_levels",
     "PRIORITY_RULES", "amount_ranking", "at_risk_cash", "coverage", "worklist", "worklist_documents",
+    "OWED_STATUSES", "STATUS_LABELS", "ReceivablePosition", "linked_ledger", "receivable_position",
     "FORECAST_RULES", "CollectionForecast", "collection_forecast", "wape", "weekly_actuals",
     "FecImport", "ImportResult", "import_fec", "ledger_from_history", "read_invoice_history", "read_open_items",
 ]
