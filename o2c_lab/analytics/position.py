@@ -221,7 +221,8 @@ def _compute(company, day: np.datetime64, months: int) -> ReceivablePosition:
     due = invoices[["invoice_id", "due_date"]].rename(columns={"invoice_id": "document_id"})
     ledger = with_due_dates(linked_ledger(t["ar_ledger"], t["credit_notes"]), due)
     items = open_items_at(ledger, day)
-    kpis = receivable_kpis(ledger, day, months=months, items=items)
+    kpis = receivable_kpis(ledger, day, months=months, items=items, invoices=invoices,
+                           disputes=t.get("disputes"), promises=t.get("promises"))
 
     inv = invoices.loc[_days(invoices["invoice_date"]) <= day]
     ids = inv["invoice_id"].astype(str)

@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 
-from ..analytics import company_open_items, payment_behaviour
+from ..analytics import payment_behaviour, receivable_position
 from ..company.scenario import SEGMENTS
 from ..errors import InvalidParameterError
 from ..law import (PAYMENT_TERMS, claim_declaration_deadline, foreclosure_relief_deadline,
@@ -21,18 +21,18 @@ __all__ = ["customer_exposure", "customer_file_text", "bodacc_alert", "bodacc_al
            "at_risk_customers"]
 
 
-def _items(company):
-    items = company_open_items(company)
-    return items[items["residual_cents"] > 0]
+def _owed(company) -> pd.DataFrame:
+    """Open invoices the customers owe, from the receivable position (duplicates excluded)."""
+    return receivable_position(company).owed_lines
 
 
 def customer_exposure(company, customer_id: str) -> dict:
-    """Open receivables, overdue part, orders not yet delivered, deliveries not yet invoiced (cents)."""
+    """Receivables owed (duplicates excluded), overdue part, orders not yet delivered, deliveries not
+    yet invoiced (cents)."""
     company.customer(customer_id)
-    items = _items(company)
+    items = _owed(company)
     mine = items[items["customer_id"] == customer_id]
-    as_of = pd.Timestamp(company.as_of)
-    overdue = mine[pd.to_datetime(mine["due_date"]) < as_of]
+    overdue = mine[mine["days_late"] > 0]
     orders = company.orders[company.orders["customer_id"] == customer_id]
     delivered_orders = set(company.deliveries["order_id"])
     pending = orders[~orders["order_id"].isin(delivered_orders)]
@@ -43,8 +43,8 @@ def customer_exposure(company, customer_id: str) -> dict:
     dlines = company.delivery_lines[company.delivery_lines["delivery_id"].isin(dl["delivery_id"])]
     prices = company.order_lines.merge(company.deliveries[["delivery_id", "order_id"]], on="order_id")
     not_invoiced = dlines.merge(prices[["delivery_id", "line_no", "unit_price_cents"]], on=["delivery_id", "line_no"])
-    return {"open_cents": int(mine["residual_cents"].sum()), "open_invoices": sorted(mine["document_id"]),
-            "overdue_cents": int(overdue["residual_cents"].sum()), "n_overdue": len(overdue),
+    return {"open_cents": int(mine["remaining_cents"].sum()), "open_invoices": sorted(mine["document_id"]),
+            "overdue_cents": int(overdue["remaining_cents"].sum()), "n_overdue": len(overdue),
             "pending_orders": sorted(pending["order_id"]),
             "pending_orders_ht_cents": int((lines["quantity"] * lines["unit_price_cents"]).sum()),
             "not_invoiced_ht_cents": int((not_invoiced["quantity"] * not_invoiced["unit_price_cents"]).sum())}
@@ -66,12 +66,9 @@ def bodacc_alert(company, customer_id: str | None = None) -> dict:
     mandataire = re.search(r"mandataire judiciaire : ([^;]+);", sig["text"])
     exposure = customer_exposure(company, customer_id)
     # Claims born before the judgment are declared; later ones are paid at their due date (L622-17).
-    judged = pd.Timestamp(pd.to_datetime(judgment.group(1), dayfirst=True) if judgment else published)
-    inv = company.invoices.set_index("invoice_id")["invoice_date"]
-    items = _items(company)
-    mine = items[items["customer_id"] == customer_id]
-    before = mine[inv.reindex(mine["document_id"]).to_numpy() <= judged.to_datetime64()]
-    declared = int(before["residual_cents"].sum())
+    items = _owed(company)
+    declared = int(items.loc[(items["customer_id"] == customer_id) & (items["status"] == "to_declare"),
+                             "remaining_cents"].sum())
     retention = bool(company.contracts.set_index("customer_id")["retention_of_title"].get(customer_id, False))
     actions = [
         (company.as_of, "Arrêter immédiatement relances, mises en demeure et pénalités sur les factures "
@@ -165,9 +162,11 @@ def at_risk_customers(company, n: int = 5, behaviour: pd.DataFrame | None = None
     """The ``n`` customers at risk: overdue amount weighted by signals, drift and score drop."""
     beh = _behaviour(company) if behaviour is None else behaviour
     signals = company.external_signals.groupby("customer_id")["source"].agg(lambda s: ", ".join(sorted(set(s))))
+    owed = _owed(company)
+    late = owed.loc[owed["days_late"] > 0].groupby("customer_id")["remaining_cents"].sum()
     rows = []
     for cid in company.customers["customer_id"]:
-        overdue = int(beh.loc[cid, "open_overdue_cents"]) if cid in beh.index else 0
+        overdue = int(late.get(cid, 0))
         drift = bool(beh.loc[cid, "drift"]) if cid in beh.index else False
         _, change = _score_change(company, cid, 3)
         weight = 1 + 2 * ("BODACC" in signals.get(cid, "")) + drift + (change <= -4) + ("presse" in signals.get(cid, ""))

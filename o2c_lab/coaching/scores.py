@@ -71,11 +71,10 @@ class Analysis:
 
     @cached_property
     def kpis(self) -> dict:
-        from ..analytics import receivable_kpis
+        """The KPIs of the receivable position (the one DSO the course shows)."""
+        from ..analytics import receivable_position
 
-        t = self.company.tables
-        return receivable_kpis(t["ar_ledger"], self.company.as_of, due_dates=self.due_dates, invoices=t["invoices"],
-                               disputes=t["disputes"], promises=t["promises"])
+        return receivable_position(self.company).kpis
 
     # ------------------------------------------------------------------ before / after
     def priority_coverage(self, n: int = TOP_N) -> tuple[float, float]:
