@@ -120,6 +120,59 @@ def _src_total_du(company, ctx, **_):
             + (f", dont {format_eur(duplicates)} de doublons à annuler par avoir (non dus)" if duplicates else ""))
 
 
+_PLAN_CACHE: dict[int, tuple] = {}
+
+
+def _chased(company) -> pd.DataFrame:
+    """The dunning plan's invoices to chase now (computed once per company object)."""
+    import weakref
+
+    from ..casework.dunning import dunning_plan
+
+    hit = _PLAN_CACHE.get(id(company))
+    if hit is None or hit[0]() is not company:
+        plan = dunning_plan(company)
+        hit = (weakref.ref(company), plan.loc[plan["action"] == "relancer"])
+        _PLAN_CACHE[id(company)] = hit
+    return hit[1]
+
+
+def _claim(company, ctx) -> pd.DataFrame:
+    from ..casework.dunning import claim_lines
+
+    chased = _chased(company)
+    mine = chased.loc[chased["customer_id"] == ctx["customer_id"]]
+    return claim_lines(company, ctx["customer_id"], mine)[0] if len(mine) else mine
+
+
+def _src_factures_a_relancer(company, ctx, **_):
+    lines = _claim(company, ctx)
+    if lines.empty:
+        return "(aucune facture à relancer à ce jour : voir le plan de relance)"
+    return "\n".join(f"- {r.invoice_id} | échéance {_d(r.due_date)} | retard {int(r.days_late)} j | principal "
+                     f"{format_eur(int(r.principal_cents))} | pénalités au {format_date(company.as_of)} "
+                     f"{format_eur(int(r.penalty_cents))} | indemnité forfaitaire {format_eur(int(r.indemnity_cents))}"
+                     for r in lines.itertuples())
+
+
+def _src_total_reclame(company, ctx, **_):
+    lines = _claim(company, ctx)
+    return (f"principal {format_eur(int(lines['principal_cents'].sum()))} + pénalités "
+            f"{format_eur(int(lines['penalty_cents'].sum()))} + indemnités forfaitaires "
+            f"{format_eur(int(lines['indemnity_cents'].sum()))} = {format_eur(int(lines['total_cents'].sum()))}"
+            if len(lines) else "(rien à réclamer à ce jour)")
+
+
+def _src_lettre_mise_en_demeure(company, ctx, **_):
+    from ..casework.dunning import reminder_text
+
+    chased = _chased(company)
+    ids = list(chased.loc[chased["customer_id"] == ctx["customer_id"], "invoice_id"])
+    if not ids:
+        return "(aucune facture à mettre en demeure pour ce client à ce jour : voir le plan de relance)"
+    return reminder_text(company, ctx["customer_id"], 3, "courrier", invoice_ids=ids, plan=chased)
+
+
 def _src_facture_principale(company, ctx, **_):
     return ctx["invoice_id"]
 
@@ -387,8 +440,11 @@ def _context(prompt: LibraryPrompt, company, given: dict) -> dict:
         ctx.setdefault("thread_id", row["thread_id"])
     if "role" in subj and "customer_id" not in ctx:
         ctx["customer_id"] = company.role(subj["role"])
-        needs_open = any(v.get("source") == "factures_ouvertes" for v in prompt.variables.values())
+        chasing = any(v.get("source") == "factures_a_relancer" for v in prompt.variables.values())
+        needs_open = chasing or any(v.get("source") == "factures_ouvertes" for v in prompt.variables.values())
         rows = _open(company)
+        if chasing:  # a reminder is about invoices to chase now
+            rows = rows.loc[rows["invoice_id"].isin(set(_chased(company)["invoice_id"]))]
         if needs_open and not (rows["customer_id"] == ctx["customer_id"]).any():
             # this seed's role customer owes nothing: take the same segment's largest open balance
             segment = company.customer(ctx["customer_id"])["segment"]
@@ -404,8 +460,10 @@ def _context(prompt: LibraryPrompt, company, given: dict) -> dict:
                 ctx["thread_id"] = threads.iloc[0]
         if "invoice_id" not in ctx:
             rows = _open(company)
-            rows = rows[rows["customer_id"] == ctx["customer_id"]].sort_values(["open_cents", "invoice_id"],
-                                                                                ascending=[False, True])
+            rows = rows[rows["customer_id"] == ctx["customer_id"]]
+            # the main invoice: the largest one to chase now, else the largest open one
+            rows = rows.assign(_chased=rows["invoice_id"].isin(set(_chased(company)["invoice_id"]))).sort_values(
+                ["_chased", "open_cents", "invoice_id"], ascending=[False, False, True])
             inv = company.invoices
             ctx["invoice_id"] = rows["invoice_id"].iloc[0] if len(rows) else \
                 inv.loc[inv["customer_id"] == ctx["customer_id"], "invoice_id"].iloc[-1]

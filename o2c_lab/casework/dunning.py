@@ -27,7 +27,7 @@ from ..law import (LEGAL_INTEREST_RATE_PROFESSIONALS, PENALTY_FLOOR_MULTIPLE, cl
                    recovery_indemnity_cents, semester_start)
 from ..money import format_date, format_eur, format_number
 
-__all__ = ["LEVELS", "CHANNELS", "dunning_plan", "reminder_text", "quality_check", "score_reminder",
+__all__ = ["LEVELS", "CHANNELS", "dunning_plan", "claim_lines", "reminder_text", "quality_check", "score_reminder",
            "leftover_problems", "reminder_batch"]
 
 #: Level -> (first day past due, French name, tone).
@@ -183,7 +183,7 @@ _TONE_OPENING = {
 }
 
 
-def _letter_lines(company, customer_id: str, rows: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+def claim_lines(company, customer_id: str, rows: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """The amounts a letter claims per invoice at the case date — ``principal_cents``,
     ``penalty_cents``, ``indemnity_cents`` (40 € per late invoice), ``total_cents`` — and the
     French wording of the penalty rate."""
@@ -244,7 +244,7 @@ def reminder_text(company, customer_id: str, level: int, channel: str = "email",
     cust = company.customer(customer_id)
     me = company.scenario.get("staff", {}).get("collector", {}).get("name", "Le service recouvrement")
     day = company.as_of
-    lines, wording = _letter_lines(company, customer_id, mine)
+    lines, wording = claim_lines(company, customer_id, mine)
     total = int(lines["principal_cents"].sum())
     penalties = int(lines["penalty_cents"].sum())
     indemnity = int(lines["indemnity_cents"].sum())
@@ -304,8 +304,8 @@ def reminder_text(company, customer_id: str, level: int, channel: str = "email",
         "depuis le lendemain de chaque échéance jusqu'au paiement complet.",
         "L'indemnité forfaitaire pour frais de recouvrement est de 40 € par facture payée en retard (article "
         "D441-5 du Code de commerce).",
-        f"Par la présente, nous vous mettons en demeure de nous régler la somme de {format_eur(claimed)} au plus "
-        f"tard le {deadline}.",
+        f"Par la présente, nous vous mettons en demeure de nous régler la somme de {format_eur(claimed)} sous "
+        f"{_PAYMENT_DAYS} jours, soit au plus tard le {deadline}.",
         "À défaut de règlement dans ce délai, nous engagerons sans autre avis une procédure de recouvrement "
         "judiciaire (requête en injonction de payer), les frais restant à votre charge.",
         "", "Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées.", *signature])
@@ -371,7 +371,7 @@ def quality_check(company, text: str, customer_id: str, level: int, *, channel: 
     chased = mine.loc[[i for i in cited if i in mine.index]]
     if chased.empty:  # a text without invoice numbers (SMS) chases what the plan chases
         chased = mine[(mine["action"] == "relancer") & (mine["level"] == level)]
-    lines, _ = _letter_lines(company, customer_id, chased)
+    lines, _ = claim_lines(company, customer_id, chased)
     allowed = {4_000, recovery_indemnity_cents(len(chased))}
     for col in ("principal_cents", "penalty_cents", "indemnity_cents", "total_cents"):
         allowed |= {int(v) for v in lines[col]} | {int(lines[col].sum())}
