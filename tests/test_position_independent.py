@@ -262,7 +262,7 @@ def test_one_value_of_outstanding_and_dso_everywhere(sweep):
         for pid, prompt in library.items():
             filled = fill(prompt, company)
             for text in (filled.text, filled.reference):
-                for shown in re.findall(r"DSO[^\d\n]{0,40}(\d+(?:,\d)?) j", text):
+                for shown in re.findall(r"DSO(?: \([^)]*\))?(?: de| :)? (\d+(?:,\d+)?) (?:j\b|jours)", text):
                     assert abs(float(shown.replace(",", ".")) - dso) < 0.51, (pid, shown, dso)
                     scanned += 1
                 for shown in re.findall(r"[Ee]ncours brut (?:total )?" + _EUR, text):
