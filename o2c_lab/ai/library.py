@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import weakref
 from dataclasses import dataclass
 from importlib.resources import files
 
@@ -125,8 +126,6 @@ _PLAN_CACHE: dict[int, tuple] = {}
 
 def _chased(company) -> pd.DataFrame:
     """The dunning plan's invoices to chase now (computed once per company object)."""
-    import weakref
-
     from ..casework.dunning import dunning_plan
 
     hit = _PLAN_CACHE.get(id(company))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -153,8 +154,8 @@ class ReceivablePosition:
         """Headline figures (the keys of ``Company.summary()``)."""
         t = self.totals
         gross, overdue = int(t["encours_brut"]), int(t["echu"])
-        over_90 = int(t[bucket_labels(self.bounds)[-1]]) if self.bounds[-1] == 90 else int(
-            self.open_lines.loc[self.open_lines["days_late"] > 90, "remaining_cents"].clip(lower=0).sum())
+        invoices = self.open_lines.loc[self.open_lines["remaining_cents"] > 0]
+        over_90 = int(invoices.loc[invoices["days_late"] > 90, "remaining_cents"].sum())
         late = self.by_customer["echu"].sort_values(ascending=False)
         return {
             "receivables_cents": gross,
@@ -196,8 +197,6 @@ _CACHE: dict[tuple[int, dt.date], tuple] = {}
 def receivable_position(company, as_of=None, *, months: int = 3) -> ReceivablePosition:
     """The receivable position of a generated (or loaded) company at ``as_of`` (default: its case
     date). Computed once per company object and date."""
-    import weakref
-
     day = _day(company.as_of if as_of is None else as_of)
     when = pd.Timestamp(day).date()
     key = (id(company), when, months)

@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 
-from ..analytics import payment_behaviour, receivable_position
+from ..analytics import company_behaviour, receivable_position
 from ..company.scenario import SEGMENTS
 from ..errors import InvalidParameterError
 from ..law import (PAYMENT_TERMS, claim_declaration_deadline, foreclosure_relief_deadline,
@@ -112,11 +112,6 @@ def bodacc_alert_text(company, customer_id: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def _behaviour(company):
-    due = company.invoices[["invoice_id", "due_date"]].rename(columns={"invoice_id": "document_id"})
-    return payment_behaviour(company.ar_ledger, company.as_of, due, promises=company.promises)
-
-
 def _score_change(company, customer_id, months=6) -> tuple[int, int]:
     scores = company.credit_scores[company.credit_scores["customer_id"] == customer_id].sort_values("month")
     if scores.empty:
@@ -128,7 +123,7 @@ def _score_change(company, customer_id, months=6) -> tuple[int, int]:
 def customer_file_text(company, customer_id: str, behaviour: pd.DataFrame | None = None) -> str:
     """The one-page French customer file: identity, terms, behaviour, exposure, disputes, signals."""
     cust = company.customer(customer_id)
-    beh = (_behaviour(company) if behaviour is None else behaviour)
+    beh = (company_behaviour(company) if behaviour is None else behaviour)
     b = beh.loc[customer_id] if customer_id in beh.index else None
     exp = customer_exposure(company, customer_id)
     contract = company.contracts.set_index("customer_id").loc[customer_id]
@@ -160,7 +155,7 @@ def customer_file_text(company, customer_id: str, behaviour: pd.DataFrame | None
 
 def at_risk_customers(company, n: int = 5, behaviour: pd.DataFrame | None = None) -> pd.DataFrame:
     """The ``n`` customers at risk: overdue amount weighted by signals, drift and score drop."""
-    beh = _behaviour(company) if behaviour is None else behaviour
+    beh = company_behaviour(company) if behaviour is None else behaviour
     signals = company.external_signals.groupby("customer_id")["source"].agg(lambda s: ", ".join(sorted(set(s))))
     owed = _owed(company)
     late = owed.loc[owed["days_late"] > 0].groupby("customer_id")["remaining_cents"].sum()
@@ -179,7 +174,7 @@ def at_risk_customers(company, n: int = 5, behaviour: pd.DataFrame | None = None
 def internal_alert_text(company, customer_id: str, behaviour: pd.DataFrame | None = None) -> str:
     """French internal alert on a risky customer for the credit manager and the sales rep."""
     cust = company.customer(customer_id)
-    beh = _behaviour(company) if behaviour is None else behaviour
+    beh = company_behaviour(company) if behaviour is None else behaviour
     exp = customer_exposure(company, customer_id)
     score, change = _score_change(company, customer_id, 3)
     signals = company.external_signals[company.external_signals["customer_id"] == customer_id]
@@ -206,7 +201,7 @@ def internal_alert_text(company, customer_id: str, behaviour: pd.DataFrame | Non
 
 def weekly_synthesis_text(company, n: int = 5) -> str:
     """French weekly synthesis of the customers at risk, for stakeholders."""
-    beh = _behaviour(company)
+    beh = company_behaviour(company)
     table = at_risk_customers(company, n, beh)
     names = company.customers.set_index("customer_id")["name"]
     lines = [f"Synthèse hebdomadaire des clients à risque – semaine du {format_date(company.as_of)}", ""]

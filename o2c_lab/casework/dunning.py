@@ -52,8 +52,8 @@ def _history(company, day) -> pd.DataFrame:
     return last.set_index("invoice_id")[["level", "sent_on"]].rename(columns={"level": "level_sent"})
 
 
-def _exclusion(r, day) -> tuple[str, str]:
-    """(action, reason) for an open invoice the position says is not to chase ("" when it is)."""
+def _exclusion(r) -> tuple[str, str]:
+    """(action, reason) for an open invoice the position does not count as overdue and owed."""
     if r.status == "duplicate":
         return "ne pas relancer", (f"doublon de la facture {r.duplicate_of} (même livraison) : erreur de "
                                    "facturation à annuler par un avoir, rien n'est dû")
@@ -66,9 +66,7 @@ def _exclusion(r, day) -> tuple[str, str]:
         return "ne pas relancer", (f"procédure collective : créance née après le jugement du "
                                    f"{format_date(r.judgment_date)}, payable à son échéance (article L622-17 du "
                                    "Code de commerce) : à réclamer à l'administrateur judiciaire")
-    if r.status == "not_due":
-        return "attendre", "facture non échue"
-    return "", ""
+    return "attendre", "facture non échue"
 
 
 def _paid_per_bank(company, items) -> dict[str, str]:
@@ -102,6 +100,26 @@ def _paid_per_bank(company, items) -> dict[str, str]:
     return reasons
 
 
+def _chase(invoice_id, level, due_level, sent, sent_on, paid, promised, day) -> tuple[str, str]:
+    """(action, reason) for an overdue invoice owed and not disputed, from its reminder history."""
+    if sent >= 3:
+        return "ne pas relancer", f"mise en demeure envoyée le {format_date(sent_on)} : décider de la suite contentieuse"
+    if invoice_id in paid:
+        return "ne pas relancer", "déjà payée selon la banque ou le client : " + paid[invoice_id]
+    if invoice_id in promised:
+        return "attendre", f"promesse de paiement en cours jusqu'au {format_date(promised[invoice_id])}"
+    if not level:
+        return "attendre", "pas encore assez en retard"
+    if level <= sent:
+        return "attendre", f"{LEVELS[sent][1]} déjà envoyée le {format_date(sent_on)}"
+    if sent:  # the next level waits as long after the last reminder as the levels' thresholds differ
+        wait_until = pd.Timestamp(sent_on) + pd.Timedelta(days=LEVELS[level][0] - LEVELS[sent][0])
+        if wait_until > pd.Timestamp(day):
+            return "attendre", (f"{LEVELS[sent][1]} envoyée le {format_date(sent_on)} : "
+                                f"{LEVELS[level][1]} à partir du {format_date(wait_until)}")
+    return "relancer", (f"{LEVELS[level][1]} : le niveau précédent seul a été envoyé" if level < due_level else "")
+
+
 def dunning_plan(company) -> pd.DataFrame:
     """One row per open invoice of the receivable position: level, channel, tone, action
     (« relancer », « attendre » or « ne pas relancer ») and its reason, the position's ``status``,
@@ -126,28 +144,8 @@ def dunning_plan(company) -> pd.DataFrame:
         sent_on = history["sent_on"].get(r.document_id)
         due_level = _level(int(r.days_late))
         level = min(due_level, sent + 1)
-        action, reason = _exclusion(r, day)
-        if action:
-            pass  # the position's status decides
-        elif sent >= 3:
-            action, reason = "ne pas relancer", (f"mise en demeure envoyée le {format_date(sent_on)} : "
-                                                 "décider de la suite contentieuse")
-        elif r.document_id in paid:
-            action, reason = "ne pas relancer", "déjà payée selon la banque ou le client : " + paid[r.document_id]
-        elif r.document_id in promised:
-            action, reason = "attendre", f"promesse de paiement en cours jusqu'au {format_date(promised[r.document_id])}"
-        elif not level:
-            action, reason = "attendre", "pas encore assez en retard"
-        elif level <= sent:
-            action, reason = "attendre", f"{LEVELS[sent][1]} déjà envoyée le {format_date(sent_on)}"
-        elif sent and (pd.Timestamp(day) - pd.Timestamp(sent_on)).days < LEVELS[level][0] - LEVELS[sent][0]:
-            wait_until = pd.Timestamp(sent_on) + pd.Timedelta(days=LEVELS[level][0] - LEVELS[sent][0])
-            action, reason = "attendre", (f"{LEVELS[sent][1]} envoyée le {format_date(sent_on)} : "
-                                          f"{LEVELS[level][1]} à partir du {format_date(wait_until)}")
-        else:
-            action = "relancer"
-            if level < due_level:
-                reason = f"{LEVELS[level][1]} : le niveau précédent seul a été envoyé"
+        action, reason = _exclusion(r) if r.status != "overdue" else _chase(
+            r.document_id, level, due_level, sent, sent_on, paid, promised, day)
         c = cust.loc[r.customer_id]
         channel = "courrier" if level == 3 else (c["preferred_channel"] if c["preferred_channel"] in CHANNELS else "email")
         rows.append({"customer_id": r.customer_id, "invoice_id": r.document_id, "invoice_date": r.invoice_date,

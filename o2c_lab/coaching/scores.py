@@ -27,10 +27,6 @@ class Analysis:
     company: object
 
     @cached_property
-    def due_dates(self) -> pd.DataFrame:
-        return self.company.invoices.rename(columns={"invoice_id": "document_id"})[["document_id", "due_date"]]
-
-    @cached_property
     def aged(self):
         from ..analytics import aged_balance, company_open_items
 
@@ -40,10 +36,9 @@ class Analysis:
 
     @cached_property
     def behaviour(self) -> pd.DataFrame:
-        from ..analytics import payment_behaviour
+        from ..analytics import company_behaviour
 
-        t = self.company.tables
-        return payment_behaviour(t["ar_ledger"], self.company.as_of, self.due_dates, promises=t["promises"])
+        return company_behaviour(self.company)
 
     @cached_property
     def risk(self) -> pd.DataFrame:
