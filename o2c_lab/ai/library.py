@@ -102,8 +102,7 @@ def _src_factures_ouvertes(company, ctx, max_lignes=6, **_):
     rows = rows.head(max_lignes).sort_values(["due_date", "invoice_id"])
     if rows.empty:
         return "(aucune facture ouverte)"
-    more = (f"\n- et {len(rest)} autre(s) facture(s) ouverte(s) non listée(s) : "
-            f"{format_eur(int(rest['open_cents'].sum()))}" if len(rest) else "")
+    more = f"\n- et {len(rest)} autre(s) facture(s) ouverte(s), non listée(s) ici" if len(rest) else ""
     return "\n".join(
         f"- {r.invoice_id} | émise le {_d(r.invoice_date)} | échéance {_d(r.due_date)} | "
         f"TTC {format_eur(int(r.total_ttc_cents))} | reste dû {format_eur(int(r.open_cents))} | "
