@@ -312,6 +312,7 @@ def _src_operations_non_lettrees(company, ctx, n=6, **_):
 
 def _src_echeancier(company, ctx, semaines=8, **_):
     rows = _open(company)
+    rows = rows.loc[rows["status"] != "duplicate"]  # cancelled by a credit note: no cash to come
     as_of = pd.Timestamp(company.as_of)
     overdue = int(rows.loc[rows["days_past_due"] > 0, "open_cents"].sum())
     out = [f"- déjà échu au {format_date(company.as_of)} : {format_eur(overdue)}"]
