@@ -21,16 +21,17 @@ __all__ = ["customer_exposure", "customer_file_text", "bodacc_alert", "bodacc_al
            "at_risk_customers"]
 
 
-def _owed(company) -> pd.DataFrame:
-    """Open invoices the customers owe, from the receivable position (duplicates excluded)."""
-    return receivable_position(company).owed_lines
+def _open(company) -> pd.DataFrame:
+    """Open invoices of the receivable position (the aged balance's debit lines)."""
+    lines = receivable_position(company).open_lines
+    return lines.loc[lines["remaining_cents"] > 0]
 
 
 def customer_exposure(company, customer_id: str) -> dict:
-    """Receivables owed (duplicates excluded), overdue part, orders not yet delivered, deliveries not
-    yet invoiced (cents)."""
+    """Receivables (encours brut, with the part of duplicates to cancel), overdue part, orders not
+    yet delivered, deliveries not yet invoiced (cents)."""
     company.customer(customer_id)
-    items = _owed(company)
+    items = _open(company)
     mine = items[items["customer_id"] == customer_id]
     overdue = mine[mine["days_late"] > 0]
     orders = company.orders[company.orders["customer_id"] == customer_id]
@@ -43,7 +44,9 @@ def customer_exposure(company, customer_id: str) -> dict:
     dlines = company.delivery_lines[company.delivery_lines["delivery_id"].isin(dl["delivery_id"])]
     prices = company.order_lines.merge(company.deliveries[["delivery_id", "order_id"]], on="order_id")
     not_invoiced = dlines.merge(prices[["delivery_id", "line_no", "unit_price_cents"]], on=["delivery_id", "line_no"])
+    duplicates = int(mine.loc[mine["status"] == "duplicate", "remaining_cents"].sum())
     return {"open_cents": int(mine["remaining_cents"].sum()), "open_invoices": sorted(mine["document_id"]),
+            "duplicates_cents": duplicates,
             "overdue_cents": int(overdue["remaining_cents"].sum()), "n_overdue": len(overdue),
             "pending_orders": sorted(pending["order_id"]),
             "pending_orders_ht_cents": int((lines["quantity"] * lines["unit_price_cents"]).sum()),
@@ -66,7 +69,7 @@ def bodacc_alert(company, customer_id: str | None = None) -> dict:
     mandataire = re.search(r"mandataire judiciaire : ([^;]+);", sig["text"])
     exposure = customer_exposure(company, customer_id)
     # Claims born before the judgment are declared; later ones are paid at their due date (L622-17).
-    items = _owed(company)
+    items = _open(company)
     declared = int(items.loc[(items["customer_id"] == customer_id) & (items["status"] == "to_declare"),
                              "remaining_cents"].sum())
     retention = bool(company.contracts.set_index("customer_id")["retention_of_title"].get(customer_id, False))
@@ -144,8 +147,10 @@ def customer_file_text(company, customer_id: str, behaviour: pd.DataFrame | None
                   f"- Part des factures payées en retard : {format_number(100 * b['share_late'], 0)}\u00a0%."]
     else:
         lines.append("- Pas d'historique de paiement sur la période.")
-    lines += ["", "Exposition :", f"- Encours : {format_eur(exp['open_cents'])}, dont échu "
-              f"{format_eur(exp['overdue_cents'])} ({exp['n_overdue']} facture(s))."]
+    lines += ["", "Exposition :", f"- Encours brut : {format_eur(exp['open_cents'])}, dont échu "
+              f"{format_eur(exp['overdue_cents'])} ({exp['n_overdue']} facture(s))"
+              + (f", dont {format_eur(exp['duplicates_cents'])} de doublons à annuler par avoir (non dus)."
+                 if exp["duplicates_cents"] else ".")]
     lines += ["", "Litiges ouverts :"] + ([f"- {d.dispute_id} : facture {d.invoice_id}, {format_eur(d.amount_cents)}."
                                             for d in disputes.itertuples()] or ["- aucun."])
     lines += ["", f"Score de crédit : {score}/20 (variation sur 6 mois : {change:+d}).", "Signaux externes :"]
@@ -157,7 +162,7 @@ def at_risk_customers(company, n: int = 5, behaviour: pd.DataFrame | None = None
     """The ``n`` customers at risk: overdue amount weighted by signals, drift and score drop."""
     beh = company_behaviour(company) if behaviour is None else behaviour
     signals = company.external_signals.groupby("customer_id")["source"].agg(lambda s: ", ".join(sorted(set(s))))
-    owed = _owed(company)
+    owed = _open(company)
     late = owed.loc[owed["days_late"] > 0].groupby("customer_id")["remaining_cents"].sum()
     rows = []
     for cid in company.customers["customer_id"]:
@@ -190,7 +195,7 @@ def internal_alert_text(company, customer_id: str, behaviour: pd.DataFrame | Non
     lines = [f"Alerte interne – {cust['name']} ({customer_id})", "",
              f"Destinataires : credit manager, {cust['sales_rep']} (commercial).", "", "Pourquoi :",
              *[f"- {r}." for r in reasons], "",
-             f"Exposition : encours {format_eur(exp['open_cents'])}, dont échu {format_eur(exp['overdue_cents'])} ; "
+             f"Exposition : encours brut {format_eur(exp['open_cents'])}, dont échu {format_eur(exp['overdue_cents'])} ; "
              f"limite de crédit {format_eur(limit)}.", "", "Actions proposées :",
              "- Appeler le directeur financier du client cette semaine pour comprendre la situation.",
              "- Soumettre toute nouvelle commande à l'accord du credit manager"
@@ -236,7 +241,7 @@ def plain_summary_text(company, customer_id: str) -> str:
               "vers le service crédit, sans promettre de délai.")
     else:
         do = "Le client paie normalement : rien de particulier à signaler."
-    return (f"{cust['name']} en bref : le client nous doit {format_eur(exp['open_cents'])}, dont "
+    return (f"{cust['name']} en bref : le client a {format_eur(exp['open_cents'])} de factures ouvertes, dont "
             f"{format_eur(exp['overdue_cents'])} déjà en retard. {do}")
 
 
