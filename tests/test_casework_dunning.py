@@ -50,7 +50,7 @@ def _degrade(company, plan, cid, level, text):
         out.append(("ton trop dur", text + "\nÀ défaut, nous saisirons le tribunal compétent.", 1))
     else:
         out.append(("ton trop doux", reminder_text(company, cid, 1, invoice_ids=ids, plan=plan), level))
-        out.append(("mention légale absente", re.sub(r"[^\n]*40 €[^\n]*\n", "", text), level))
+        out.append(("mention légale absente", re.sub(r"[^\n]*(?<![\d,\u202f])40(?:,00)?[ \u00a0]€[^\n]*\n", "", text), level))
     invoices = company.invoices
     paid = invoices[(invoices["customer_id"] == cid) & ~invoices["invoice_id"].isin(plan["invoice_id"])]
     if len(paid):
@@ -101,7 +101,12 @@ def test_bodacc_customer_is_never_chased(company):
     plan = dunning_plan(company)
     mine = plan[plan["customer_id"] == cid]
     assert len(mine) and (mine["action"] == "ne pas relancer").all()
-    assert mine["reason"].str.contains("déclarer la créance avant le").all()
+    # Invoices up to the judgment are declared; later ones are post-judgment claims (L622-17).
+    judgment = pd.Timestamp(mine["reason"].str.extract(r"jugement du (\d{2}/\d{2}/\d{4})")[0]
+                            .dropna().map(lambda d: pd.to_datetime(d, dayfirst=True)).iloc[0])
+    before = pd.to_datetime(mine["invoice_date"]) <= judgment
+    assert mine.loc[before, "reason"].str.contains("déclarer la créance avant le").all()
+    assert mine.loc[~before, "reason"].str.contains("née après le jugement").all()
     with pytest.raises(Exception):
         reminder_text(company, cid, 1)
 

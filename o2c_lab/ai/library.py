@@ -18,7 +18,7 @@ from importlib.resources import files
 import pandas as pd
 
 from ..errors import InvalidParameterError
-from ..money import format_date, format_eur
+from ..money import format_date, format_eur, format_number
 from .assistant import Task
 from .rcotf import RcotfPrompt
 
@@ -59,19 +59,21 @@ def _d(value) -> str:
     return "" if value is None or pd.isna(value) else format_date(pd.Timestamp(value))
 
 
-_OPEN_CACHE: dict[int, tuple] = {}
-
-
 def _open(company) -> pd.DataFrame:
-    """Open invoices at the case date, computed once per company object (weakly cached)."""
-    from ..company.tension import open_invoices
+    """Open invoices at the case date, read from the receivable position (cached there):
+    ``invoice_id``, ``invoice_date``, ``due_date``, ``total_ttc_cents``, ``open_cents``,
+    ``days_past_due``, ``status`` and ``statut``."""
+    from ..analytics.position import receivable_position
 
-    hit = _OPEN_CACHE.get(id(company))
-    if hit is not None and hit[0]() is company:
-        return hit[1]
-    frame = open_invoices(company)
-    _OPEN_CACHE[id(company)] = (weakref.ref(company), frame)
-    return frame
+    lines = receivable_position(company).lines
+    rows = lines.loc[(lines["document_type"] == "facture") & (lines["remaining_cents"] > 0)]
+    return rows.rename(columns={"document_id": "invoice_id", "amount_cents": "total_ttc_cents",
+                                "remaining_cents": "open_cents", "days_late": "days_past_due"})
+
+
+def _flag(r) -> str:
+    """The line's status when it is not an ordinary owed invoice (duplicate, dispute, proceedings)."""
+    return "" if r.status in ("overdue", "not_due") else f" | {r.statut}"
 
 
 def _customer(company, ctx) -> pd.Series:
@@ -96,22 +98,77 @@ def _src_factures_ouvertes(company, ctx, max_lignes=6, **_):
     # the largest amounts (so the main invoice is always there), shown oldest due date first
     rows = rows[rows["customer_id"] == ctx["customer_id"]].sort_values(["open_cents", "invoice_id"],
                                                                         ascending=[False, True])
+    rest = rows.iloc[max_lignes:]
     rows = rows.head(max_lignes).sort_values(["due_date", "invoice_id"])
     if rows.empty:
         return "(aucune facture ouverte)"
+    more = f"\n- et {len(rest)} autre(s) facture(s) ouverte(s), non listée(s) ici" if len(rest) else ""
     return "\n".join(
         f"- {r.invoice_id} | émise le {_d(r.invoice_date)} | échéance {_d(r.due_date)} | "
         f"TTC {format_eur(int(r.total_ttc_cents))} | reste dû {format_eur(int(r.open_cents))} | "
-        + (f"retard {int(r.days_past_due)} j" if r.days_past_due > 0 else "non échue")
-        for r in rows.itertuples())
+        + (f"retard {int(r.days_past_due)} j" if r.days_past_due > 0 else "non échue") + _flag(r)
+        for r in rows.itertuples()) + more
 
 
 def _src_total_du(company, ctx, **_):
     rows = _open(company)
     rows = rows[rows["customer_id"] == ctx["customer_id"]]
     overdue = rows.loc[rows["days_past_due"] > 0, "open_cents"].sum()
-    return (f"{format_eur(int(rows['open_cents'].sum()))} dont {format_eur(int(overdue))} échus "
-            f"({len(rows)} facture(s) ouverte(s))")
+    duplicates = int(rows.loc[rows["status"] == "duplicate", "open_cents"].sum())
+    return (f"encours brut {format_eur(int(rows['open_cents'].sum()))} dont {format_eur(int(overdue))} échus "
+            f"({len(rows)} facture(s) ouverte(s))"
+            + (f", dont {format_eur(duplicates)} de doublons à annuler par avoir (non dus)" if duplicates else ""))
+
+
+_PLAN_CACHE: dict[int, tuple] = {}
+
+
+def _chased(company) -> pd.DataFrame:
+    """The dunning plan's invoices to chase now (computed once per company object)."""
+    from ..casework.dunning import dunning_plan
+
+    hit = _PLAN_CACHE.get(id(company))
+    if hit is None or hit[0]() is not company:
+        plan = dunning_plan(company)
+        hit = (weakref.ref(company), plan.loc[plan["action"] == "relancer"])
+        _PLAN_CACHE[id(company)] = hit
+    return hit[1]
+
+
+def _claim(company, ctx) -> pd.DataFrame:
+    from ..casework.dunning import claim_lines
+
+    chased = _chased(company)
+    mine = chased.loc[chased["customer_id"] == ctx["customer_id"]]
+    return claim_lines(company, ctx["customer_id"], mine)[0] if len(mine) else mine
+
+
+def _src_factures_a_relancer(company, ctx, **_):
+    lines = _claim(company, ctx)
+    if lines.empty:
+        return "(aucune facture à relancer à ce jour : voir le plan de relance)"
+    return "\n".join(f"- {r.invoice_id} | échéance {_d(r.due_date)} | retard {int(r.days_late)} j | principal "
+                     f"{format_eur(int(r.principal_cents))} | pénalités au {format_date(company.as_of)} "
+                     f"{format_eur(int(r.penalty_cents))} | indemnité forfaitaire {format_eur(int(r.indemnity_cents))}"
+                     for r in lines.itertuples())
+
+
+def _src_total_reclame(company, ctx, **_):
+    lines = _claim(company, ctx)
+    return (f"principal {format_eur(int(lines['principal_cents'].sum()))} + pénalités "
+            f"{format_eur(int(lines['penalty_cents'].sum()))} + indemnités forfaitaires "
+            f"{format_eur(int(lines['indemnity_cents'].sum()))} = {format_eur(int(lines['total_cents'].sum()))}"
+            if len(lines) else "(rien à réclamer à ce jour)")
+
+
+def _src_lettre_mise_en_demeure(company, ctx, **_):
+    from ..casework.dunning import reminder_text
+
+    chased = _chased(company)
+    ids = list(chased.loc[chased["customer_id"] == ctx["customer_id"], "invoice_id"])
+    if not ids:
+        return "(aucune facture à mettre en demeure pour ce client à ce jour : voir le plan de relance)"
+    return reminder_text(company, ctx["customer_id"], 3, "courrier", invoice_ids=ids, plan=chased)
 
 
 def _src_facture_principale(company, ctx, **_):
@@ -218,8 +275,8 @@ def _src_balance_agee(company, ctx, **_):
     out = []
     for lo, hi, label in bins:
         part = int(rows.loc[rows["days_past_due"].between(lo, hi), "open_cents"].sum())
-        out.append(f"- {label} : {format_eur(part)} ({part * 100 // max(total, 1)} %)")
-    return f"Encours total {format_eur(total)} au {format_date(company.as_of)}\n" + "\n".join(out)
+        out.append(f"- {label} : {format_eur(part)} ({round(part * 100 / max(total, 1))} %)")
+    return f"Encours brut {format_eur(total)} au {format_date(company.as_of)}\n" + "\n".join(out)
 
 
 def _src_top_retards(company, ctx, n=10, **_):
@@ -235,8 +292,10 @@ def _src_top_retards(company, ctx, n=10, **_):
 
 def _src_indicateurs(company, ctx, **_):
     m = company.summary()
-    return (f"DSO {m['dso_days']:.0f} j pour un délai contractuel moyen de {m['weighted_terms_days']:.0f} j ; "
-            f"encours {format_eur(int(m['receivables_cents']))} ; échu {format_eur(int(m['overdue_cents']))} "
+    return (f"{m['dso_name']} {format_number(m['dso_days'], 1)} j (sur {m['period_days']} jours) pour un délai "
+            f"contractuel moyen de {m['weighted_terms_days']:.0f} j ; encours brut "
+            f"{format_eur(int(m['gross_receivables_cents']))} ; encours net des avoirs "
+            f"{format_eur(int(m['net_receivables_cents']))} ; échu {format_eur(int(m['overdue_cents']))} "
             f"({m['overdue_share'] * 100:.0f} %) ; plus de 90 j {format_eur(int(m['over_90_cents']))} "
             f"({m['over_90_share'] * 100:.0f} %) ; 10 premiers clients = {m['top10_overdue_share'] * 100:.0f} % de l'échu ; "
             f"{m['customers_with_open_items']} clients avec des factures ouvertes")
@@ -253,6 +312,7 @@ def _src_operations_non_lettrees(company, ctx, n=6, **_):
 
 def _src_echeancier(company, ctx, semaines=8, **_):
     rows = _open(company)
+    rows = rows.loc[rows["status"] != "duplicate"]  # cancelled by a credit note: no cash to come
     as_of = pd.Timestamp(company.as_of)
     overdue = int(rows.loc[rows["days_past_due"] > 0, "open_cents"].sum())
     out = [f"- déjà échu au {format_date(company.as_of)} : {format_eur(overdue)}"]
@@ -379,8 +439,11 @@ def _context(prompt: LibraryPrompt, company, given: dict) -> dict:
         ctx.setdefault("thread_id", row["thread_id"])
     if "role" in subj and "customer_id" not in ctx:
         ctx["customer_id"] = company.role(subj["role"])
-        needs_open = any(v.get("source") == "factures_ouvertes" for v in prompt.variables.values())
+        chasing = any(v.get("source") == "factures_a_relancer" for v in prompt.variables.values())
+        needs_open = chasing or any(v.get("source") == "factures_ouvertes" for v in prompt.variables.values())
         rows = _open(company)
+        if chasing:  # a reminder is about invoices to chase now
+            rows = rows.loc[rows["invoice_id"].isin(set(_chased(company)["invoice_id"]))]
         if needs_open and not (rows["customer_id"] == ctx["customer_id"]).any():
             # this seed's role customer owes nothing: take the same segment's largest open balance
             segment = company.customer(ctx["customer_id"])["segment"]
@@ -396,8 +459,10 @@ def _context(prompt: LibraryPrompt, company, given: dict) -> dict:
                 ctx["thread_id"] = threads.iloc[0]
         if "invoice_id" not in ctx:
             rows = _open(company)
-            rows = rows[rows["customer_id"] == ctx["customer_id"]].sort_values(["open_cents", "invoice_id"],
-                                                                                ascending=[False, True])
+            rows = rows[rows["customer_id"] == ctx["customer_id"]]
+            # the main invoice: the largest one to chase now, else the largest open one
+            rows = rows.assign(_chased=rows["invoice_id"].isin(set(_chased(company)["invoice_id"]))).sort_values(
+                ["_chased", "open_cents", "invoice_id"], ascending=[False, False, True])
             inv = company.invoices
             ctx["invoice_id"] = rows["invoice_id"].iloc[0] if len(rows) else \
                 inv.loc[inv["customer_id"] == ctx["customer_id"], "invoice_id"].iloc[-1]

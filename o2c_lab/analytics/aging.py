@@ -87,10 +87,12 @@ def _days(values) -> np.ndarray:
 
 
 def company_open_items(company, as_of=None) -> pd.DataFrame:
-    """:func:`open_items_at` for a generated company: its 411 ledger with the invoices' due dates,
-    at ``as_of`` (default: the company's case date)."""
-    due = company.invoices[["invoice_id", "due_date"]].rename(columns={"invoice_id": "document_id"})
-    return open_items_at(company.ar_ledger, company.as_of if as_of is None else as_of, due_dates=due)
+    """Open items of a generated company at ``as_of`` (default: its case date): a view on
+    :func:`o2c_lab.analytics.position.receivable_position` (credit notes and escomptes applied to
+    their invoice, ``status`` of each line), in the format of :func:`open_items_at`."""
+    from .position import receivable_position
+
+    return receivable_position(company, as_of).open_items()
 
 
 def open_items_at(ledger: pd.DataFrame, as_of, due_dates: pd.DataFrame | None = None) -> pd.DataFrame:

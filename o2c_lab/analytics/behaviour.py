@@ -19,7 +19,7 @@ import pandas as pd
 
 from .aging import _day, _days, _is, _lettering, _lookup_dates, _require, open_items_at
 
-__all__ = ["DRIFT_RULES", "settled_invoices", "payment_behaviour"]
+__all__ = ["DRIFT_RULES", "settled_invoices", "payment_behaviour", "company_behaviour"]
 
 #: Thresholds of the drift detection (days, months) — shown to trainees with the result.
 DRIFT_RULES = {
@@ -193,3 +193,13 @@ def payment_behaviour(ledger: pd.DataFrame, as_of, due_dates: pd.DataFrame | Non
         beh["promises_kept"] = pc[due & kept.to_numpy()].value_counts().reindex(customers).fillna(0).astype(np.int64)
     beh["promise_kept_rate"] = (beh["promises_kept"] / beh["promises_due"]).where(beh["promises_due"] > 0)
     return beh
+
+
+def company_behaviour(company) -> pd.DataFrame:
+    """:func:`payment_behaviour` of a generated company at its case date, on the ledger as the
+    receivable position reads it (credit notes and escomptes applied to their invoice)."""
+    from .position import linked_ledger
+
+    due = company.invoices[["invoice_id", "due_date"]].rename(columns={"invoice_id": "document_id"})
+    return payment_behaviour(linked_ledger(company.ar_ledger, company.credit_notes), company.as_of, due,
+                             promises=company.promises)

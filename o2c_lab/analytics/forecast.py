@@ -14,7 +14,8 @@ Each open item gets an expected payment date from what the ledger shows:
 - unapplied cash of the customer is taken as already paid: its oldest items bring no new cash.
 
 Low / high scenarios move each date by one spread of the customer's delays (and drop élevé-risk
-customers from the low scenario). :func:`wape` scores a forecast against actual weekly cash:
+customers from the low scenario); a week's band « bas » / « haut » is the lowest / highest of the
+three scenarios that week, so bas ≤ attendu ≤ haut. A duplicate invoice brings nothing. :func:`wape` scores a forecast against actual weekly cash:
 Σ |actual − forecast| / Σ actual, per week (not a net error where weeks offset each other).
 """
 
@@ -140,6 +141,10 @@ def collection_forecast(aged: AgedBalance, behaviour: pd.DataFrame, risk: pd.Dat
     note[critical] = "risque critique : rien d'attendu"
     note[proceedings] = "procédure collective : rien d'attendu hors déclaration de créance"
     low_amt[level == "élevé"] = 0
+    if "status" in items:  # a duplicate is cancelled by a credit note: no cash in any scenario
+        dup = items["status"].to_numpy() == "duplicate"
+        exp_amt[dup] = low_amt[dup] = high_amt[dup] = 0
+        note[dup] = "doublon à annuler par avoir : rien d'attendu"
 
     naive_date = np.maximum(due, day + np.timedelta64(1, "D"))
     items["expected_date"] = exp.astype("datetime64[s]")
@@ -150,13 +155,17 @@ def collection_forecast(aged: AgedBalance, behaviour: pd.DataFrame, risk: pd.Dat
     wk = {name: _week_index(dates, day, weeks) for name, dates in
           (("exp", exp), ("low", low), ("high", high), ("naive", naive_date))}
     start = [pd.Timestamp(day + np.timedelta64(7 * k + 1, "D")) for k in range(weeks)]
+    # The band of a week spans its three scenarios: bas ≤ attendu ≤ haut by construction (a
+    # scenario moves cash between weeks, so its own weekly sum may fall on either side).
+    scenarios = np.vstack([_weekly(low_amt, wk["low"], weeks), _weekly(exp_amt, wk["exp"], weeks),
+                           _weekly(high_amt, wk["high"], weeks)])
     weekly = pd.DataFrame({
         "week": np.arange(1, weeks + 1),
         "from": start,
         "to": [s + pd.Timedelta(days=6) for s in start],
-        "low_cents": _weekly(low_amt, wk["low"], weeks),
-        "expected_cents": _weekly(exp_amt, wk["exp"], weeks),
-        "high_cents": _weekly(high_amt, wk["high"], weeks),
+        "low_cents": scenarios.min(axis=0),
+        "expected_cents": scenarios[1],
+        "high_cents": scenarios.max(axis=0),
         "naive_cents": _weekly(items["residual_cents"].to_numpy().astype(float), wk["naive"], weeks),
     })
     return CollectionForecast(aged.as_of, items.reset_index(drop=True), weekly)

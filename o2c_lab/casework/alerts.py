@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 
-from ..analytics import company_open_items, payment_behaviour
+from ..analytics import company_behaviour, receivable_position
 from ..company.scenario import SEGMENTS
 from ..errors import InvalidParameterError
 from ..law import (PAYMENT_TERMS, claim_declaration_deadline, foreclosure_relief_deadline,
@@ -21,18 +21,19 @@ __all__ = ["customer_exposure", "customer_file_text", "bodacc_alert", "bodacc_al
            "at_risk_customers"]
 
 
-def _items(company):
-    items = company_open_items(company)
-    return items[items["residual_cents"] > 0]
+def _open(company) -> pd.DataFrame:
+    """Open invoices of the receivable position (the aged balance's debit lines)."""
+    lines = receivable_position(company).open_lines
+    return lines.loc[lines["remaining_cents"] > 0]
 
 
 def customer_exposure(company, customer_id: str) -> dict:
-    """Open receivables, overdue part, orders not yet delivered, deliveries not yet invoiced (cents)."""
+    """Receivables (encours brut, with the part of duplicates to cancel), overdue part, orders not
+    yet delivered, deliveries not yet invoiced (cents)."""
     company.customer(customer_id)
-    items = _items(company)
+    items = _open(company)
     mine = items[items["customer_id"] == customer_id]
-    as_of = pd.Timestamp(company.as_of)
-    overdue = mine[pd.to_datetime(mine["due_date"]) < as_of]
+    overdue = mine[mine["days_late"] > 0]
     orders = company.orders[company.orders["customer_id"] == customer_id]
     delivered_orders = set(company.deliveries["order_id"])
     pending = orders[~orders["order_id"].isin(delivered_orders)]
@@ -43,8 +44,10 @@ def customer_exposure(company, customer_id: str) -> dict:
     dlines = company.delivery_lines[company.delivery_lines["delivery_id"].isin(dl["delivery_id"])]
     prices = company.order_lines.merge(company.deliveries[["delivery_id", "order_id"]], on="order_id")
     not_invoiced = dlines.merge(prices[["delivery_id", "line_no", "unit_price_cents"]], on=["delivery_id", "line_no"])
-    return {"open_cents": int(mine["residual_cents"].sum()), "open_invoices": sorted(mine["document_id"]),
-            "overdue_cents": int(overdue["residual_cents"].sum()), "n_overdue": len(overdue),
+    duplicates = int(mine.loc[mine["status"] == "duplicate", "remaining_cents"].sum())
+    return {"open_cents": int(mine["remaining_cents"].sum()), "open_invoices": sorted(mine["document_id"]),
+            "duplicates_cents": duplicates,
+            "overdue_cents": int(overdue["remaining_cents"].sum()), "n_overdue": len(overdue),
             "pending_orders": sorted(pending["order_id"]),
             "pending_orders_ht_cents": int((lines["quantity"] * lines["unit_price_cents"]).sum()),
             "not_invoiced_ht_cents": int((not_invoiced["quantity"] * not_invoiced["unit_price_cents"]).sum())}
@@ -66,12 +69,9 @@ def bodacc_alert(company, customer_id: str | None = None) -> dict:
     mandataire = re.search(r"mandataire judiciaire : ([^;]+);", sig["text"])
     exposure = customer_exposure(company, customer_id)
     # Claims born before the judgment are declared; later ones are paid at their due date (L622-17).
-    judged = pd.Timestamp(pd.to_datetime(judgment.group(1), dayfirst=True) if judgment else published)
-    inv = company.invoices.set_index("invoice_id")["invoice_date"]
-    items = _items(company)
-    mine = items[items["customer_id"] == customer_id]
-    before = mine[inv.reindex(mine["document_id"]).to_numpy() <= judged.to_datetime64()]
-    declared = int(before["residual_cents"].sum())
+    items = _open(company)
+    declared = int(items.loc[(items["customer_id"] == customer_id) & (items["status"] == "to_declare"),
+                             "remaining_cents"].sum())
     retention = bool(company.contracts.set_index("customer_id")["retention_of_title"].get(customer_id, False))
     actions = [
         (company.as_of, "Arrêter immédiatement relances, mises en demeure et pénalités sur les factures "
@@ -115,11 +115,6 @@ def bodacc_alert_text(company, customer_id: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def _behaviour(company):
-    due = company.invoices[["invoice_id", "due_date"]].rename(columns={"invoice_id": "document_id"})
-    return payment_behaviour(company.ar_ledger, company.as_of, due, promises=company.promises)
-
-
 def _score_change(company, customer_id, months=6) -> tuple[int, int]:
     scores = company.credit_scores[company.credit_scores["customer_id"] == customer_id].sort_values("month")
     if scores.empty:
@@ -131,7 +126,7 @@ def _score_change(company, customer_id, months=6) -> tuple[int, int]:
 def customer_file_text(company, customer_id: str, behaviour: pd.DataFrame | None = None) -> str:
     """The one-page French customer file: identity, terms, behaviour, exposure, disputes, signals."""
     cust = company.customer(customer_id)
-    beh = (_behaviour(company) if behaviour is None else behaviour)
+    beh = (company_behaviour(company) if behaviour is None else behaviour)
     b = beh.loc[customer_id] if customer_id in beh.index else None
     exp = customer_exposure(company, customer_id)
     contract = company.contracts.set_index("customer_id").loc[customer_id]
@@ -152,8 +147,10 @@ def customer_file_text(company, customer_id: str, behaviour: pd.DataFrame | None
                   f"- Part des factures payées en retard : {format_number(100 * b['share_late'], 0)}\u00a0%."]
     else:
         lines.append("- Pas d'historique de paiement sur la période.")
-    lines += ["", "Exposition :", f"- Encours : {format_eur(exp['open_cents'])}, dont échu "
-              f"{format_eur(exp['overdue_cents'])} ({exp['n_overdue']} facture(s))."]
+    lines += ["", "Exposition :", f"- Encours brut : {format_eur(exp['open_cents'])}, dont échu "
+              f"{format_eur(exp['overdue_cents'])} ({exp['n_overdue']} facture(s))"
+              + (f", dont {format_eur(exp['duplicates_cents'])} de doublons à annuler par avoir (non dus)."
+                 if exp["duplicates_cents"] else ".")]
     lines += ["", "Litiges ouverts :"] + ([f"- {d.dispute_id} : facture {d.invoice_id}, {format_eur(d.amount_cents)}."
                                             for d in disputes.itertuples()] or ["- aucun."])
     lines += ["", f"Score de crédit : {score}/20 (variation sur 6 mois : {change:+d}).", "Signaux externes :"]
@@ -163,11 +160,13 @@ def customer_file_text(company, customer_id: str, behaviour: pd.DataFrame | None
 
 def at_risk_customers(company, n: int = 5, behaviour: pd.DataFrame | None = None) -> pd.DataFrame:
     """The ``n`` customers at risk: overdue amount weighted by signals, drift and score drop."""
-    beh = _behaviour(company) if behaviour is None else behaviour
+    beh = company_behaviour(company) if behaviour is None else behaviour
     signals = company.external_signals.groupby("customer_id")["source"].agg(lambda s: ", ".join(sorted(set(s))))
+    owed = _open(company)
+    late = owed.loc[owed["days_late"] > 0].groupby("customer_id")["remaining_cents"].sum()
     rows = []
     for cid in company.customers["customer_id"]:
-        overdue = int(beh.loc[cid, "open_overdue_cents"]) if cid in beh.index else 0
+        overdue = int(late.get(cid, 0))
         drift = bool(beh.loc[cid, "drift"]) if cid in beh.index else False
         _, change = _score_change(company, cid, 3)
         weight = 1 + 2 * ("BODACC" in signals.get(cid, "")) + drift + (change <= -4) + ("presse" in signals.get(cid, ""))
@@ -180,7 +179,7 @@ def at_risk_customers(company, n: int = 5, behaviour: pd.DataFrame | None = None
 def internal_alert_text(company, customer_id: str, behaviour: pd.DataFrame | None = None) -> str:
     """French internal alert on a risky customer for the credit manager and the sales rep."""
     cust = company.customer(customer_id)
-    beh = _behaviour(company) if behaviour is None else behaviour
+    beh = company_behaviour(company) if behaviour is None else behaviour
     exp = customer_exposure(company, customer_id)
     score, change = _score_change(company, customer_id, 3)
     signals = company.external_signals[company.external_signals["customer_id"] == customer_id]
@@ -196,7 +195,7 @@ def internal_alert_text(company, customer_id: str, behaviour: pd.DataFrame | Non
     lines = [f"Alerte interne – {cust['name']} ({customer_id})", "",
              f"Destinataires : credit manager, {cust['sales_rep']} (commercial).", "", "Pourquoi :",
              *[f"- {r}." for r in reasons], "",
-             f"Exposition : encours {format_eur(exp['open_cents'])}, dont échu {format_eur(exp['overdue_cents'])} ; "
+             f"Exposition : encours brut {format_eur(exp['open_cents'])}, dont échu {format_eur(exp['overdue_cents'])} ; "
              f"limite de crédit {format_eur(limit)}.", "", "Actions proposées :",
              "- Appeler le directeur financier du client cette semaine pour comprendre la situation.",
              "- Soumettre toute nouvelle commande à l'accord du credit manager"
@@ -207,7 +206,7 @@ def internal_alert_text(company, customer_id: str, behaviour: pd.DataFrame | Non
 
 def weekly_synthesis_text(company, n: int = 5) -> str:
     """French weekly synthesis of the customers at risk, for stakeholders."""
-    beh = _behaviour(company)
+    beh = company_behaviour(company)
     table = at_risk_customers(company, n, beh)
     names = company.customers.set_index("customer_id")["name"]
     lines = [f"Synthèse hebdomadaire des clients à risque – semaine du {format_date(company.as_of)}", ""]
@@ -242,7 +241,7 @@ def plain_summary_text(company, customer_id: str) -> str:
               "vers le service crédit, sans promettre de délai.")
     else:
         do = "Le client paie normalement : rien de particulier à signaler."
-    return (f"{cust['name']} en bref : le client nous doit {format_eur(exp['open_cents'])}, dont "
+    return (f"{cust['name']} en bref : le client a {format_eur(exp['open_cents'])} de factures ouvertes, dont "
             f"{format_eur(exp['overdue_cents'])} déjà en retard. {do}")
 
 

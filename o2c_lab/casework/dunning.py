@@ -1,11 +1,15 @@
 """Multi-level reminders (relances): plan, templates for every level and channel, and the
 quality control before sending.
 
-Levels by days past due: 1 amiable (from 5 days), 2 ferme (from 15 days, penalties and the
-40 € indemnity recalled), 3 mise en demeure (from 30 days, registered letter, amounts of
-penalties computed, 8 days to pay). Never chased: invoices in an open dispute, customers under
-collective proceedings (BODACC: declare the claim instead), invoices a pending bank credit or
-the customer's e-mail says are paid, invoices with a promise still running.
+Levels: 1 amiable (from 5 days past due), 2 ferme (from 15 days, penalties and the 40 €
+indemnity recalled), 3 mise en demeure (from 30 days, registered letter with the amounts due:
+principal + penalties to date + 40 € per invoice, 8 days to pay). A level is reached only once
+the previous one was sent (the reminder history is the source) and long enough ago. The plan
+reads the receivable position (:func:`o2c_lab.analytics.receivable_position`): never chased,
+with the reason shown, are duplicates (to cancel by a credit note), invoices settled by a credit
+note, invoices in an open dispute, invoices not yet due, claims under collective proceedings
+(to declare, or post-judgment claims payable at their due date), invoices a pending bank credit
+or the customer's e-mail says are paid, invoices with a promise still running.
 """
 
 from __future__ import annotations
@@ -16,14 +20,14 @@ from decimal import Decimal
 
 import pandas as pd
 
-from ..analytics.aging import company_open_items
+from ..analytics.position import receivable_position
 from ..errors import InvalidParameterError
 from ..law import (LEGAL_INTEREST_RATE_PROFESSIONALS, PENALTY_FLOOR_MULTIPLE, claim_declaration_deadline,
                    late_penalty_cents, moratorium_interest_cents, penalty_rate, rate_in_force,
                    recovery_indemnity_cents, semester_start)
 from ..money import format_date, format_eur, format_number
 
-__all__ = ["LEVELS", "CHANNELS", "dunning_plan", "reminder_text", "quality_check", "score_reminder",
+__all__ = ["LEVELS", "CHANNELS", "dunning_plan", "claim_lines", "reminder_text", "quality_check", "score_reminder",
            "leftover_problems", "reminder_batch"]
 
 #: Level -> (first day past due, French name, tone).
@@ -38,6 +42,31 @@ _PAYMENT_DAYS = 8  # delay granted by the formal notice
 
 def _level(days_late: int) -> int:
     return max((lvl for lvl, (start, _, _) in LEVELS.items() if days_late >= start), default=0)
+
+
+def _history(company, day) -> pd.DataFrame:
+    """Reminders sent by ``day``, per invoice: highest ``level_sent`` and its date ``sent_on``."""
+    sent = company.dunning
+    sent = sent.loc[pd.to_datetime(sent["sent_on"]) <= pd.Timestamp(day)]
+    last = sent.sort_values(["level", "sent_on"]).groupby("invoice_id").tail(1)
+    return last.set_index("invoice_id")[["level", "sent_on"]].rename(columns={"level": "level_sent"})
+
+
+def _exclusion(r) -> tuple[str, str]:
+    """(action, reason) for an open invoice the position does not count as overdue and owed."""
+    if r.status == "duplicate":
+        return "ne pas relancer", (f"doublon de la facture {r.duplicate_of} (même livraison) : erreur de "
+                                   "facturation à annuler par un avoir, rien n'est dû")
+    if r.status == "disputed":
+        return "ne pas relancer", "facture en litige ouvert"
+    if r.status == "to_declare":
+        return "ne pas relancer", (f"procédure collective (jugement du {format_date(r.judgment_date)}, publié au "
+                                   f"BODACC) : déclarer la créance avant le {format_date(r.declare_by)}")
+    if r.status == "post_judgment":
+        return "ne pas relancer", (f"procédure collective : créance née après le jugement du "
+                                   f"{format_date(r.judgment_date)}, payable à son échéance (article L622-17 du "
+                                   "Code de commerce) : à réclamer à l'administrateur judiciaire")
+    return "attendre", "facture non échue"
 
 
 def _paid_per_bank(company, items) -> dict[str, str]:
@@ -71,45 +100,59 @@ def _paid_per_bank(company, items) -> dict[str, str]:
     return reasons
 
 
+def _chase(invoice_id, level, due_level, sent, sent_on, paid, promised, day) -> tuple[str, str]:
+    """(action, reason) for an overdue invoice owed and not disputed, from its reminder history."""
+    if sent >= 3:
+        return "ne pas relancer", f"mise en demeure envoyée le {format_date(sent_on)} : décider de la suite contentieuse"
+    if invoice_id in paid:
+        return "ne pas relancer", "déjà payée selon la banque ou le client : " + paid[invoice_id]
+    if invoice_id in promised:
+        return "attendre", f"promesse de paiement en cours jusqu'au {format_date(promised[invoice_id])}"
+    if not level:
+        return "attendre", "pas encore assez en retard"
+    if level <= sent:
+        return "attendre", f"{LEVELS[sent][1]} déjà envoyée le {format_date(sent_on)}"
+    if sent:  # the next level waits as long after the last reminder as the levels' thresholds differ
+        wait_until = pd.Timestamp(sent_on) + pd.Timedelta(days=LEVELS[level][0] - LEVELS[sent][0])
+        if wait_until > pd.Timestamp(day):
+            return "attendre", (f"{LEVELS[sent][1]} envoyée le {format_date(sent_on)} : "
+                                f"{LEVELS[level][1]} à partir du {format_date(wait_until)}")
+    return "relancer", (f"{LEVELS[level][1]} : le niveau précédent seul a été envoyé" if level < due_level else "")
+
+
 def dunning_plan(company) -> pd.DataFrame:
-    """One row per open invoice: level, channel, tone, action (« relancer » or why not)."""
-    items = company_open_items(company)
-    debits = items[(items["residual_cents"] > 0) & (items["document_type"] == "facture")].copy()
-    as_of = pd.Timestamp(company.as_of)
-    debits["days_late"] = (as_of - pd.to_datetime(debits["due_date"])).dt.days
+    """One row per open invoice of the receivable position: level, channel, tone, action
+    (« relancer », « attendre » or « ne pas relancer ») and its reason, the position's ``status``,
+    and the last reminder sent (``level_sent``, ``sent_on``)."""
+    position = receivable_position(company)
+    lines = position.lines
+    open_ = lines.loc[(lines["document_type"] == "facture") & (lines["remaining_cents"] > 0)].copy()
+    day = company.as_of
     cust = company.customers.set_index("customer_id")
-    disputed = set(company.disputes.loc[company.disputes["status"] == "en litige", "invoice_id"])
     signals = company.external_signals
     bodacc = signals[signals["source"] == "BODACC"].groupby("customer_id")["published_on"].min()
+    open_["declare_by"] = [claim_declaration_deadline(pd.Timestamp(bodacc[c]).date()) if c in bodacc.index else None
+                           for c in open_["customer_id"]]
+    history = _history(company, day)
     promises = company.promises[(company.promises["status"] == "en cours")
-                                & (company.promises["promised_date"] >= as_of)]
+                                & (company.promises["promised_date"] >= pd.Timestamp(day))]
     promised = {i.strip(): p.promised_date for p in promises.itertuples() for i in p.invoice_ids.split(",")}
-    paid = _paid_per_bank(company, items)
+    paid = _paid_per_bank(company, position.open_items())
     rows = []
-    for r in debits.itertuples():
-        level = _level(int(r.days_late))
+    for r in open_.itertuples():
+        sent = int(history["level_sent"].get(r.document_id, 0))
+        sent_on = history["sent_on"].get(r.document_id)
+        due_level = _level(int(r.days_late))
+        level = min(due_level, sent + 1)
+        action, reason = _exclusion(r) if r.status != "overdue" else _chase(
+            r.document_id, level, due_level, sent, sent_on, paid, promised, day)
         c = cust.loc[r.customer_id]
-        action = "relancer" if level else "attendre"
-        reason = "" if level else "pas encore assez en retard"
-        if r.document_id in disputed:
-            action, reason = "ne pas relancer", "facture en litige ouvert"
-        elif r.customer_id in bodacc.index:
-            published = pd.Timestamp(bodacc[r.customer_id])
-            deadline = claim_declaration_deadline(published.date())
-            action, reason = "ne pas relancer", (f"procédure collective publiée au BODACC : déclarer la créance "
-                                                 f"avant le {format_date(deadline)}")
-            if pd.Timestamp(r.entry_date) > published:
-                # Born after the opening: not declared, claimed from the administrator at its due date.
-                reason = ("procédure collective : créance postérieure au jugement, à réclamer à "
-                          "l'administrateur judiciaire")
-        elif r.document_id in paid:
-            action, reason = "ne pas relancer", "déjà payée selon la banque ou le client : " + paid[r.document_id]
-        elif r.document_id in promised:
-            action, reason = "attendre", f"promesse de paiement en cours jusqu'au {format_date(promised[r.document_id])}"
         channel = "courrier" if level == 3 else (c["preferred_channel"] if c["preferred_channel"] in CHANNELS else "email")
-        rows.append({"customer_id": r.customer_id, "invoice_id": r.document_id, "due_date": r.due_date,
-                     "days_late": int(r.days_late), "residual_cents": int(r.residual_cents), "level": level,
-                     "channel": channel, "tone": LEVELS[level][2] if level else "", "segment": c["segment"],
+        rows.append({"customer_id": r.customer_id, "invoice_id": r.document_id, "invoice_date": r.invoice_date,
+                     "due_date": r.due_date, "days_late": int(r.days_late), "amount_cents": int(r.amount_cents),
+                     "residual_cents": int(r.remaining_cents), "status": r.status, "level": level,
+                     "level_sent": sent, "sent_on": sent_on, "channel": channel,
+                     "tone": LEVELS[level][2] if level else "", "segment": c["segment"],
                      "action": action, "reason": reason})
     return pd.DataFrame(rows)
 
@@ -138,12 +181,50 @@ _TONE_OPENING = {
 }
 
 
+def claim_lines(company, customer_id: str, rows: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The amounts a letter claims per invoice at the case date — ``principal_cents``,
+    ``penalty_cents``, ``indemnity_cents`` (40 € per late invoice), ``total_cents`` — and the
+    French wording of the penalty rate."""
+    day = company.as_of
+    out = rows.copy()
+    wording, penalties = "", []
+    for r in rows.itertuples():
+        cents, wording = _penalty_cents(company, customer_id, int(r.residual_cents), pd.Timestamp(r.due_date).date(), day)
+        penalties.append(cents if r.days_late > 0 else 0)
+    out["principal_cents"] = rows["residual_cents"].astype(int)
+    out["penalty_cents"] = penalties
+    out["indemnity_cents"] = [recovery_indemnity_cents(1) if d > 0 else 0 for d in rows["days_late"]]
+    out["total_cents"] = out["principal_cents"] + out["penalty_cents"] + out["indemnity_cents"]
+    return out, wording
+
+
+def _reminders_sent(company, invoice_ids) -> str:
+    """« nos relances du … et du … » from the history of the listed invoices ("" if none was sent)."""
+    sent = company.dunning
+    sent = sent.loc[sent["invoice_id"].isin(list(invoice_ids)) & (pd.to_datetime(sent["sent_on"]) <= pd.Timestamp(company.as_of))]
+    if sent.empty:
+        return ""
+    last = sent.sort_values("sent_on").groupby("level").tail(1).sort_values("level")
+    dates = [f"du {format_date(r.sent_on)} ({LEVELS[int(r.level)][1]})" for r in last.itertuples()]
+    listed = dates[0] if len(dates) == 1 else ", ".join(dates[:-1]) + " et " + dates[-1]
+    return ("notre relance " if len(dates) == 1 else "nos relances ") + listed
+
+
+def _address_block(name: str, street: str, postal_code: str, city: str, country: str = "FR") -> list[str]:
+    block = [name, street, f"{postal_code} {city}".strip()]
+    return block + ([] if country in ("", "FR") else [country])
+
+
 def reminder_text(company, customer_id: str, level: int, channel: str = "email",
                   invoice_ids: list[str] | None = None, *, plan: pd.DataFrame | None = None) -> str:
     """The French reminder of ``level`` (1 to 3) for ``channel`` (email, courrier, sms).
 
     By default it chases the customer's invoices the plan says to chase at that level
-    (``plan``: a :func:`dunning_plan` already computed, to write many letters fast).
+    (``plan``: a :func:`dunning_plan` already computed, to write many letters fast); given
+    ``invoice_ids``, it writes about those (to train the quality control on faulty letters).
+    A formal notice (level 3) is a registered letter: sender and recipient blocks, place and
+    date, « Objet : Mise en demeure de payer », one line per invoice (principal, penalties to
+    date, 40 € indemnity) whose sum is the amount demanded, the deadline and the consequence.
     """
     if level not in LEVELS:
         raise InvalidParameterError(f"Niveau de relance inconnu : {level!r}.", valid="1, 2 ou 3")
@@ -161,7 +242,12 @@ def reminder_text(company, customer_id: str, level: int, channel: str = "email",
     cust = company.customer(customer_id)
     me = company.scenario.get("staff", {}).get("collector", {}).get("name", "Le service recouvrement")
     day = company.as_of
-    total = int(mine["residual_cents"].sum())
+    lines, wording = claim_lines(company, customer_id, mine)
+    total = int(lines["principal_cents"].sum())
+    penalties = int(lines["penalty_cents"].sum())
+    indemnity = int(lines["indemnity_cents"].sum())
+    claimed = int(lines["total_cents"].sum())
+    deadline = format_date(day + dt.timedelta(days=_PAYMENT_DAYS))
     items = [f"- Facture {r.invoice_id}, échéance du {format_date(r.due_date)} : "
              f"{format_eur(r.residual_cents)} restant dû." for r in mine.itertuples()]
     if channel == "sms":
@@ -169,45 +255,63 @@ def reminder_text(company, customer_id: str, level: int, channel: str = "email",
                     f"impayées. Merci de régulariser ou de nous appeler.",
                  2: f"{company.name} : relance ferme, {format_eur(total)} échus et impayés. Pénalités de retard et "
                     f"indemnité forfaitaire de 40 € exigibles. Merci de payer sous 8 jours.",
-                 3: f"{company.name} : une mise en demeure de payer {format_eur(total)} vous est adressée ce jour "
-                    f"par lettre recommandée."}
+                 3: f"{company.name} : une mise en demeure de payer {format_eur(claimed)} vous est adressée ce jour "
+                    f"par lettre recommandée avec accusé de réception."}
         return texts[level]
-    penalties, wording = 0, ""
-    for r in mine.itertuples():
-        cents, wording = _penalty_cents(company, customer_id, r.residual_cents, pd.Timestamp(r.due_date).date(), day)
-        penalties += cents
-    indemnity = recovery_indemnity_cents(len(mine))
-    greeting = "Madame, Monsieur," if channel == "courrier" or level == 3 else "Bonjour,"
+    history = _reminders_sent(company, mine["invoice_id"])
+    greeting = "Madame, Monsieur," if channel == "courrier" or level > 1 else "Bonjour,"
     opening = _TONE_OPENING.get(cust["segment"], "Sauf erreur de notre part")
-    body = {
-        1: [f"{opening}, les factures suivantes restent impayées à ce jour :", *items,
-            f"Montant total : {format_eur(total)}.",
-            "Il s'agit peut-être d'un simple oubli : pouvez-vous nous indiquer la date de règlement prévue ? "
-            "Si le paiement est déjà parti, merci de ne pas tenir compte de ce message."],
-        2: ["Malgré notre précédente relance, les factures suivantes restent impayées :", *items,
-            f"Montant total : {format_eur(total)}.",
-            f"Nous vous rappelons que tout retard de paiement rend exigibles, de plein droit, des {wording} "
-            "(article L441-10 du Code de commerce) et une indemnité forfaitaire pour frais de recouvrement "
-            "de 40 € par facture (article D441-5 du Code de commerce).",
-            f"Merci de procéder au règlement sous {_PAYMENT_DAYS} jours."],
-        3: ["Objet : mise en demeure de payer", "",
-            "Malgré nos relances, les factures suivantes restent impayées :", *items,
-            f"Principal : {format_eur(total)}.",
-            f"En application de l'article L441-10 du Code de commerce, des {wording} sont dues de plein droit "
-            f"depuis le lendemain de chaque échéance, soit {format_eur(penalties)} au {format_date(day)}.",
-            f"S'y ajoute l'indemnité forfaitaire pour frais de recouvrement de 40 € par facture (article D441-5 "
-            f"du Code de commerce), soit {format_eur(indemnity)}.",
-            f"Par la présente, nous vous mettons en demeure de régler la somme de {format_eur(total)} au plus "
-            f"tard le {format_date(day + dt.timedelta(days=_PAYMENT_DAYS))}.",
-            "À défaut, nous saisirons le tribunal compétent d'une requête en injonction de payer, sans autre "
-            "avis."],
-    }[level]
-    return "\n".join([f"{company.name} – {LEVELS[level][1]}", f"À l'attention de {cust['name']}", "",
-                      greeting, "", *body, "", "Cordialement,", "", me, f"Service recouvrement – {company.name}"])
+    signature = ["", me, f"Service recouvrement – {company.name}"]
+    if level == 1:
+        return "\n".join([f"{company.name} – {LEVELS[1][1]}", f"À l'attention de {cust['name']}", "", greeting, "",
+                          f"{opening}, les factures suivantes restent impayées à ce jour :", *items,
+                          f"Montant total : {format_eur(total)}.",
+                          "Il s'agit peut-être d'un simple oubli : pouvez-vous nous indiquer la date de règlement "
+                          "prévue ? Si le paiement est déjà parti, merci de ne pas tenir compte de ce message.",
+                          "", "Cordialement,", *signature])
+    if level == 2:
+        lead = (f"Malgré {history}, les factures suivantes restent impayées :" if history
+                else "Les factures suivantes restent impayées à ce jour :")
+        return "\n".join([f"{company.name} – {LEVELS[2][1]}", f"À l'attention de {cust['name']}", "",
+                          "Objet : relance – factures échues impayées", "", greeting, "", lead, *items,
+                          f"Montant total : {format_eur(total)}.",
+                          f"Nous vous rappelons que tout retard de paiement rend exigibles, de plein droit, des {wording} "
+                          "(article L441-10 du Code de commerce) et une indemnité forfaitaire pour frais de recouvrement "
+                          "de 40 € par facture (article D441-5 du Code de commerce).",
+                          f"Merci de procéder au règlement sous {_PAYMENT_DAYS} jours.",
+                          "", "Nous vous prions d'agréer, Madame, Monsieur, nos salutations distinguées.", *signature])
+    me_row = company.tables["company"].iloc[0]
+    street, _, town = str(me_row["address"]).rpartition(", ")
+    place = town.split(" ", 1)[-1] if " " in town else town
+    sender = [company.name, street, town]
+    recipient = _address_block(str(cust["name"]), str(cust.get("address", "")), str(cust.get("postal_code", "")),
+                               str(cust.get("city", "")), str(cust.get("country", "FR")))
+    claim = [f"- Facture {r.invoice_id} du {format_date(r.invoice_date)}, échéance du {format_date(r.due_date)} : "
+             f"principal {format_eur(r.principal_cents)} + pénalités au {format_date(day)} {format_eur(r.penalty_cents)} "
+             f"+ indemnité forfaitaire {format_eur(r.indemnity_cents)} = {format_eur(r.total_cents)}."
+             for r in lines.itertuples()]
+    lead = (f"Malgré {history}, les factures suivantes restent impayées :" if history
+            else "Les factures suivantes restent impayées à ce jour :")
+    return "\n".join([
+        *sender, "", *recipient, "", f"{place}, le {format_date(day)}", "",
+        "Lettre recommandée avec accusé de réception", "Objet : Mise en demeure de payer",
+        f"Référence client : {customer_id}", "", "Madame, Monsieur,", "", lead, *claim, "",
+        f"Principal : {format_eur(total)} ; pénalités au {format_date(day)} : {format_eur(penalties)} ; "
+        f"indemnités forfaitaires : {format_eur(indemnity)} ; total : {format_eur(claimed)}.",
+        f"En application de l'article L441-10 du Code de commerce, des {wording} courent de plein droit "
+        "depuis le lendemain de chaque échéance jusqu'au paiement complet.",
+        "L'indemnité forfaitaire pour frais de recouvrement est de 40 € par facture payée en retard (article "
+        "D441-5 du Code de commerce).",
+        f"Par la présente, nous vous mettons en demeure de nous régler la somme de {format_eur(claimed)} sous "
+        f"{_PAYMENT_DAYS} jours, soit au plus tard le {deadline}.",
+        "À défaut de règlement dans ce délai, nous engagerons sans autre avis une procédure de recouvrement "
+        "judiciaire (requête en injonction de payer), les frais restant à votre charge.",
+        "", "Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées.", *signature])
 
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{[A-Za-z_]+\}|\[[A-Z][A-Z _]+\]|<[A-Z_]{3,}>|\bX{3,}\b|\bTODO\b")
 _RAW_NUMBER = re.compile(r"(?<![\w/,.\-])\d{4,}(?:\.\d{1,2})?(?![\w/,\-]|,\d)|\b\d+\.\d{2}\b")
+_POSTCODE = re.compile(r"(?m)^\d{5}(?= \w)")  # the postcode line of an address block
 _ENGLISH = re.compile(r"\b(?:invoice|amount|due date|dear|regards|payment|customer|overdue|reminder|"
                       r"please|none|null|nan|true|false)\b", re.I)
 
@@ -217,7 +321,7 @@ def leftover_problems(text: str) -> list[str]:
     out = []
     for rx, what in ((_PLACEHOLDER, "marqueur de modèle non remplacé"), (_ENGLISH, "mot anglais ou valeur brute"),
                      (_RAW_NUMBER, "nombre non formaté à la française")):
-        found = sorted({m.group(0) for m in rx.finditer(text.replace("\u202f", " "))
+        found = sorted({m.group(0) for m in rx.finditer(_POSTCODE.sub("", text.replace("\u202f", " ")))
                         if not re.fullmatch(r"\d{4}", m.group(0)) or rx is not _RAW_NUMBER})
         out += [f"{what} : « {f} »" for f in found]
     return out
@@ -265,13 +369,10 @@ def quality_check(company, text: str, customer_id: str, level: int, *, channel: 
     chased = mine.loc[[i for i in cited if i in mine.index]]
     if chased.empty:  # a text without invoice numbers (SMS) chases what the plan chases
         chased = mine[(mine["action"] == "relancer") & (mine["level"] == level)]
-    allowed = {int(v) for v in chased["residual_cents"]} | {int(chased["residual_cents"].sum()), 4_000}
-    allowed.add(recovery_indemnity_cents(len(chased)))
-    total_pen = 0
-    for r in chased.itertuples():
-        cents, _ = _penalty_cents(company, customer_id, r.residual_cents, pd.Timestamp(r.due_date).date(), company.as_of)
-        total_pen += cents
-    allowed.add(total_pen)
+    lines, _ = claim_lines(company, customer_id, chased)
+    allowed = {4_000, recovery_indemnity_cents(len(chased))}
+    for col in ("principal_cents", "penalty_cents", "indemnity_cents", "total_cents"):
+        allowed |= {int(v) for v in lines[col]} | {int(lines[col].sum())}
     report = checker.check(text, customer_id=customer_id)
     for v in report.problems:
         if v.fact.kind == "montant" and v.fact.value in allowed:

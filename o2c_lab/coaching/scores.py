@@ -27,10 +27,6 @@ class Analysis:
     company: object
 
     @cached_property
-    def due_dates(self) -> pd.DataFrame:
-        return self.company.invoices.rename(columns={"invoice_id": "document_id"})[["document_id", "due_date"]]
-
-    @cached_property
     def aged(self):
         from ..analytics import aged_balance, company_open_items
 
@@ -40,10 +36,9 @@ class Analysis:
 
     @cached_property
     def behaviour(self) -> pd.DataFrame:
-        from ..analytics import payment_behaviour
+        from ..analytics import company_behaviour
 
-        t = self.company.tables
-        return payment_behaviour(t["ar_ledger"], self.company.as_of, self.due_dates, promises=t["promises"])
+        return company_behaviour(self.company)
 
     @cached_property
     def risk(self) -> pd.DataFrame:
@@ -71,11 +66,10 @@ class Analysis:
 
     @cached_property
     def kpis(self) -> dict:
-        from ..analytics import receivable_kpis
+        """The KPIs of the receivable position (the one DSO the course shows)."""
+        from ..analytics import receivable_position
 
-        t = self.company.tables
-        return receivable_kpis(t["ar_ledger"], self.company.as_of, due_dates=self.due_dates, invoices=t["invoices"],
-                               disputes=t["disputes"], promises=t["promises"])
+        return receivable_position(self.company).kpis
 
     # ------------------------------------------------------------------ before / after
     def priority_coverage(self, n: int = TOP_N) -> tuple[float, float]:

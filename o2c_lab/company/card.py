@@ -19,11 +19,10 @@ def summary_card_html(company) -> str:
     customers = company.tables["customers"]
     seg_counts = customers["segment"].value_counts()
     segments = " · ".join(f"{SEGMENTS[s]} {seg_counts.get(s, 0)}" for s in SEGMENTS)
-    from .tension import open_invoices
+    from ..analytics.position import receivable_position
 
-    items = open_invoices(company)
-    overdue = items[items["days_past_due"] > 0].groupby("customer_id")["open_cents"].sum()
-    top = overdue.sort_values(ascending=False).head(5)
+    overdue = receivable_position(company).by_customer["echu"]
+    top = overdue[overdue > 0].sort_values(ascending=False).head(5)
     names = customers.set_index("customer_id")["name"]
     top_rows = "".join(f"<tr><td>{escape(names[c])}</td><td style='text-align:right'>{format_eur(v)}</td></tr>"
                        for c, v in top.items())
@@ -38,10 +37,11 @@ def summary_card_html(company) -> str:
 <div style="color:#52606d">Situation au {format_date(company.as_of)} · graine {company.seed} ·
 {len(customers)} clients ({segments})</div>
 <table style="margin-top:10px;border-collapse:collapse">
-<tr><td>Encours clients (411)</td><td style="text-align:right;padding-left:24px"><b>{format_eur(m['receivables_cents'])}</b></td></tr>
+<tr><td>Encours brut (factures ouvertes)</td><td style="text-align:right;padding-left:24px"><b>{format_eur(m['gross_receivables_cents'])}</b></td></tr>
+<tr><td>Encours net des avoirs (solde du compte 411)</td><td style="text-align:right;padding-left:24px">{format_eur(m['net_receivables_cents'])}</td></tr>
 <tr><td>Part échue</td><td style="text-align:right"><b>{format_pct(m['overdue_share'])}</b></td></tr>
 <tr><td>Part à plus de 90 jours</td><td style="text-align:right"><b>{format_pct(m['over_90_share'])}</b></td></tr>
-<tr><td>DSO (méthode simple, 91 jours)</td><td style="text-align:right"><b>{format_number(m['dso_days'], 0)} jours</b>
+<tr><td>{escape(m['dso_name'])} sur {m['period_days']} jours</td><td style="text-align:right"><b>{format_number(m['dso_days'], 1)} jours</b>
  pour des délais contractuels de {format_number(m['weighted_terms_days'], 0)} jours</td></tr>
 <tr><td>Balance âgée tendue</td><td style="text-align:right">{tense}</td></tr>
 </table>

@@ -65,10 +65,15 @@ class Company:
         return rows.iloc[0]
 
     def summary(self) -> dict:
-        """Headline figures at the case date (see :func:`o2c_lab.company.tension.tension_metrics`)."""
+        """Headline figures at the case date, read from the receivable position
+        (:func:`o2c_lab.analytics.receivable_position`), with the contractual terms and the
+        generator's tension flag (:func:`o2c_lab.company.tension.tension_metrics`)."""
+        from ..analytics.position import receivable_position
         from .tension import tension_metrics
 
-        return tension_metrics(self)
+        tension = tension_metrics(self)
+        return {**receivable_position(self).headline(),
+                "weighted_terms_days": tension["weighted_terms_days"], "is_tense": tension["is_tense"]}
 
     def _repr_html_(self) -> str:
         from .card import summary_card_html
