@@ -18,6 +18,7 @@ __all__ = [
     "InvalidParameterError",
     "DataFileError",
     "OutputFolderError",
+    "MissingLegalRateError",
 ]
 
 
@@ -73,3 +74,11 @@ class DataFileError(O2CLabError):
 
 class OutputFolderError(O2CLabError, OSError):
     """The output folder cannot be created or written to."""
+
+
+class MissingLegalRateError(InvalidParameterError):
+    """A semester's legal rate (ECB, legal interest) is not in the law table: never guessed."""
+
+    def __init__(self, what: str, *, table: str, semester, valid: str | None = None, todo: str | None = None):
+        self.table, self.semester = table, semester
+        super().__init__(what, valid=valid, todo=todo)
