@@ -149,6 +149,7 @@ class _SemesterRates(dict):
 PAYMENT_TERMS = {
     "30J": "30 jours date de facture",
     "45FDM": "45 jours fin de mois",
+    "50J": "50 jours date de facture",  # public health establishments (R2192-11)
     "60J": "60 jours date de facture",
     "90J": "90 jours date de facture",  # illegal between businesses: planted in one contract
 }
@@ -160,7 +161,7 @@ MAX_LOGISTICS_PENALTY_PCT = float(rule("logistics_penalties").value["cap_pct"])
 #: L622-24 / R622-24: a creditor files its claim within 2 months of the BODACC publication.
 CLAIM_DECLARATION_MONTHS = int(rule("claim_declaration").value["months"])
 
-_TERM_DAYS = {"30J": 30, "60J": 60, "90J": 90}
+_TERM_DAYS = {"30J": 30, "50J": 50, "60J": 60, "90J": 90}
 
 
 def _check_term(term: str) -> None:
@@ -462,12 +463,14 @@ def letter_terms(public: bool) -> dict[str, str]:
                 "rate": "au taux de la BCE en vigueur au premier jour du semestre où ils ont commencé "
                         "à courir, majoré de 8 points",
                 "basis": "articles L2192-13 et R2192-31 du Code de la commande publique",
+                "under": "des articles L2192-13 et R2192-31 du Code de la commande publique",
                 "indemnity_basis": "article D2192-35 du Code de la commande publique",
                 "route": "À défaut, nous saisirons le tribunal administratif d'une demande de "
                          "référé-provision."}
     return {"owed": "des pénalités de retard", "are_owed": "sont dues",
             "rate": "au taux de la BCE majoré de 10 points",
             "basis": "article L441-10 du Code de commerce",
+            "under": "de l'article L441-10 du Code de commerce",
             "indemnity_basis": "article D441-5 du Code de commerce",
             "route": "À défaut, nous engagerons une procédure de recouvrement judiciaire "
                      "(injonction de payer devant le tribunal des activités économiques ou le "

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 
 import pandas as pd
 
 from ..analytics.aging import company_open_items
 from ..errors import InvalidParameterError
-from ..law import (LEGAL_INTEREST_RATE_PROFESSIONALS, PENALTY_FLOOR_MULTIPLE, claim_declaration_deadline,
-                   late_penalty_cents, moratorium_interest_cents, penalty_rate, rate_in_force,
-                   recovery_indemnity_cents, semester_start)
+from ..law import (LEGAL_INTEREST_RATE_PROFESSIONALS, PENALTY_FLOOR_MULTIPLE, collective_claim,
+                   judgment_date_in_notice, letter_terms, penalty_to_date, rate_in_force,
+                   recovery_indemnity_cents)
+from ..errors import MissingLegalRateError
 from ..money import format_date, format_eur, format_number
 
 __all__ = ["LEVELS", "CHANNELS", "dunning_plan", "reminder_text", "quality_check", "score_reminder",
@@ -80,7 +80,7 @@ def dunning_plan(company) -> pd.DataFrame:
     cust = company.customers.set_index("customer_id")
     disputed = set(company.disputes.loc[company.disputes["status"] == "en litige", "invoice_id"])
     signals = company.external_signals
-    bodacc = signals[signals["source"] == "BODACC"].groupby("customer_id")["published_on"].min()
+    notices = signals[signals["source"] == "BODACC"].sort_values("published_on").groupby("customer_id").first()
     promises = company.promises[(company.promises["status"] == "en cours")
                                 & (company.promises["promised_date"] >= as_of)]
     promised = {i.strip(): p.promised_date for p in promises.itertuples() for i in p.invoice_ids.split(",")}
@@ -93,15 +93,19 @@ def dunning_plan(company) -> pd.DataFrame:
         reason = "" if level else "pas encore assez en retard"
         if r.document_id in disputed:
             action, reason = "ne pas relancer", "facture en litige ouvert"
-        elif r.customer_id in bodacc.index:
-            published = pd.Timestamp(bodacc[r.customer_id])
-            deadline = claim_declaration_deadline(published.date())
-            action, reason = "ne pas relancer", (f"procédure collective publiée au BODACC : déclarer la créance "
-                                                 f"avant le {format_date(deadline)}")
-            if pd.Timestamp(r.entry_date) > published:
-                # Born after the opening: not declared, claimed from the administrator at its due date.
-                reason = ("procédure collective : créance postérieure au jugement, à réclamer à "
-                          "l'administrateur judiciaire")
+        elif r.customer_id in notices.index:
+            # The opening judgment, not the BODACC publication, splits declared and post-judgment claims.
+            notice = notices.loc[r.customer_id]
+            published = pd.Timestamp(notice["published_on"]).date()
+            judgment = judgment_date_in_notice(notice["text"]) or published
+            claim = collective_claim(pd.Timestamp(r.entry_date).date(), pd.Timestamp(r.due_date).date(),
+                                     judgment, published, abroad=c["country"] != "FR")
+            if claim["action"] == "déclarer la créance":
+                action, reason = "ne pas relancer", "procédure collective : " + claim["reason"]
+            elif level:
+                action, reason = "relancer", "procédure collective : " + claim["reason"]
+            else:
+                reason = "procédure collective : " + claim["reason"]
         elif r.document_id in paid:
             action, reason = "ne pas relancer", "déjà payée selon la banque ou le client : " + paid[r.document_id]
         elif r.document_id in promised:
@@ -115,21 +119,27 @@ def dunning_plan(company) -> pd.DataFrame:
 
 
 def _penalty_cents(company, customer_id, amount, due, day) -> tuple[int, str]:
-    """Penalties to ``day`` and the French wording of the rate (public buyers: moratorium interest)."""
-    segment = company.customer(customer_id)["segment"]
-    if segment == "secteur_public":
-        rate = penalty_rate(day, margin_points=Decimal(8))
-        return (moratorium_interest_cents(amount, due, day),
-                f"intérêts moratoires au taux de la BCE majoré de 8 points ({format_number(rate)}\u00a0%)")
+    """Penalties to ``day`` and the French wording of the rate (public buyers: moratorium interest).
+
+    A semester whose official rate is not in the law table is left out and said « à confirmer »."""
+    public = company.customer(customer_id)["segment"] == "secteur_public"
+    terms = letter_terms(public)
     clause = company.contracts.set_index("customer_id")["penalty_clause"].get(customer_id, "")
-    if clause.startswith("trois fois"):
-        legal = rate_in_force(LEGAL_INTEREST_RATE_PROFESSIONALS, semester_start(day))
-        rate = PENALTY_FLOOR_MULTIPLE * legal
-        return (late_penalty_cents(amount, due, day, contractual_rate_pct=rate),
-                f"pénalités de retard à trois fois le taux d'intérêt légal ({format_number(rate)}\u00a0%)")
-    rate = penalty_rate(day)
-    return (late_penalty_cents(amount, due, day),
-            f"pénalités de retard au taux de la BCE majoré de 10 points ({format_number(rate)}\u00a0%)")
+    contractual, rate_words = None, terms["rate"]
+    if not public and clause.startswith("trois fois"):
+        try:
+            contractual = PENALTY_FLOOR_MULTIPLE * rate_in_force(LEGAL_INTEREST_RATE_PROFESSIONALS, day)
+        except MissingLegalRateError:
+            contractual = None  # the floor of the semester is unknown: default rate, said below
+        else:
+            rate_words = "à trois fois le taux d'intérêt légal"
+    result = penalty_to_date(amount, due, day, public=public, contractual_rate_pct=contractual)
+    rates = sorted({p.rate_pct for p in result.periods})
+    shown = " puis ".join(f"{format_number(r)}\u00a0%" for r in rates)
+    if result.to_confirm:
+        shown = (shown + " ; " if shown else "") + "taux du " + ", ".join(
+            f"{'1er' if s.month == 1 else '2d'} semestre {s.year}" for s in result.to_confirm) + " à confirmer"
+    return result.cents, f"{terms['owed']} {rate_words} ({shown})"
 
 
 _TONE_OPENING = {
@@ -172,6 +182,8 @@ def reminder_text(company, customer_id: str, level: int, channel: str = "email",
                  3: f"{company.name} : une mise en demeure de payer {format_eur(total)} vous est adressée ce jour "
                     f"par lettre recommandée."}
         return texts[level]
+    public = cust["segment"] == "secteur_public"
+    terms = letter_terms(public)
     penalties, wording = 0, ""
     for r in mine.itertuples():
         cents, wording = _penalty_cents(company, customer_id, r.residual_cents, pd.Timestamp(r.due_date).date(), day)
@@ -186,21 +198,20 @@ def reminder_text(company, customer_id: str, level: int, channel: str = "email",
             "Si le paiement est déjà parti, merci de ne pas tenir compte de ce message."],
         2: ["Malgré notre précédente relance, les factures suivantes restent impayées :", *items,
             f"Montant total : {format_eur(total)}.",
-            f"Nous vous rappelons que tout retard de paiement rend exigibles, de plein droit, des {wording} "
-            "(article L441-10 du Code de commerce) et une indemnité forfaitaire pour frais de recouvrement "
-            "de 40 € par facture (article D441-5 du Code de commerce).",
+            f"Nous vous rappelons que tout retard de paiement rend exigibles, de plein droit, {wording} "
+            f"({terms['basis']}) et une indemnité forfaitaire pour frais de recouvrement "
+            f"de 40 € par facture ({terms['indemnity_basis']}).",
             f"Merci de procéder au règlement sous {_PAYMENT_DAYS} jours."],
         3: ["Objet : mise en demeure de payer", "",
             "Malgré nos relances, les factures suivantes restent impayées :", *items,
             f"Principal : {format_eur(total)}.",
-            f"En application de l'article L441-10 du Code de commerce, des {wording} sont dues de plein droit "
-            f"depuis le lendemain de chaque échéance, soit {format_eur(penalties)} au {format_date(day)}.",
-            f"S'y ajoute l'indemnité forfaitaire pour frais de recouvrement de 40 € par facture (article D441-5 "
-            f"du Code de commerce), soit {format_eur(indemnity)}.",
+            f"En application {terms['under']}, {wording} {terms['are_owed']} de plein droit depuis le "
+            f"lendemain de chaque échéance, soit {format_eur(penalties)} au {format_date(day)}.",
+            f"S'y ajoute l'indemnité forfaitaire pour frais de recouvrement de 40 € par facture "
+            f"({terms['indemnity_basis']}), soit {format_eur(indemnity)}.",
             f"Par la présente, nous vous mettons en demeure de régler la somme de {format_eur(total)} au plus "
             f"tard le {format_date(day + dt.timedelta(days=_PAYMENT_DAYS))}.",
-            "À défaut, nous saisirons le tribunal compétent d'une requête en injonction de payer, sans autre "
-            "avis."],
+            terms["route"]],
     }[level]
     return "\n".join([f"{company.name} – {LEVELS[level][1]}", f"À l'attention de {cust['name']}", "",
                       greeting, "", *body, "", "Cordialement,", "", me, f"Service recouvrement – {company.name}"])

@@ -6,7 +6,7 @@ seed, so every cohort lives the same story with different figures (see the proje
 
 from __future__ import annotations
 
-__all__ = ["ROLES", "ANOMALY_TYPES", "PAYMENT_NOISES", "THREAD_CATEGORIES", "SEGMENTS",
+__all__ = ["ROLES", "ISSUER_SIZE", "ANOMALY_TYPES", "PAYMENT_NOISES", "THREAD_CATEGORIES", "SEGMENTS",
            "TENSION_THRESHOLDS"]
 
 #: Roles every company contains, one customer each (role -> French description).
@@ -85,3 +85,7 @@ TENSION_THRESHOLDS = {
     "over_90_share_min": 0.10,
     "dso_over_terms_min_days": 15.0,
 }
+
+#: Size of the course company for the e-invoicing calendar: an SME (PME, fewer than 250 staff and
+#: less than 50 M€ of turnover), so the reform's mentions bind it from 1 September 2027.
+ISSUER_SIZE = "PME"

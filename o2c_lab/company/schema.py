@@ -339,9 +339,13 @@ TRUTH_TABLES: tuple[Table, ...] = (
         ("fair_resolution", "str", "Issue juste", "Résolution équitable"),
         ("credit_note_due_cents", "cents", "Avoir dû", "Avoir TTC que l'entreprise doit émettre"),
     ], truth=True),
-    _t("contract_truth", "Vérité contrats", "Clauses anormales ou illégales plantées.", [
+    _t("contract_truth", "Vérité contrats",
+       "Clauses notables : licites (réserve de propriété, escompte) ou contraires à une règle "
+       "(délai illégal, absence de clause de pénalités), avec l'article.", [
         ("contract_id", "str", "N° contrat", "Contrat"),
-        ("issue", "str", "Problème", "delai_illegal, sans_clause_penalites, reserve_propriete, escompte"),
+        ("issue", "str", "Point", "delai_illegal, sans_clause_penalites, reserve_propriete, escompte"),
+        ("lawful", "bool", "Licite", "Vrai pour une clause licite, faux pour une clause contraire à la règle"),
+        ("rule", "str", "Article", "Article qui autorise ou que méconnaît la clause"),
         ("detail", "str", "Détail", "Explication"),
     ], truth=True),
 )
