@@ -144,11 +144,22 @@ def customer_reply(company, dispute_id: str) -> str:
                  "le rapport de non-conformité et les photos afin que nous puissions l'examiner.",
                  f"En revanche, nous ne pouvons accepter la déduction de {format_eur(f['amount_at_stake_cents'])} au "
                  f"titre de pénalités logistiques : {_DEDUCTION_REFUSAL}.",
-                 f"Après cet avoir, le solde de {format_eur(f['balance_after_cents'])} reste dû sur la facture "
-                 f"{f['invoice_id']} : merci de le régler sous 8 jours."]
+                 _balance_sentence(f)]
     body += ["", "Nous restons à votre disposition pour en parler.", "", "Cordialement,", "", me,
              f"Service recouvrement – {company.name}"]
     return "\n".join(body)
+
+
+def _balance_sentence(f: dict) -> str:
+    """What remains on the invoice once the credit note is issued: owed, nil, or owed to the customer."""
+    balance = f["balance_after_cents"]
+    if balance > 0:
+        return (f"Après cet avoir, le solde de {format_eur(balance)} reste dû sur la facture {f['invoice_id']} : "
+                "merci de le régler sous 8 jours.")
+    if balance == 0:
+        return f"Cet avoir solde la facture {f['invoice_id']}."
+    return (f"Cet avoir dépasse le montant déduit : nous vous devons {format_eur(-balance)}, que nous vous "
+            "remboursons par virement sauf si vous préférez l'imputer sur une prochaine facture.")
 
 
 def internal_note(company, dispute_id: str) -> str:
@@ -189,7 +200,7 @@ def score_dispute_answer(company, dispute_id: str, text: str, *, checker=None) -
         criteria["refus_deduction"] = bool(re.search(r"ne pouvons accepter|refus", text, re.I))
         if not criteria["refus_deduction"]:
             feedback.append("La déduction d'office doit être refusée par écrit.")
-    allowed = {f["credit_note_due_cents"], f["balance_after_cents"], f["amount_at_stake_cents"],
+    allowed = {f["credit_note_due_cents"], f["balance_after_cents"], -f["balance_after_cents"], f["amount_at_stake_cents"],
                *f["document_amounts"]}
     add_facts_criterion(criteria, feedback, unverified_facts(company, text, f["customer_id"], allowed_amounts=allowed,
                                                              checker=checker))
