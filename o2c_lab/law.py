@@ -536,12 +536,16 @@ def escompte_applies(invoice_date: dt.date, received_on: dt.date, days: int) -> 
     return 0 <= (received_on - invoice_date).days <= int(days)
 
 
-def escompte_split(discount_ttc_cents: int, vat_rate_pct) -> tuple[int, int]:
-    """(HT, VAT) parts of an escompte granted on an amount incl. VAT: the credit note reduces
-    the taxable base (account 665) and reverses the VAT (CGI 267 II 1°)."""
-    rate = Decimal(str(vat_rate_pct))
-    ht = _round_cents(Decimal(int(discount_ttc_cents)) / 100 / (1 + rate / 100))
-    return ht, int(discount_ttc_cents) - ht
+def escompte_split(discount_ttc_cents: int, invoice_ht_cents: int, invoice_vat_cents: int) -> tuple[int, int]:
+    """(HT, VAT) parts of an escompte deducted from an amount incl. VAT: the avoir d'escompte reduces
+    the taxable base (account 665) and the VAT collected (CGI 267 II 1°) in the invoice's proportion.
+
+    >>> escompte_split(1_200, 100_000, 20_000)  # 1 % of 1 200 € TTC at 20 %
+    (1000, 200)
+    """
+    ttc = int(invoice_ht_cents) + int(invoice_vat_cents)
+    vat = _round_cents(Decimal(int(discount_ttc_cents)) * int(invoice_vat_cents) / ttc / 100) if ttc else 0
+    return int(discount_ttc_cents) - vat, vat
 
 
 _JUDGMENT = re.compile(r"Jugement du (\d{2})/(\d{2})/(\d{4})")

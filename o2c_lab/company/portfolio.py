@@ -13,7 +13,7 @@ from faker import Faker
 
 from .. import law
 from . import identities
-from .scenario import ROLES
+from .scenario import ESCOMPTE_DAYS, ROLES, TERMS_BY_SEGMENT
 
 __all__ = ["make_catalog", "make_customers", "SERVICE_LABELS", "PUBLIC_INTEREST_CLAUSE"]
 
@@ -230,15 +230,13 @@ def make_customers(n: int, as_of: dt.date, history_start: dt.date, rng: np.rando
             vat, iban = identities.eu_identity(country, rng)
             if country != "LU":
                 postal = faker_i.postcode()
-        if seg == "grand_compte":
-            terms = "60J"
-        elif seg == "secteur_public":
+        if seg == "secteur_public":
             # R2192-10 / R2192-11: 30 days, 50 days for a public health establishment.
             terms = f"{law.public_payment_days(name)}J"
-        elif seg == "export_ue":
-            terms = "30J"
+        elif len(TERMS_BY_SEGMENT[seg]) == 1:
+            terms = TERMS_BY_SEGMENT[seg][0]
         else:
-            terms = "45FDM" if rng.random() < 0.75 else "30J"
+            terms = TERMS_BY_SEGMENT[seg][0] if rng.random() < 0.75 else TERMS_BY_SEGMENT[seg][1]
         role = role_of.get(i, "")
         if role == "chronic_late_payer":
             terms = "30J"
@@ -393,7 +391,7 @@ def _contracts(customers: pd.DataFrame, roles: dict, as_of: dt.date,
         "penalty_clause": penalty,
         "indemnity_clause": True,
         "early_payment_discount_pct": early,
-        "early_payment_days": np.where(early > 0, 10, 0),
+        "early_payment_days": np.where(early > 0, ESCOMPTE_DAYS, 0),
         "retention_of_title": retention,
         # A public contract is an administrative contract: its disputes go to the administrative court.
         "jurisdiction": np.where(seg == "secteur_public", "Tribunal administratif de Lyon", rng.choice(courts, n)),
@@ -412,7 +410,7 @@ def _contracts(customers: pd.DataFrame, roles: dict, as_of: dt.date,
     illegal, no_penalty, discount_i = (int(p) for p in picks)
     contracts.loc[illegal, "payment_terms"] = "90J"
     contracts.loc[no_penalty, ["penalty_clause", "indemnity_clause"]] = ["", False]
-    contracts.loc[discount_i, ["early_payment_discount_pct", "early_payment_days"]] = [1.0, 10]
+    contracts.loc[discount_i, ["early_payment_discount_pct", "early_payment_days"]] = [1.0, ESCOMPTE_DAYS]
     contracts["document"] = contracts["contract_id"] + ".md"
     customers.loc[illegal, "payment_terms"] = "90J"
     return contracts

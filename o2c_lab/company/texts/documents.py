@@ -10,7 +10,7 @@ from ._common import format_date, format_eur, is_missing, opt, pct, pick, requir
 
 __all__ = ["contract_document", "press_rumour", "bodacc_notice", "score_drop"]
 
-_COUNTRIES = {"FR": "France", "BE": "Belgique", "DE": "Allemagne", "LU": "Luxembourg", "IT": "Italie"}
+_COUNTRIES = {"FR": "France", "BE": "Belgique", "DE": "Allemagne", "LU": "Luxembourg"}
 
 # How each payment-term code is written in a contract; the article also states the label of
 # law.PAYMENT_TERMS verbatim so the term can be searched for.
