@@ -94,6 +94,9 @@ __all__ = [
     "AVERAGE_LATENESS_LABEL",
     "AVERAGE_LATENESS_SOURCE",
     "missing_rates",
+    "RATE_HEADERS",
+    "rate_rows",
+    "lateness_benchmark",
     "reference_card",
 ]
 
@@ -607,6 +610,30 @@ def _pct(rate: Decimal) -> str:
     return f"{rate:.2f}".replace(".", ",") + " %"
 
 
+#: Column headers of :func:`rate_rows`.
+RATE_HEADERS = ["Semestre", "Taux BCE", "Pénalités (BCE + 10)", "Intérêts moratoires (BCE + 8)",
+                "Taux légal pro", "Plancher (3 ×)"]
+
+
+def rate_rows() -> list[list[str]]:
+    """The semester rates as French table rows (« à confirmer » where the table has no value)."""
+    rows = []
+    for semester in sorted(set(ECB_MAIN_RATE) | set(LEGAL_INTEREST_RATE_PROFESSIONALS)):
+        ecb, legal = ECB_MAIN_RATE.get(semester), LEGAL_INTEREST_RATE_PROFESSIONALS.get(semester)
+        shown = lambda v: "à confirmer" if v is None else _pct(v)  # noqa: E731
+        rows.append([_semester_label(semester), shown(ecb),
+                     shown(None if ecb is None else ecb + PENALTY_MARGIN_POINTS),
+                     shown(None if ecb is None else ecb + MORATORIUM_MARGIN_POINTS), shown(legal),
+                     shown(None if legal is None else legal * PENALTY_FLOOR_MULTIPLE)])
+    return rows
+
+
+def lateness_benchmark() -> str:
+    """The published French lateness reference the course compares its company with (French)."""
+    return (f"{AVERAGE_LATENESS_LABEL} : {str(AVERAGE_LATENESS_DAYS).replace('.', ',')} jours "
+            f"({AVERAGE_LATENESS_SOURCE})")
+
+
 def reference_card(as_of: dt.date | None = None) -> str:
     """The legal reference card (Markdown, French): each rule the course uses with its article and
     a one-line statement, then the rates by semester, all read from ``law_rules.yaml``."""
@@ -618,22 +645,11 @@ def reference_card(as_of: dt.date | None = None) -> str:
             topic = r.topic
             lines += ["", f"## {topic}", "", "| Article | Règle |", "|---|---|"]
         lines.append(f"| {r.article} | {r.statement} |")
-    lines += ["", "## Taux par semestre", "",
-              "| Semestre | Taux BCE | Pénalités (BCE + 10) | Intérêts moratoires (BCE + 8) | Taux légal pro | Plancher (3 ×) |",
-              "|---|---|---|---|---|---|"]
-    for semester in sorted(set(ECB_MAIN_RATE) | set(LEGAL_INTEREST_RATE_PROFESSIONALS)):
-        ecb, legal = ECB_MAIN_RATE.get(semester), LEGAL_INTEREST_RATE_PROFESSIONALS.get(semester)
-        todo = "à confirmer"
-        lines.append(" | ".join([
-            f"| {_semester_label(semester)}",
-            _pct(ecb) if ecb is not None else todo,
-            _pct(ecb + PENALTY_MARGIN_POINTS) if ecb is not None else todo,
-            _pct(ecb + MORATORIUM_MARGIN_POINTS) if ecb is not None else todo,
-            _pct(legal) if legal is not None else todo,
-            _pct(legal * PENALTY_FLOOR_MULTIPLE) if legal is not None else todo]) + " |")
+    lines += ["", "## Taux par semestre", "", "| " + " | ".join(RATE_HEADERS) + " |",
+              "|" + "---|" * len(RATE_HEADERS)]
+    lines += ["| " + " | ".join(row) + " |" for row in rate_rows()]
     missing = missing_rates(as_of or max(ECB_MAIN_RATE))
     if missing:
         lines += ["", "**Taux à confirmer avant la session :**", "", *[f"- {m}" for m in missing]]
-    lines += ["", f"Repère : {AVERAGE_LATENESS_LABEL} : {str(AVERAGE_LATENESS_DAYS).replace('.', ',')} jours "
-                  f"({AVERAGE_LATENESS_SOURCE}).", ""]
+    lines += ["", f"Repère : {lateness_benchmark()}.", ""]
     return "\n".join(lines)

@@ -67,7 +67,18 @@ def _guide(company, journal) -> Document:
             "Pas d'envoi automatique d'un texte rédigé par l'IA sans relecture.",
             "Pas de décision de crédit, de passage en contentieux ou de déclaration de créance sans "
             "validation humaine."]),
+        _legal_card(),
     ])
+
+
+def _legal_card() -> Section:
+    """The course's legal reference card: an article cited by an AI is checked against it."""
+    from ..law import RULES
+
+    return Section("Fiche de référence juridique", paragraphs=[
+        "Un article de loi cité par l'IA se vérifie contre cette fiche (commande « o2c-lab droit » pour les "
+        "taux par semestre)."], table=Table(["thème", "article", "règle"],
+                                            [[r.topic, r.article, r.statement] for r in RULES.values()]))
 
 
 def _prompt_library(company, journal) -> Document:
