@@ -118,10 +118,9 @@ def dunning_plan(company) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _penalty_cents(company, customer_id, amount, due, day) -> tuple[int, str]:
-    """Penalties to ``day`` and the French wording of the rate (public buyers: moratorium interest).
-
-    A semester whose official rate is not in the law table is left out and said « à confirmer »."""
+def _penalty_cents(company, customer_id, amount, due, day) -> tuple[int, str, set, tuple]:
+    """Penalties to ``day`` (public buyers: moratorium interest), the French words of the rate, the
+    rates applied, and the semesters whose rate is not in the law table (left out, « à confirmer »)."""
     public = company.customer(customer_id)["segment"] == "secteur_public"
     terms = letter_terms(public)
     clause = company.contracts.set_index("customer_id")["penalty_clause"].get(customer_id, "")
@@ -130,16 +129,17 @@ def _penalty_cents(company, customer_id, amount, due, day) -> tuple[int, str]:
         try:
             contractual = PENALTY_FLOOR_MULTIPLE * rate_in_force(LEGAL_INTEREST_RATE_PROFESSIONALS, day)
         except MissingLegalRateError:
-            contractual = None  # the floor of the semester is unknown: default rate, said below
+            contractual = None  # the floor of the semester is unknown: default rate, said « à confirmer »
         else:
             rate_words = "à trois fois le taux d'intérêt légal"
     result = penalty_to_date(amount, due, day, public=public, contractual_rate_pct=contractual)
-    rates = sorted({p.rate_pct for p in result.periods})
-    shown = " puis ".join(f"{format_number(r)}\u00a0%" for r in rates)
-    if result.to_confirm:
-        shown = (shown + " ; " if shown else "") + "taux du " + ", ".join(
-            f"{'1er' if s.month == 1 else '2d'} semestre {s.year}" for s in result.to_confirm) + " à confirmer"
-    return result.cents, f"{terms['owed']} {rate_words} ({shown})"
+    return result.cents, f"{terms['owed']} {rate_words}", {(p.first_day, p.rate_pct) for p in result.periods}, \
+        result.to_confirm
+
+
+def _to_confirm(semesters) -> str:
+    """« le taux du 2d semestre 2026 » style words for semesters whose rate is to be confirmed."""
+    return ", ".join(f"{'1er' if s.month == 1 else '2d'} semestre {s.year}" for s in sorted(semesters))
 
 
 _TONE_OPENING = {
@@ -184,10 +184,23 @@ def reminder_text(company, customer_id: str, level: int, channel: str = "email",
         return texts[level]
     public = cust["segment"] == "secteur_public"
     terms = letter_terms(public)
-    penalties, wording = 0, ""
+    penalties, wording, rates, to_confirm = 0, "", set(), set()
     for r in mine.itertuples():
-        cents, wording = _penalty_cents(company, customer_id, r.residual_cents, pd.Timestamp(r.due_date).date(), day)
+        cents, wording, applied, missing = _penalty_cents(company, customer_id, r.residual_cents,
+                                                          pd.Timestamp(r.due_date).date(), day)
         penalties += cents
+        rates.update(applied)
+        to_confirm.update(missing)
+    if rates:  # in the order the semesters came, each rate once
+        shown = list(dict.fromkeys(f"{format_number(rate)}\u00a0%" for _, rate in sorted(rates)))
+        wording += " (" + " puis ".join(shown) + ")"
+    if not to_confirm:
+        amount_words = f"soit {format_eur(penalties)} au {format_date(day)}."
+    elif penalties:
+        amount_words = (f"soit {format_eur(penalties)} sur les périodes dont le taux est publié ; le taux du "
+                        f"{_to_confirm(to_confirm)} est à confirmer avant de chiffrer le reste.")
+    else:
+        amount_words = f"à chiffrer dès confirmation du taux du {_to_confirm(to_confirm)} (taux à confirmer)."
     indemnity = recovery_indemnity_cents(len(mine))
     greeting = "Madame, Monsieur," if channel == "courrier" or level == 3 else "Bonjour,"
     opening = _TONE_OPENING.get(cust["segment"], "Sauf erreur de notre part")
@@ -206,7 +219,7 @@ def reminder_text(company, customer_id: str, level: int, channel: str = "email",
             "Malgré nos relances, les factures suivantes restent impayées :", *items,
             f"Principal : {format_eur(total)}.",
             f"En application {terms['under']}, {wording} {terms['are_owed']} de plein droit depuis le "
-            f"lendemain de chaque échéance, soit {format_eur(penalties)} au {format_date(day)}.",
+            f"lendemain de chaque échéance, {amount_words}",
             f"S'y ajoute l'indemnité forfaitaire pour frais de recouvrement de 40 € par facture "
             f"({terms['indemnity_basis']}), soit {format_eur(indemnity)}.",
             f"Par la présente, nous vous mettons en demeure de régler la somme de {format_eur(total)} au plus "
@@ -280,7 +293,7 @@ def quality_check(company, text: str, customer_id: str, level: int, *, channel: 
     allowed.add(recovery_indemnity_cents(len(chased)))
     total_pen = 0
     for r in chased.itertuples():
-        cents, _ = _penalty_cents(company, customer_id, r.residual_cents, pd.Timestamp(r.due_date).date(), company.as_of)
+        cents = _penalty_cents(company, customer_id, r.residual_cents, pd.Timestamp(r.due_date).date(), company.as_of)[0]
         total_pen += cents
     allowed.add(total_pen)
     report = checker.check(text, customer_id=customer_id)
