@@ -25,8 +25,8 @@ from ..errors import InvalidParameterError
 from ..company.scenario import ANOMALY_TYPES as ANOMALY_LABELS
 from ..company.scenario import ISSUER_SIZE
 from ..law import (ADMIN_FINE_MAX_CENTS, FIXED_RECOVERY_INDEMNITY_CENTS as FIXED_RECOVERY,
-                   INVOICE_MENTION_FINE_MAX_CENTS, MENTION_FINE_CENTS, PUBLIC_BUYER_MAX_DAYS, due_dates,
-                   mention_fine_cents, reform_mentions_required)
+                   INVOICE_MENTION_FINE_MAX_CENTS, MENTION_FINE_CENTS, due_dates, mention_fine_cents,
+                   public_payment_days, reform_mentions_required)
 from ..money import format_date, format_eur, format_number, vat_cents
 from ._scoring import add_facts_criterion, scored, unverified_facts
 
@@ -105,8 +105,9 @@ RULES: tuple[Rule, ...] = (
          admin_fine_cents=ADMIN_FINE_MAX_CENTS["personne_morale"]),
     Rule("AUD-11", "due_date_beyond_cap", "échéance",
          "Ne jamais dépasser le plafond légal : 60 jours date de facture ou 45 jours fin de mois "
-         "(30 jours pour un acheteur public)",
-         "Code de commerce L441-10 I ; Code de la commande publique R2192-10 ; sanction L441-16",
+         "(acheteur public : 30 jours, 50 pour un établissement public de santé, 60 pour une entreprise "
+         "publique)",
+         "Code de commerce L441-10 I ; Code de la commande publique R2192-10 et R2192-11 ; sanction L441-16",
          "Amende administrative jusqu'à 2 000 000 € (personne morale), doublée en cas de "
          "réitération ; clause réputée non écrite.",
          admin_fine_cents=ADMIN_FINE_MAX_CENTS["personne_morale"]),
@@ -141,7 +142,8 @@ def _contract_price(catalogue_cents: int, discount_pct: float) -> int:
 def _frames(company, invoices, invoice_lines):
     inv = (company.invoices if invoices is None else invoices).copy()
     lines = (company.invoice_lines if invoice_lines is None else invoice_lines).copy()
-    customers = company.customers[["customer_id", "segment", "country", "siren", "chorus_pro"]]
+    customers = company.customers[["customer_id", "name", "segment", "country", "siren", "chorus_pro"]].rename(
+        columns={"name": "customer_name"})
     contracts = company.contracts[["customer_id", "payment_terms", "price_discount_pct"]].rename(
         columns={"payment_terms": "contract_terms"})
     inv = inv.merge(customers, on="customer_id", how="left").merge(contracts, on="customer_id", how="left")
@@ -225,7 +227,9 @@ def _invoice_findings(inv, lines, as_of_invoices) -> list[dict]:
         expected[has_terms] = due_dates(dates[has_terms], terms[has_terms])
     public = (inv["segment"] == "secteur_public").to_numpy() | inv["chorus_pro"].fillna(False).astype(bool).to_numpy()
     cap = np.maximum(dates + np.timedelta64(60, "D"), due_dates(dates, np.full(len(inv), "45FDM")))
-    cap[public] = dates[public] + np.timedelta64(PUBLIC_BUYER_MAX_DAYS, "D")
+    # R2192-10 / R2192-11: the public limit depends on the buyer's category.
+    public_days = inv["customer_name"].fillna("").map(public_payment_days).to_numpy().astype("timedelta64[D]")
+    cap[public] = dates[public] + public_days[public]
     eu = _is_eu(inv).to_numpy()
     for k, row in enumerate(rows):
         if unknown[k] or row["invoice_id"] in unknown_lines:
@@ -264,7 +268,8 @@ def _invoice_findings(inv, lines, as_of_invoices) -> list[dict]:
                                 f"Échéance imprimée {format_date(pd.Timestamp(due[k]))} au lieu de "
                                 f"{format_date(pd.Timestamp(expected[k]))} (délai du contrat : {terms[k]})."))
         if due[k] > cap[k]:
-            limit = "30 jours (acheteur public)" if public[k] else "60 jours date de facture / 45 jours fin de mois"
+            limit = (f"{public_days[k].astype(int)} jours (acheteur public)" if public[k] else
+                     "60 jours date de facture / 45 jours fin de mois")
             out.append(_finding(_RULE["due_date_beyond_cap"], row,
                                 f"Échéance {format_date(pd.Timestamp(due[k]))} au-delà du plafond légal "
                                 f"({limit}) : au plus tard le {format_date(pd.Timestamp(cap[k]))}."))
