@@ -600,8 +600,8 @@ def missing_rates(until: dt.date) -> list[str]:
         while semester <= until:
             if table.get(semester) is None:
                 out.append(f"{_TABLE_LABELS[table.name]}, {_semester_label(semester)} : ligne "
-                           f"« {table.name} » semestre {semester:%Y-%m-%d} de law_rules.yaml à compléter "
-                           f"({table.sources.get(semester, 'source à citer')}).")
+                           f"« {table.name} » semestre {semester:%Y-%m-%d} de law_rules.yaml à compléter ; "
+                           f"source attendue : {table.sources.get(semester, 'à citer')}.")
             semester = add_months(semester, 6)
     return out
 
