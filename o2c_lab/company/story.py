@@ -196,7 +196,8 @@ def make_story(company_row, customers, contacts, contracts, sales, pay_tables, p
                blockers="Le client retient la déduction ; l'entreprise n'a pas encore émis l'avoir de remise.",
                promised_date=pd.NaT, promised_amount_cents=0,
                decision=(f"Émettre un avoir de {format_eur(gap_ttc)} pour la remise, demander les preuves de l'avarie, "
-                         f"refuser par écrit la pénalité (article L441-17 du Code de commerce)."),
+                         f"refuser par écrit la pénalité, non prévue au contrat et non compensable "
+                         f"(article 1347-1 du Code civil)."),
                next_action=f"Écrire à {facts_b['ap_clerk']['name']} et {facts_b['buyer']['name']} avec l'avoir et le refus motivé.")
     disputes.append({"dispute_id": "LIT-B", "customer_id": cid_b, "invoice_id": db["invoice_id"],
                      "opened_on": pd.Timestamp(msgs[0]["sent_at"].date()), "reason_code": "penalite_deduite",

@@ -243,8 +243,9 @@ def _reconciliation_guide(company, journal) -> Document:
             "moins l'escompte contractuel.",
             "Paiement partiel sans consigne du client : imputation sur les dettes échues les plus anciennes "
             "(article 1342-10 du Code civil).",
-            "Déduction d'une pénalité non prévue : ouvrir un litige, ne pas passer en perte (article L441-17 "
-            "du Code de commerce)."]),
+            "Déduction d'une pénalité non prévue : ouvrir un litige, ne pas passer en perte (pas de "
+            "compensation d'une dette contestée, article 1347-1 du Code civil ; pour un distributeur, "
+            "article L441-17 du Code de commerce)."]),
         Section("Estimer les encaissements probables", bullets=[
             "Partir de l'échéance de chaque facture et du retard habituel du client.",
             "Exclure ou décaler les factures en litige, appliquer les promesses et les échéanciers.",
