@@ -94,7 +94,7 @@ _LU_TOWNS = [("Luxembourg", "L-1330"), ("Esch-sur-Alzette", "L-4001"), ("Differd
 _LEGAL_FORMS = {"FR": ("SAS", "SARL", "SA", "SAS", "SARL"), "DE": ("GmbH", "AG", "GmbH & Co. KG"),
                 "BE": ("NV", "BV", "BV"), "LU": ("S.A.", "S.à r.l.")}
 _FORM_WORDS = {"SA", "SAS", "SARL", "S.A.R.L.", "EURL", "SNC", "SASU", "S.A.", "S.à", "r.l.", "GmbH", "AG", "KG",
-               "KGaA", "OHG", "NV", "BV", "VOF", "CommV", "CV", "SE", "e.G."}
+               "KGaA", "OHG", "NV", "BV", "VOF", "CommV", "CV", "SE", "e.G.", "S.A.S.", "GbR"}
 _FRENCH_FORM_END = re.compile(r"\s+(S\.A\.R\.L\.|SARL|SAS|SA|S\.A\.)$")
 # Overseas departments (971-976) have their own VAT rates: the course company sells in mainland France.
 _OVERSEAS = ("97", "98")
@@ -210,11 +210,15 @@ def make_customers(n: int, as_of: dt.date, history_start: dt.date, rng: np.rando
             name = _PUBLIC_KINDS[int(rng.integers(len(_PUBLIC_KINDS)))].format(city=city)
             naf, sector = _PUBLIC_SECTORS[int("hospitalier" in name)]
         else:
-            name = _with_legal_form(faker_i.company(), country, rng)
+            name = faker_i.company().removesuffix(" e.V.")
             naf, sector = _SECTORS[int(rng.integers(len(_SECTORS)))]
-        while name in names_seen:
-            name = f"{name} {city}" if city not in name else f"{name} {len(names_seen)}"
-        names_seen.add(name)
+        # Two customers never share a name, whatever their legal forms (a bank payer name must tell
+        # them apart).
+        while _name_key(name) in names_seen:
+            name = f"{_name_key(name)} {city}" if city not in name else f"{_name_key(name)} {len(names_seen)}"
+        names_seen.add(_name_key(name))
+        if seg != "secteur_public":
+            name = _with_legal_form(name, country, rng)
         siren = siret = ""
         if country == "FR":
             siren = french_sirens[i]
@@ -280,9 +284,13 @@ def make_customers(n: int, as_of: dt.date, history_start: dt.date, rng: np.rando
     return customers, contacts, contracts, truth, roles, activity
 
 
+def _name_key(name: str) -> str:
+    """A company name without its legal-form words, to compare names."""
+    return " ".join(w for w in name.replace(",", " ").split() if w not in _FORM_WORDS)
+
+
 def _with_legal_form(name: str, country: str, rng: np.random.Generator) -> str:
-    """``name`` with a legal form of ``country`` (« e.V. », a non-profit association, is replaced)."""
-    name = name.removesuffix(" e.V.")
+    """``name`` with a legal form of ``country`` (« e.V. », a non-profit association, was dropped)."""
     if country == "LU":  # the French Faker names a Luxembourg company: Luxembourg forms instead
         name = _FRENCH_FORM_END.sub("", name)
     if _FORM_WORDS & set(name.replace(",", " ").split()):
