@@ -177,8 +177,8 @@ def test_every_rule_has_article_statement_source_and_dates():
 # --- The generated company agrees with its data dictionary ----------------------------------------
 
 def test_generated_data_agrees_with_the_dictionary(many_companies):
-    legal_form = re.compile(r"\b(?:SAS|SARL|S\.A\.R\.L\.|SA|S\.A\.|EURL|SNC|GmbH|AG|KG|KGaA|OHG|e\.G\.|NV|BV|VOF|"
-                            r"CommV|CV|S\.à r\.l\.)(?=\s|$|,)")
+    legal_form = re.compile(r"\b(?:SAS|S\.A\.S\.|SARL|S\.A\.R\.L\.|SA|S\.A\.|EURL|SNC|GmbH|AG|KG|KGaA|OHG|e\.G\.|NV|BV|VOF|"
+                            r"CommV|CV|GbR|S\.à r\.l\.)(?=\s|$|,)")
     for seed in SEEDS:
         company = many_companies[seed]
         cust = company.customers
