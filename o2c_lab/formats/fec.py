@@ -165,7 +165,7 @@ def company_to_fec(company) -> pd.DataFrame:
             todo="vérifiez les tables invoices, invoice_lines et credit_notes")
 
     bank = t["bank_transactions"]
-    bank_label = bank["label"].astype(str).str.slice(0, 100).where(bank["label"] != "",
+    bank_label = bank["label"].astype(str).str.slice(0, 100).str.rstrip().where(bank["label"] != "",
                                                                   "Opération " + bank["bank_tx_id"])
     bank_key = "B:" + bank["bank_tx_id"]
     posted = ledger[ledger["journal"] == "BQ"]
