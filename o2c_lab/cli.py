@@ -236,6 +236,15 @@ def _build_parser() -> _FrenchParser:
     kit.add_argument("--data", type=Path, metavar="DOSSIER", help="jeu de données (défaut : l'entreprise du cours)")
     kit.set_defaults(handler=_cmd_deliverables)
 
+    law = commands.add_parser(
+        "droit", help="afficher la fiche de référence juridique et les taux à confirmer",
+        description="Affiche la fiche de référence juridique (article et règle en une ligne),\n"
+                    "les taux par semestre et les lignes de la table du droit à compléter.",
+        epilog="Exemple :\n  o2c-lab droit --as-of 2026-12-14")
+    law.add_argument("--as-of", type=_date_arg, metavar="AAAA-MM-JJ", dest="as_of",
+                     help="date jusqu'à laquelle vérifier les taux (défaut : aujourd'hui)")
+    law.set_defaults(handler=_cmd_law)
+
     _add_cohort(commands)
 
     # Parsed by main() itself: argparse would take pytest's options (-k, -x) for its own.
@@ -329,6 +338,22 @@ def _generate(out: Path, *, force: bool = False, **params) -> None:
           f"jours pour {format_number(m['weighted_terms_days'], 0)} jours de délai moyen")
     if (out / "verite").is_dir():
         print(f"  Vérité terrain dans {out / 'verite'} : réservée aux formateurs et à la correction.")
+    _warn_missing_rates(company.as_of)
+
+
+def _warn_missing_rates(as_of) -> None:
+    from .law import missing_rates
+    missing = missing_rates(as_of)
+    if missing:
+        print("  Attention, taux à confirmer (les lettres l'indiquent) ; mettez à jour la table du droit :")
+        for line in missing:
+            print(f"    - {line}")
+
+
+def _cmd_law(args) -> int:
+    from .law import reference_card
+    print(reference_card(args.as_of or dt.date.today()))
+    return 0
 
 
 def _cmd_generate(args) -> int:

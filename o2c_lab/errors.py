@@ -19,6 +19,7 @@ __all__ = [
     "DataFileError",
     "OutputFolderError",
     "AmbiguousFormatError",
+    "MissingLegalRateError",
 ]
 
 
@@ -79,3 +80,11 @@ class OutputFolderError(O2CLabError, OSError):
 class AmbiguousFormatError(DataFileError, InvalidParameterError):
     """A column reads two ways (``1.481``: 1 481 or 1,481; ``3/4/2026``: 3 April or 4 March) and
     nothing in it says which: the caller must name the convention."""
+
+
+class MissingLegalRateError(InvalidParameterError):
+    """A semester's legal rate (ECB, legal interest) is not in the law table: never guessed."""
+
+    def __init__(self, what: str, *, table: str, semester, valid: str | None = None, todo: str | None = None):
+        self.table, self.semester = table, semester
+        super().__init__(what, valid=valid, todo=todo)

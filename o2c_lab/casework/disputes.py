@@ -11,7 +11,6 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from ..errors import InvalidParameterError
-from ..law import MAX_LOGISTICS_PENALTY_PCT
 from ..money import format_date, format_eur, format_number, vat_cents
 from ._scoring import add_facts_criterion, scored, unverified_facts
 
@@ -45,6 +44,13 @@ def _lines(company, invoice_id):
 def _credit(net_by_line, rates) -> int:
     net = pd.Series(net_by_line).astype("int64").to_numpy()
     return int(net.sum() + vat_cents(net, pd.Series(rates).to_numpy()).sum())
+
+
+# Why a unilateral penalty deduction is refused. L441-17 (logistics penalties) binds distributors
+# only; for any customer, the contract's no-set-off clause and the Civil Code rule apply.
+_DEDUCTION_REFUSAL = ("elle n'est pas prévue au contrat, qui exclut toute déduction ou compensation sans notre "
+                      "accord écrit, et une pénalité contestée n'est ni certaine ni liquide : elle ne peut se "
+                      "compenser avec notre facture (article 1347-1 du Code civil)")
 
 
 def dispute_framework(company, dispute_id: str) -> dict:
@@ -85,8 +91,7 @@ def dispute_framework(company, dispute_id: str) -> dict:
         facts.append(f"Bon de livraison {inv['delivery_id']} signé "
                      + ("sans réserve." if not delivery["reservation"] else f"avec réserve : {delivery['reservation']}."))
         ours.append("remise contractuelle non appliquée (notre erreur)")
-        theirs.append(f"déduction d'office interdite sans accord (article L441-17 du Code de commerce) et "
-                      f"supérieure au plafond de {format_number(MAX_LOGISTICS_PENALTY_PCT, 0)}\u00a0%")
+        theirs.append(_DEDUCTION_REFUSAL)
         if not delivery["reservation"]:
             theirs.append("avarie non prouvée : aucune réserve sur le bon de livraison")
         options = [f"Émettre un avoir de {format_eur(credit)} TTC pour la remise ; demander les preuves de "
@@ -123,7 +128,9 @@ def customer_reply(company, dispute_id: str) -> str:
     f = dispute_framework(company, dispute_id)
     cust = company.customer(f["customer_id"])
     me = company.scenario.get("staff", {}).get("collector", {}).get("name", "Le service recouvrement")
-    body = [f"Objet : facture {f['invoice_id']} – réponse à votre réclamation", "", "Madame, Monsieur,", ""]
+    # Recipient block first, then the subject, as in any French business letter.
+    body = [f"{company.name} – Service recouvrement", f"À l'attention de {cust['name']}", "",
+            f"Objet : facture {f['invoice_id']} – réponse à votre réclamation", "", "Madame, Monsieur,", ""]
     if f["reason_code"] == "quantite":
         body += [f"Après vérification du bon de livraison, vous avez raison : la facture {f['invoice_id']} reprend la "
                  "quantité commandée et non la quantité livrée. Nous vous prions de nous excuser pour cette erreur.",
@@ -136,11 +143,23 @@ def customer_reply(company, dispute_id: str) -> str:
                  "Pour l'article endommagé, le bon de livraison ne porte aucune réserve : merci de nous adresser "
                  "le rapport de non-conformité et les photos afin que nous puissions l'examiner.",
                  f"En revanche, nous ne pouvons accepter la déduction de {format_eur(f['amount_at_stake_cents'])} au "
-                 "titre de pénalités logistiques : elle n'est pas prévue au contrat, et l'article L441-17 du Code de "
-                 "commerce interdit de déduire d'office une pénalité du montant de la facture."]
+                 f"titre de pénalités logistiques : {_DEDUCTION_REFUSAL}.",
+                 _balance_sentence(f)]
     body += ["", "Nous restons à votre disposition pour en parler.", "", "Cordialement,", "", me,
-             f"Service recouvrement – {company.name}", f"À l'attention de {cust['name']}"]
+             f"Service recouvrement – {company.name}"]
     return "\n".join(body)
+
+
+def _balance_sentence(f: dict) -> str:
+    """What remains on the invoice once the credit note is issued: owed, nil, or owed to the customer."""
+    balance = f["balance_after_cents"]
+    if balance > 0:
+        return (f"Après cet avoir, le solde de {format_eur(balance)} reste dû sur la facture {f['invoice_id']} : "
+                "merci de le régler sous 8 jours.")
+    if balance == 0:
+        return f"Cet avoir solde la facture {f['invoice_id']}."
+    return (f"Cet avoir dépasse le montant déduit : nous vous devons {format_eur(-balance)}, que nous vous "
+            "remboursons par virement sauf si vous préférez l'imputer sur une prochaine facture.")
 
 
 def internal_note(company, dispute_id: str) -> str:
@@ -174,13 +193,14 @@ def score_dispute_answer(company, dispute_id: str, text: str, *, checker=None) -
     if not criteria["facture"]:
         feedback.append(f"La facture contestée {f['invoice_id']} n'est pas citée.")
     if f["reason_code"] != "quantite":
-        criteria["base_legale"] = "L441-17" in text
+        criteria["base_legale"] = bool(re.search(r"1347|compensation", text, re.I))
         if not criteria["base_legale"]:
-            feedback.append("Le refus de la déduction doit citer l'article L441-17 du Code de commerce.")
+            feedback.append("Le refus de la déduction doit s'appuyer sur le contrat (aucune compensation sans "
+                            "accord écrit) et l'article 1347-1 du Code civil.")
         criteria["refus_deduction"] = bool(re.search(r"ne pouvons accepter|refus", text, re.I))
         if not criteria["refus_deduction"]:
             feedback.append("La déduction d'office doit être refusée par écrit.")
-    allowed = {f["credit_note_due_cents"], f["balance_after_cents"], f["amount_at_stake_cents"],
+    allowed = {f["credit_note_due_cents"], f["balance_after_cents"], -f["balance_after_cents"], f["amount_at_stake_cents"],
                *f["document_amounts"]}
     add_facts_criterion(criteria, feedback, unverified_facts(company, text, f["customer_id"], allowed_amounts=allowed,
                                                              checker=checker))

@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 
 import pandas as pd
 
 from ..analytics.position import receivable_position
-from ..errors import InvalidParameterError
-from ..law import (LEGAL_INTEREST_RATE_PROFESSIONALS, PENALTY_FLOOR_MULTIPLE, claim_declaration_deadline,
-                   late_penalty_cents, moratorium_interest_cents, penalty_rate, rate_in_force,
-                   recovery_indemnity_cents, semester_start)
+from ..errors import InvalidParameterError, MissingLegalRateError
+from ..law import (LEGAL_INTEREST_RATE_PROFESSIONALS, PENALTY_FLOOR_MULTIPLE, collective_claim, letter_terms,
+                   penalty_to_date, rate_in_force, recovery_indemnity_cents)
 from ..money import format_date, format_eur, format_number
 
 __all__ = ["LEVELS", "CHANNELS", "dunning_plan", "claim_lines", "reminder_text", "quality_check", "score_reminder",
@@ -59,14 +57,18 @@ def _exclusion(r) -> tuple[str, str]:
                                    "facturation à annuler par un avoir, rien n'est dû")
     if r.status == "disputed":
         return "ne pas relancer", "facture en litige ouvert"
-    if r.status == "to_declare":
-        return "ne pas relancer", (f"procédure collective (jugement du {format_date(r.judgment_date)}, publié au "
-                                   f"BODACC) : déclarer la créance avant le {format_date(r.declare_by)}")
-    if r.status == "post_judgment":
-        return "ne pas relancer", (f"procédure collective : créance née après le jugement du "
-                                   f"{format_date(r.judgment_date)}, payable à son échéance (article L622-17 du "
-                                   "Code de commerce) : à réclamer à l'administrateur judiciaire")
     return "attendre", "facture non échue"
+
+
+def _collective(r, level, publication, abroad) -> tuple[str, str]:
+    """(action, reason) for an invoice of a customer under collective proceedings: declared if
+    issued up to the opening judgment, else a post-judgment claim chased from its due date."""
+    claim = collective_claim(pd.Timestamp(r.invoice_date).date(), pd.Timestamp(r.due_date).date(),
+                             r.judgment_date, publication, abroad=abroad)
+    reason = "procédure collective : " + claim["reason"]
+    if claim["action"] == "déclarer la créance":
+        return "ne pas relancer", reason
+    return ("relancer" if level else "attendre"), reason
 
 
 def _paid_per_bank(company, items) -> dict[str, str]:
@@ -130,9 +132,7 @@ def dunning_plan(company) -> pd.DataFrame:
     day = company.as_of
     cust = company.customers.set_index("customer_id")
     signals = company.external_signals
-    bodacc = signals[signals["source"] == "BODACC"].groupby("customer_id")["published_on"].min()
-    open_["declare_by"] = [claim_declaration_deadline(pd.Timestamp(bodacc[c]).date()) if c in bodacc.index else None
-                           for c in open_["customer_id"]]
+    published = signals[signals["source"] == "BODACC"].groupby("customer_id")["published_on"].min()
     history = _history(company, day)
     promises = company.promises[(company.promises["status"] == "en cours")
                                 & (company.promises["promised_date"] >= pd.Timestamp(day))]
@@ -144,9 +144,14 @@ def dunning_plan(company) -> pd.DataFrame:
         sent_on = history["sent_on"].get(r.document_id)
         due_level = _level(int(r.days_late))
         level = min(due_level, sent + 1)
-        action, reason = _exclusion(r) if r.status != "overdue" else _chase(
-            r.document_id, level, due_level, sent, sent_on, paid, promised, day)
         c = cust.loc[r.customer_id]
+        if r.status in ("to_declare", "post_judgment"):
+            action, reason = _collective(r, level, pd.Timestamp(published[r.customer_id]).date(),
+                                         abroad=c["country"] != "FR")
+        elif r.status == "overdue":
+            action, reason = _chase(r.document_id, level, due_level, sent, sent_on, paid, promised, day)
+        else:
+            action, reason = _exclusion(r)
         channel = "courrier" if level == 3 else (c["preferred_channel"] if c["preferred_channel"] in CHANNELS else "email")
         rows.append({"customer_id": r.customer_id, "invoice_id": r.document_id, "invoice_date": r.invoice_date,
                      "due_date": r.due_date, "days_late": int(r.days_late), "amount_cents": int(r.amount_cents),
@@ -157,22 +162,28 @@ def dunning_plan(company) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _penalty_cents(company, customer_id, amount, due, day) -> tuple[int, str]:
-    """Penalties to ``day`` and the French wording of the rate (public buyers: moratorium interest)."""
-    segment = company.customer(customer_id)["segment"]
-    if segment == "secteur_public":
-        rate = penalty_rate(day, margin_points=Decimal(8))
-        return (moratorium_interest_cents(amount, due, day),
-                f"intérêts moratoires au taux de la BCE majoré de 8 points ({format_number(rate)}\u00a0%)")
+def _penalty_cents(company, customer_id, amount, due, day) -> tuple[int, str, set, tuple]:
+    """Penalties to ``day`` (public buyers: moratorium interest), the French words of the rate, the
+    rates applied, and the semesters whose rate is not in the law table (left out, « à confirmer »)."""
+    public = company.customer(customer_id)["segment"] == "secteur_public"
+    terms = letter_terms(public)
     clause = company.contracts.set_index("customer_id")["penalty_clause"].get(customer_id, "")
-    if clause.startswith("trois fois"):
-        legal = rate_in_force(LEGAL_INTEREST_RATE_PROFESSIONALS, semester_start(day))
-        rate = PENALTY_FLOOR_MULTIPLE * legal
-        return (late_penalty_cents(amount, due, day, contractual_rate_pct=rate),
-                f"pénalités de retard à trois fois le taux d'intérêt légal ({format_number(rate)}\u00a0%)")
-    rate = penalty_rate(day)
-    return (late_penalty_cents(amount, due, day),
-            f"pénalités de retard au taux de la BCE majoré de 10 points ({format_number(rate)}\u00a0%)")
+    contractual, rate_words = None, terms["rate"]
+    if not public and clause.startswith("trois fois"):
+        try:
+            contractual = PENALTY_FLOOR_MULTIPLE * rate_in_force(LEGAL_INTEREST_RATE_PROFESSIONALS, day)
+        except MissingLegalRateError:
+            contractual = None  # the floor of the semester is unknown: default rate, said « à confirmer »
+        else:
+            rate_words = "à trois fois le taux d'intérêt légal"
+    result = penalty_to_date(amount, due, day, public=public, contractual_rate_pct=contractual)
+    return result.cents, f"{terms['owed']} {rate_words}", {(p.first_day, p.rate_pct) for p in result.periods}, \
+        result.to_confirm
+
+
+def _to_confirm(semesters) -> str:
+    """« le taux du 2d semestre 2026 » style words for semesters whose rate is to be confirmed."""
+    return ", ".join(f"{'1er' if s.month == 1 else '2d'} semestre {s.year}" for s in sorted(semesters))
 
 
 _TONE_OPENING = {
@@ -181,21 +192,28 @@ _TONE_OPENING = {
 }
 
 
-def claim_lines(company, customer_id: str, rows: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+def claim_lines(company, customer_id: str, rows: pd.DataFrame) -> tuple[pd.DataFrame, str, set]:
     """The amounts a letter claims per invoice at the case date — ``principal_cents``,
-    ``penalty_cents``, ``indemnity_cents`` (40 € per late invoice), ``total_cents`` — and the
-    French wording of the penalty rate."""
+    ``penalty_cents``, ``indemnity_cents`` (40 € per late invoice), ``total_cents`` —, the
+    French wording of the penalty rate (with the rates applied) and the semesters whose rate is
+    not in the law table (their penalties are left out: « à confirmer »)."""
     day = company.as_of
     out = rows.copy()
-    wording, penalties = "", []
+    wording, penalties, rates, to_confirm = "", [], set(), set()
     for r in rows.itertuples():
-        cents, wording = _penalty_cents(company, customer_id, int(r.residual_cents), pd.Timestamp(r.due_date).date(), day)
+        cents, wording, applied, missing = _penalty_cents(company, customer_id, int(r.residual_cents),
+                                                          pd.Timestamp(r.due_date).date(), day)
         penalties.append(cents if r.days_late > 0 else 0)
+        rates.update(applied)
+        to_confirm.update(missing)
+    if rates:  # in the order the semesters came, each rate once
+        shown = list(dict.fromkeys(f"{format_number(rate)}\u00a0%" for _, rate in sorted(rates)))
+        wording += " (" + " puis ".join(shown) + ")"
     out["principal_cents"] = rows["residual_cents"].astype(int)
     out["penalty_cents"] = penalties
     out["indemnity_cents"] = [recovery_indemnity_cents(1) if d > 0 else 0 for d in rows["days_late"]]
     out["total_cents"] = out["principal_cents"] + out["penalty_cents"] + out["indemnity_cents"]
-    return out, wording
+    return out, wording, to_confirm
 
 
 def _reminders_sent(company, invoice_ids) -> str:
@@ -242,7 +260,8 @@ def reminder_text(company, customer_id: str, level: int, channel: str = "email",
     cust = company.customer(customer_id)
     me = company.scenario.get("staff", {}).get("collector", {}).get("name", "Le service recouvrement")
     day = company.as_of
-    lines, wording = claim_lines(company, customer_id, mine)
+    lines, wording, to_confirm = claim_lines(company, customer_id, mine)
+    terms = letter_terms(cust["segment"] == "secteur_public")
     total = int(lines["principal_cents"].sum())
     penalties = int(lines["penalty_cents"].sum())
     indemnity = int(lines["indemnity_cents"].sum())
@@ -275,9 +294,9 @@ def reminder_text(company, customer_id: str, level: int, channel: str = "email",
         return "\n".join([f"{company.name} – {LEVELS[2][1]}", f"À l'attention de {cust['name']}", "",
                           "Objet : relance – factures échues impayées", "", greeting, "", lead, *items,
                           f"Montant total : {format_eur(total)}.",
-                          f"Nous vous rappelons que tout retard de paiement rend exigibles, de plein droit, des {wording} "
-                          "(article L441-10 du Code de commerce) et une indemnité forfaitaire pour frais de recouvrement "
-                          "de 40 € par facture (article D441-5 du Code de commerce).",
+                          f"Nous vous rappelons que tout retard de paiement rend exigibles, de plein droit, {wording} "
+                          f"({terms['basis']}) et une indemnité forfaitaire pour frais de recouvrement "
+                          f"de 40 € par facture ({terms['indemnity_basis']}).",
                           f"Merci de procéder au règlement sous {_PAYMENT_DAYS} jours.",
                           "", "Nous vous prions d'agréer, Madame, Monsieur, nos salutations distinguées.", *signature])
     me_row = company.tables["company"].iloc[0]
@@ -286,8 +305,9 @@ def reminder_text(company, customer_id: str, level: int, channel: str = "email",
     sender = [company.name, street, town]
     recipient = _address_block(str(cust["name"]), str(cust.get("address", "")), str(cust.get("postal_code", "")),
                                str(cust.get("city", "")), str(cust.get("country", "FR")))
+    interest = "intérêts moratoires" if cust["segment"] == "secteur_public" else "pénalités"
     claim = [f"- Facture {r.invoice_id} du {format_date(r.invoice_date)}, échéance du {format_date(r.due_date)} : "
-             f"principal {format_eur(r.principal_cents)} + pénalités au {format_date(day)} {format_eur(r.penalty_cents)} "
+             f"principal {format_eur(r.principal_cents)} + {interest} au {format_date(day)} {format_eur(r.penalty_cents)} "
              f"+ indemnité forfaitaire {format_eur(r.indemnity_cents)} = {format_eur(r.total_cents)}."
              for r in lines.itertuples()]
     lead = (f"Malgré {history}, les factures suivantes restent impayées :" if history
@@ -296,16 +316,17 @@ def reminder_text(company, customer_id: str, level: int, channel: str = "email",
         *sender, "", *recipient, "", f"{place}, le {format_date(day)}", "",
         "Lettre recommandée avec accusé de réception", "Objet : Mise en demeure de payer",
         f"Référence client : {customer_id}", "", "Madame, Monsieur,", "", lead, *claim, "",
-        f"Principal : {format_eur(total)} ; pénalités au {format_date(day)} : {format_eur(penalties)} ; "
+        f"Principal : {format_eur(total)} ; {interest} au {format_date(day)} : {format_eur(penalties)} ; "
         f"indemnités forfaitaires : {format_eur(indemnity)} ; total : {format_eur(claimed)}.",
-        f"En application de l'article L441-10 du Code de commerce, des {wording} courent de plein droit "
-        "depuis le lendemain de chaque échéance jusqu'au paiement complet.",
-        "L'indemnité forfaitaire pour frais de recouvrement est de 40 € par facture payée en retard (article "
-        "D441-5 du Code de commerce).",
+        f"En application {terms['under']}, {wording} {terms['are_owed']} de plein droit depuis le lendemain "
+        "de chaque échéance jusqu'au paiement complet.",
+        *([f"Le taux du {_to_confirm(to_confirm)} n'est pas encore publié : les {interest} de cette période, à "
+           "confirmer, ne sont pas comprises dans le total ci-dessus."] if to_confirm else []),
+        "L'indemnité forfaitaire pour frais de recouvrement est de 40 € par facture payée en retard "
+        f"({terms['indemnity_basis']}).",
         f"Par la présente, nous vous mettons en demeure de nous régler la somme de {format_eur(claimed)} sous "
         f"{_PAYMENT_DAYS} jours, soit au plus tard le {deadline}.",
-        "À défaut de règlement dans ce délai, nous engagerons sans autre avis une procédure de recouvrement "
-        "judiciaire (requête en injonction de payer), les frais restant à votre charge.",
+        terms["route"],
         "", "Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées.", *signature])
 
 
@@ -369,7 +390,7 @@ def quality_check(company, text: str, customer_id: str, level: int, *, channel: 
     chased = mine.loc[[i for i in cited if i in mine.index]]
     if chased.empty:  # a text without invoice numbers (SMS) chases what the plan chases
         chased = mine[(mine["action"] == "relancer") & (mine["level"] == level)]
-    lines, _ = claim_lines(company, customer_id, chased)
+    lines = claim_lines(company, customer_id, chased)[0]
     allowed = {4_000, recovery_indemnity_cents(len(chased))}
     for col in ("principal_cents", "penalty_cents", "indemnity_cents", "total_cents"):
         allowed |= {int(v) for v in lines[col]} | {int(lines[col].sum())}

@@ -31,6 +31,22 @@ PENALTY_NOTE = ("En cas de retard de paiement, pénalités exigibles dès le len
 INDEMNITY_NOTE = ("Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 € "
                   "(article D441-5 du Code de commerce).")
 _NO_DISCOUNT_NOTE = "Pas d'escompte pour paiement anticipé."
+_PUBLIC_PENALTY_NOTE = ("En cas de retard de paiement, intérêts moratoires dus dès le lendemain de l'échéance "
+                        "au taux de la BCE en vigueur au premier jour du semestre où ils commencent à courir, "
+                        "majoré de 8 points (articles L2192-13 et R2192-31 du Code de la commande publique).")
+_PUBLIC_INDEMNITY_NOTE = ("Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 € "
+                          "(article D2192-35 du Code de la commande publique).")
+
+
+def _discount_note(contract) -> str:
+    """The escompte terms of the customer's contract (L441-9 I), or that there are none."""
+    pct = float(contract.get("early_payment_discount_pct", 0) or 0) if contract is not None else 0.0
+    days = int(contract.get("early_payment_days", 0) or 0) if contract is not None else 0
+    if pct <= 0 or days <= 0:
+        return _NO_DISCOUNT_NOTE
+    shown = f"{pct:g}".replace(".", ",")
+    return (f"Escompte de {shown} % pour paiement reçu dans les {days} jours suivant la date de facture ; "
+            "la TVA est réduite à proportion par un avoir.")
 
 
 def _money(cents: int) -> str:
@@ -63,13 +79,17 @@ def facturx_xml(company, invoice_id: str) -> bytes:
     street, _, town = str(me["address"]).rpartition(", ")
     postcode, _, city = town.partition(" ")
     notes = []
+    contracts = company.contracts.set_index("customer_id")
+    contract = contracts.loc[inv["customer_id"]] if inv["customer_id"] in contracts.index else None
+    public = cust["segment"] == "secteur_public"
     if inv["penalty_mention"]:
-        clause = company.contracts.set_index("customer_id")["penalty_clause"].get(inv["customer_id"], "")
-        notes.append({"BT-21": "PMD", "BT-22": PENALTY_NOTE if not clause or clause.startswith("taux BCE") else
+        clause = "" if contract is None else str(contract["penalty_clause"])
+        notes.append({"BT-21": "PMD", "BT-22": _PUBLIC_PENALTY_NOTE if public else
+                      PENALTY_NOTE if not clause or clause.startswith("taux BCE") else
                       PENALTY_NOTE.replace("au taux de la BCE majoré de 10 points", f"au taux de {clause}")})
     if inv["indemnity_mention"]:
-        notes.append({"BT-21": "PMT", "BT-22": INDEMNITY_NOTE})
-    notes.append({"BT-21": "AAB", "BT-22": _NO_DISCOUNT_NOTE})
+        notes.append({"BT-21": "PMT", "BT-22": _PUBLIC_INDEMNITY_NOTE if public else INDEMNITY_NOTE})
+    notes.append({"BT-21": "AAB", "BT-22": _discount_note(contract)})
     eu = bool(inv["vat_mention"])
     breakdown = (lines.assign(rate=lines["vat_rate"]).groupby("rate")[["net_cents", "vat_cents"]].sum())
     data = {

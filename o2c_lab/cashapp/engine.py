@@ -113,7 +113,7 @@ class EngineConfig:
     name_score_min: float = 90.0       # rapidfuzz score (0-100) to accept a payer name
     name_margin: float = 5.0           # best must beat the second customer by this much
     hypothesis_name_min: float = 75.0  # below name_score_min: only a hypothesis
-    discount_grace_days: int = 5       # bank delay accepted after the discount deadline
+    discount_grace_days: int = 0       # days accepted after the escompte deadline: none (L441-9 I)
     subset_max_items: int = 22         # customer's oldest open items tried for grouped payments
     subset_node_budget: int = 6000     # search nodes per line (keeps the engine linear)
     max_hypotheses: int = 10          # candidates shown to the reviewer of a line

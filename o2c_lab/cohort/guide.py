@@ -176,6 +176,23 @@ def _figures(company, analysis, verifier) -> dict[str, list[str]]:
     }
 
 
+def _legal_sections(as_of) -> list[Section]:
+    """The legal reference card (rules, rates, rows to complete), from the one law table."""
+    from ..law import RATE_HEADERS, RULES, lateness_benchmark, missing_rates, rate_rows
+
+    missing = missing_rates(as_of)
+    return [
+        Section("Fiche de référence juridique", paragraphs=[
+            "Chaque règle que le cours applique, avec son article ; la même table calcule les pénalités, "
+            "les délais et les lettres. Commande : « o2c-lab droit »."],
+            table=Table(["thème", "article", "règle"], [[r.topic, r.article, r.statement] for r in RULES.values()])),
+        Section("Taux par semestre", paragraphs=[
+            f"Repère : {lateness_benchmark()}."],
+            bullets=[f"À confirmer avant la session : {m}" for m in missing],
+            table=Table(RATE_HEADERS, rate_rows())),
+    ]
+
+
 def facilitator_guide(company, verifier) -> Document:
     """The facilitator guide for ``company`` (``verifier``: its :class:`~o2c_lab.coaching.checks.Verifier`)."""
     from ..coaching import scoreboard
@@ -204,6 +221,7 @@ def facilitator_guide(company, verifier) -> Document:
         lines += ["", "### Erreurs fréquentes", ""] + [f"- {m}" for m in block.mistakes]
         sections.append(Section(f"{start}–{end} · {block.title}", paragraphs=[
             f"Carnet : {block.notebook} — durée proposée : {block.minutes} min."], block="\n".join(lines)))
+    sections += _legal_sections(company.as_of)
     board = scoreboard(analysis)
     board = board[board["état"] == "mesuré"]
     sections.append(Section("Avant / après : les mesures du tableau des scores", paragraphs=[

@@ -69,6 +69,38 @@ _KIND_FR = {"str": "texte", "int": "entier", "cents": "montant en euros", "date"
             "bool": "oui / non", "float": "nombre"}
 
 
+def _rules_section() -> list[str]:
+    """Facts of the simulated company that the data must respect, read from their one source."""
+    from ..law import AVERAGE_LATENESS_DAYS, AVERAGE_LATENESS_LABEL, AVERAGE_LATENESS_SOURCE, PAYMENT_TERMS
+    from .scenario import COUNTRIES, ESCOMPTE_DAYS, ISSUER_SIZE, SEGMENTS, TERMS_BY_SEGMENT
+
+    terms = [f"| {SEGMENTS[seg]} | " + ", ".join(f"{PAYMENT_TERMS[t]} (`{t}`)" for t in codes) + " |"
+             for seg, codes in TERMS_BY_SEGMENT.items()]
+    return [
+        "## Règles de l'entreprise simulée", "",
+        "Pays des clients : " + ", ".join(f"{name} (`{code}`)" for code, name in COUNTRIES.items()) + ". "
+        "Aucun client dans les départements d'outre-mer (codes postaux 971 à 976), qui ont leurs propres "
+        "taux de TVA.", "",
+        "TVA : 20 % en France, 5,5 % pour les équipements destinés aux personnes handicapées ; aucune ligne "
+        "à 10 % (taux réservé aux travaux dans des locaux d'habitation), sauf erreur plantée pour l'audit. "
+        "Les clients de l'Union européenne n'achètent que des biens : livraison intracommunautaire exonérée "
+        "(article 262 ter I du CGI), mention portée sur la facture.", "",
+        "| segment | délai de paiement |", "|---|---|", *terms, "",
+        "Un seul contrat est planté à 90 jours (illicite, pour l'audit). Délais publics : 30 jours, "
+        "50 jours pour un centre hospitalier (articles R2192-10 et R2192-11 du Code de la commande publique).", "",
+        f"Escompte : accordé seulement pour un paiement reçu dans le délai du contrat ({ESCOMPTE_DAYS} jours), "
+        "sans jour de grâce. L'écriture `escompte` du grand livre clients porte le montant TTC déduit ; le FEC "
+        "la répartit, comme un avoir d'escompte, entre le compte 665 (hors taxes) et la TVA collectée reprise "
+        "(compte 445710).", "",
+        f"Taille de l'émetteur : {ISSUER_SIZE}. Le SIREN du client ne devient une mention obligatoire pour "
+        "elle qu'au 1er septembre 2027 (facturation électronique) : une facture antérieure sans ce SIREN "
+        "n'est pas fautive.", "",
+        f"Repère de retard : {AVERAGE_LATENESS_LABEL}, {str(AVERAGE_LATENESS_DAYS).replace('.', ',')} jours "
+        f"({AVERAGE_LATENESS_SOURCE}). L'entreprise du cours est volontairement plus tendue : son retard "
+        "moyen se lit dans ses indicateurs (carnet 00) et se compare à ce repère.", "",
+    ]
+
+
 def data_dictionary() -> str:
     """The French data dictionary of a dataset folder (Markdown), built from the schema."""
     lines = [
@@ -104,6 +136,7 @@ def data_dictionary() -> str:
 
     for t in OBSERVABLE_TABLES:
         lines += describe(t)
+    lines += _rules_section()
     lines += ["## Vérité terrain (dossier `verite/`)", "",
               "Ce que l'entreprise ne voit pas mais que la simulation a décidé : elle sert à mesurer les",
               "exercices et les réponses des IA. Ne la donnez jamais à un modèle.", ""]

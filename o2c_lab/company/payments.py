@@ -65,8 +65,13 @@ def _payment_parts(inv, credit_notes, customers, contracts, truth, roles, as_of,
     # Customers with an early-payment discount take it on about half of their invoices.
     esc = contracts.set_index("customer_id").reindex(inv["customer_id"])
     esc_pct = esc["early_payment_discount_pct"].to_numpy()
+    esc_days = esc["early_payment_days"].to_numpy()
     takes = (esc_pct > 0) & (rng.random(n) < 0.5) & (special == "")
-    pay[takes] = _bus(issued[takes], rng.integers(3, 8, takes.sum()))
+    # The funds must be received within the contract's days (L441-9 I): a day 3-7 transfer that a
+    # weekend pushes past the deadline is sent on the last business day before it instead.
+    deadline = issued[takes] + esc_days[takes].astype("timedelta64[D]")
+    pay[takes] = np.minimum(_bus(issued[takes], rng.integers(3, 8, takes.sum())),
+                            _bus(deadline, 0, "backward"))
     # Duplicated invoices are not owed; lost invoices of bad payers are never paid.
     paid[inv["dup_of"].to_numpy() != ""] = False
     lost_rate = np.select([profile == "mauvais_payeur", profile == "retard_chronique"], [0.14, 0.02], 0.0) * lost_factor
@@ -256,7 +261,8 @@ def build_payment_tables(parts, story, inv, credit_notes, customers, roles, comp
                        (rng.random(len(customers)) < level["group_share"] * 0.6))
     for r in ("already_paid_customer", "unilateral_deducter", "eu_customer"):
         groups_customer[cust_index.get_loc(roles[r])] = r == "unilateral_deducter"
-    grouped = groups_customer[parts["cust"]] & (parts["structure"].to_numpy() != "already_paid")
+    # An escompte is paid by its own prompt transfer, never held for the weekly payment run.
+    grouped = groups_customer[parts["cust"]] & ~np.isin(parts["structure"].to_numpy(), ["already_paid", "discount"])
     week = parts["pay_date"].to_numpy().astype("datetime64[W]")
     run_day = _bus(week.astype("datetime64[D]") + 3)  # Thursday or later
     parts["tx_date"] = np.where(grouped, np.maximum(run_day, parts["pay_date"].to_numpy()),

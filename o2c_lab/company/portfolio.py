@@ -5,18 +5,26 @@ and each customer's latent payment behaviour (truth).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
 from faker import Faker
 
+from .. import law
 from . import identities
-from .scenario import ROLES
+from .scenario import ESCOMPTE_DAYS, ROLES, TERMS_BY_SEGMENT
 
-__all__ = ["make_catalog", "make_customers"]
+__all__ = ["make_catalog", "make_customers", "SERVICE_LABELS", "PUBLIC_INTEREST_CLAUSE"]
 
-# (family, label, unit price in euros, VAT rate). Industrial supplies; the reduced rates apply to
-# renovation work in housing (10 %) and to equipment for disabled people (5.5 %).
+#: Late-payment clause of a public buyer's contract (Code de la commande publique).
+PUBLIC_INTEREST_CLAUSE = ("taux BCE en vigueur au premier jour du semestre où les intérêts commencent à "
+                          "courir, majoré de 8 points (articles L2192-13 et R2192-31 du Code de la commande "
+                          "publique)")
+
+# (family, label, unit price in euros, VAT rate). Industrial supplies to businesses and public
+# bodies: standard rate, except equipment for disabled people (5.5 %, CGI 278-0 bis A). No 10 %
+# line: that rate needs works in residential premises (CGI 279-0 bis), which this company does not do.
 _CATALOG = [
     ("Roulements", "Roulement à billes 6204-2RS", 8.40, 20.0),
     ("Roulements", "Roulement à rouleaux coniques 30206", 21.90, 20.0),
@@ -41,8 +49,8 @@ _CATALOG = [
     ("Maintenance", "Filtre à air industriel F7", 46.00, 20.0),
     ("Maintenance", "Moteur asynchrone 1,5 kW", 318.00, 20.0),
     ("Maintenance", "Variateur de fréquence 2,2 kW", 455.00, 20.0),
-    ("Maintenance", "Intervention de maintenance en logement (forfait)", 280.00, 10.0),
-    ("Maintenance", "Remplacement de chaudière en logement (main-d'œuvre)", 760.00, 10.0),
+    ("Maintenance", "Intervention de maintenance sur machine (forfait)", 280.00, 20.0),
+    ("Maintenance", "Remplacement de moteur sur machine (main-d'œuvre)", 760.00, 20.0),
     ("Visserie", "Vis CHC M8x30 inox (boîte de 100)", 24.00, 20.0),
     ("Visserie", "Écrous nylstop M10 (boîte de 200)", 15.50, 20.0),
     ("Visserie", "Chevilles à frapper 6x40 (boîte de 500)", 29.00, 20.0),
@@ -72,6 +80,24 @@ _PUBLIC_SECTORS = [("84.11Z", "Administration publique"), ("86.10Z", "Activités
 _PUBLIC_KINDS = ["Commune de {city}", "Centre hospitalier de {city}",
                  "Communauté d'agglomération de {city}", "Syndicat des eaux de {city}"]
 _EU = [("BE", "nl_BE", "Belgique"), ("DE", "de_DE", "Allemagne"), ("LU", "fr_FR", "Luxembourg")]
+#: Catalogue lines that are services: sold to French customers only (an EU customer buys goods,
+#: exempt as intra-EU supplies under CGI 262 ter I; services would follow CGI 259 instead).
+SERVICE_LABELS = frozenset({"Intervention de maintenance sur machine (forfait)",
+                            "Remplacement de moteur sur machine (main-d'œuvre)"})
+# Luxembourg towns with a postcode of each (Faker has no Luxembourg locale for addresses).
+_LU_TOWNS = [("Luxembourg", "L-1330"), ("Esch-sur-Alzette", "L-4001"), ("Differdange", "L-4501"),
+             ("Dudelange", "L-3401"), ("Ettelbruck", "L-9001"), ("Diekirch", "L-9201"),
+             ("Wiltz", "L-9501"), ("Echternach", "L-6401"), ("Remich", "L-5501"), ("Mersch", "L-7501"),
+             ("Grevenmacher", "L-6701"), ("Bertrange", "L-8001"), ("Strassen", "L-8002"),
+             ("Sanem", "L-4901"), ("Pétange", "L-4701")]
+# Legal forms by country: a name without one gets one (a company is invoiced under its full name).
+_LEGAL_FORMS = {"FR": ("SAS", "SARL", "SA", "SAS", "SARL"), "DE": ("GmbH", "AG", "GmbH & Co. KG"),
+                "BE": ("NV", "BV", "BV"), "LU": ("S.A.", "S.à r.l.")}
+_FORM_WORDS = {"SA", "SAS", "SARL", "S.A.R.L.", "EURL", "SNC", "SASU", "S.A.", "S.à", "r.l.", "GmbH", "AG", "KG",
+               "KGaA", "OHG", "NV", "BV", "VOF", "CommV", "CV", "SE", "e.G.", "S.A.S.", "GbR"}
+_FRENCH_FORM_END = re.compile(r"\s+(S\.A\.R\.L\.|SARL|SAS|SA|S\.A\.)$")
+# Overseas departments (971-976) have their own VAT rates: the course company sells in mainland France.
+_OVERSEAS = ("97", "98")
 _REGIONS = {
     "Île-de-France": {"75", "77", "78", "91", "92", "93", "94", "95"},
     "Nord-Est": {"02", "08", "10", "21", "25", "39", "51", "52", "54", "55", "57", "58", "59", "60",
@@ -178,15 +204,21 @@ def make_customers(n: int, as_of: dt.date, history_start: dt.date, rng: np.rando
             country, locale, _ = _EU[int(rng.integers(len(_EU)))]
             faker_i = fakers_eu[locale]
         city = faker_i.city()
+        if country == "LU":
+            city, postal = _LU_TOWNS[int(rng.integers(len(_LU_TOWNS)))]
         if seg == "secteur_public":
             name = _PUBLIC_KINDS[int(rng.integers(len(_PUBLIC_KINDS)))].format(city=city)
             naf, sector = _PUBLIC_SECTORS[int("hospitalier" in name)]
         else:
-            name = faker_i.company()
+            name = faker_i.company().removesuffix(" e.V.")
             naf, sector = _SECTORS[int(rng.integers(len(_SECTORS)))]
-        while name in names_seen:
-            name = f"{name} {city}" if city not in name else f"{name} {len(names_seen)}"
-        names_seen.add(name)
+        # Two customers never share a name, whatever their legal forms (a bank payer name must tell
+        # them apart).
+        while _name_key(name) in names_seen:
+            name = f"{_name_key(name)} {city}" if city not in name else f"{_name_key(name)} {len(names_seen)}"
+        names_seen.add(_name_key(name))
+        if seg != "secteur_public":
+            name = _with_legal_form(name, country, rng)
         siren = siret = ""
         if country == "FR":
             siren = french_sirens[i]
@@ -196,15 +228,19 @@ def make_customers(n: int, as_of: dt.date, history_start: dt.date, rng: np.rando
             iban = identities.fr_iban(bank, f"{int(rng.integers(0, 100_000)):05d}",
                                       f"{int(rng.integers(0, 10**11)):011d}")
             postal = fake.postcode()
+            while postal.startswith(_OVERSEAS):
+                postal = fake.postcode()
         else:
             vat, iban = identities.eu_identity(country, rng)
-            postal = faker_i.postcode()
-        if seg == "grand_compte":
-            terms = "60J"
-        elif seg in ("secteur_public", "export_ue"):
-            terms = "30J"
+            if country != "LU":
+                postal = faker_i.postcode()
+        if seg == "secteur_public":
+            # R2192-10 / R2192-11: 30 days, 50 days for a public health establishment.
+            terms = f"{law.public_payment_days(name)}J"
+        elif len(TERMS_BY_SEGMENT[seg]) == 1:
+            terms = TERMS_BY_SEGMENT[seg][0]
         else:
-            terms = "45FDM" if rng.random() < 0.75 else "30J"
+            terms = TERMS_BY_SEGMENT[seg][0] if rng.random() < 0.75 else TERMS_BY_SEGMENT[seg][1]
         role = role_of.get(i, "")
         if role == "chronic_late_payer":
             terms = "30J"
@@ -248,6 +284,21 @@ def make_customers(n: int, as_of: dt.date, history_start: dt.date, rng: np.rando
     return customers, contacts, contracts, truth, roles, activity
 
 
+def _name_key(name: str) -> str:
+    """A company name without its legal-form words, to compare names."""
+    return " ".join(w for w in name.replace(",", " ").split() if w not in _FORM_WORDS)
+
+
+def _with_legal_form(name: str, country: str, rng: np.random.Generator) -> str:
+    """``name`` with a legal form of ``country`` (« e.V. », a non-profit association, was dropped)."""
+    if country == "LU":  # the French Faker names a Luxembourg company: Luxembourg forms instead
+        name = _FRENCH_FORM_END.sub("", name)
+    if _FORM_WORDS & set(name.replace(",", " ").split()):
+        return name
+    forms = _LEGAL_FORMS[country]
+    return f"{name} {forms[int(rng.integers(len(forms)))]}"
+
+
 def _ascii(text: str) -> str:
     import unicodedata
 
@@ -263,7 +314,6 @@ def _email_domain(name: str) -> str:
 
 
 def _ascii_words(name: str) -> list[str]:
-    import re
     import unicodedata
 
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
@@ -333,6 +383,8 @@ def _contracts(customers: pd.DataFrame, roles: dict, as_of: dt.date,
                           rng.choice([0.0, 2.0], n)], 0.0)
     penalty = np.where(rng.random(n) < 0.7, "taux BCE majoré de 10 points",
                        "trois fois le taux d'intérêt légal")
+    # A public buyer owes moratorium interest set by law (R2192-31), not Code de commerce penalties.
+    penalty = np.where(seg == "secteur_public", PUBLIC_INTEREST_CLAUSE, penalty)
     early = np.where((seg != "secteur_public") & (rng.random(n) < 0.15), 1.0, 0.0)
     retention = rng.random(n) < 0.35
     courts = ["Tribunal de commerce de Lyon", "Tribunal de commerce de Paris",
@@ -347,9 +399,10 @@ def _contracts(customers: pd.DataFrame, roles: dict, as_of: dt.date,
         "penalty_clause": penalty,
         "indemnity_clause": True,
         "early_payment_discount_pct": early,
-        "early_payment_days": np.where(early > 0, 10, 0),
+        "early_payment_days": np.where(early > 0, ESCOMPTE_DAYS, 0),
         "retention_of_title": retention,
-        "jurisdiction": rng.choice(courts, n),
+        # A public contract is an administrative contract: its disputes go to the administrative court.
+        "jurisdiction": np.where(seg == "secteur_public", "Tribunal administratif de Lyon", rng.choice(courts, n)),
         "document": "",
     })
     by_id = {cid: i for i, cid in enumerate(contracts["customer_id"])}
@@ -365,7 +418,7 @@ def _contracts(customers: pd.DataFrame, roles: dict, as_of: dt.date,
     illegal, no_penalty, discount_i = (int(p) for p in picks)
     contracts.loc[illegal, "payment_terms"] = "90J"
     contracts.loc[no_penalty, ["penalty_clause", "indemnity_clause"]] = ["", False]
-    contracts.loc[discount_i, ["early_payment_discount_pct", "early_payment_days"]] = [1.0, 10]
+    contracts.loc[discount_i, ["early_payment_discount_pct", "early_payment_days"]] = [1.0, ESCOMPTE_DAYS]
     contracts["document"] = contracts["contract_id"] + ".md"
     customers.loc[illegal, "payment_terms"] = "90J"
     return contracts

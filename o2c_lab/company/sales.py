@@ -10,12 +10,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..law import due_dates
+from ..law import due_dates, reform_mentions_required
+from .portfolio import SERVICE_LABELS
+from .scenario import ISSUER_SIZE
 from ..money import vat_cents
 
 __all__ = ["make_sales", "EU_VAT_MENTION"]
 
-EU_VAT_MENTION = "Exonération de TVA, article 262 ter I du CGI – autoliquidation par le preneur"
+EU_VAT_MENTION = "Exonération de TVA, article 262 ter I du CGI (livraison intracommunautaire)"
 _LINE_VALUE_CENTS = 80_000  # typical line value (HT) for an order of size 1
 
 
@@ -66,6 +68,12 @@ def _lines(orders, customers, contracts, catalog, activity, rng):
     popularity = 1.0 / np.sqrt(prices)
     product = rng.choice(len(catalog), size=len(order_idx), p=popularity / popularity.sum())
     cust = orders["cust"].to_numpy()[order_idx]
+    # EU customers buy goods only (intra-EU supplies, CGI 262 ter I): a service line becomes the
+    # next catalogue article, a good.
+    service = catalog["label"].isin(SERVICE_LABELS).to_numpy()
+    eu = (customers["segment"].to_numpy() == "export_ue")[cust]
+    while (swap := eu & service[product]).any():
+        product[swap] = (product[swap] + 1) % len(catalog)
     size = activity["size"].to_numpy()[cust]
     target = _LINE_VALUE_CENTS * size * rng.lognormal(0, 0.6, len(order_idx))
     sp = special[order_idx]
@@ -205,9 +213,12 @@ def make_sales(customers, contracts, catalog, activity, roles, as_of, history_st
         wrong = 10.0 if right == 20.0 else 20.0
         rate[li] = wrong
         plant(i, "wrong_vat_rate", f"ligne 1 : TVA à {wrong:g} % au lieu de {right:g} %".replace(".", ","))
+    # Customer SIREN left out: a fault only once the issuer is in the e-invoicing reform.
+    invoice_days = inv["invoice_date"].dt.date.to_numpy()
     for i in take(n_each, french):
         siren_shown[i] = False
-        plant(i, "missing_customer_siren", "SIREN du client absent de la facture")
+        if reform_mentions_required(ISSUER_SIZE, invoice_days[i]):
+            plant(i, "missing_customer_siren", "SIREN du client absent de la facture")
     for i in take(n_each):
         penalty_shown[i] = False
         plant(i, "missing_penalty_mention", "taux des pénalités de retard non mentionné")

@@ -6,7 +6,7 @@ seed, so every cohort lives the same story with different figures (see the proje
 
 from __future__ import annotations
 
-__all__ = ["ROLES", "ANOMALY_TYPES", "PAYMENT_NOISES", "THREAD_CATEGORIES", "SEGMENTS",
+__all__ = ["ROLES", "ISSUER_SIZE", "COUNTRIES", "TERMS_BY_SEGMENT", "ESCOMPTE_DAYS", "ANOMALY_TYPES", "PAYMENT_NOISES", "THREAD_CATEGORIES", "SEGMENTS",
            "TENSION_THRESHOLDS"]
 
 #: Roles every company contains, one customer each (role -> French description).
@@ -85,3 +85,19 @@ TENSION_THRESHOLDS = {
     "over_90_share_min": 0.10,
     "dso_over_terms_min_days": 15.0,
 }
+
+#: Size of the course company for the e-invoicing calendar: an SME (PME, fewer than 250 staff and
+#: less than 50 M€ of turnover), so the reform's mentions bind it from 1 September 2027.
+ISSUER_SIZE = "PME"
+
+#: Countries of the customers (ISO code -> French name): mainland France and three EU neighbours.
+COUNTRIES = {"FR": "France métropolitaine", "BE": "Belgique", "DE": "Allemagne", "LU": "Luxembourg"}
+
+#: Payment terms drawn per segment (codes of o2c_lab.law.PAYMENT_TERMS). Public buyers: 30 days,
+#: 50 for public health establishments (R2192-10/11). One ETI/PME or TPE contract is planted at
+#: 90 days (unlawful, for the audit) and is the only exception.
+TERMS_BY_SEGMENT = {"grand_compte": ("60J",), "eti_pme": ("45FDM", "30J"), "tpe": ("45FDM", "30J"),
+                    "secteur_public": ("30J", "50J"), "export_ue": ("30J",)}
+
+#: Days within which a contract's early-payment discount (escompte) must be received.
+ESCOMPTE_DAYS = 10

@@ -68,9 +68,9 @@ OBSERVABLE_TABLES: tuple[Table, ...] = (
         ("vat_number", "str", "N° TVA", "Numéro de TVA intracommunautaire"),
         ("iban", "str", "IBAN", "IBAN habituel du client payeur"),
         ("address", "str", "Adresse", "Rue"),
-        ("postal_code", "str", "Code postal", "Code postal"),
+        ("postal_code", "str", "Code postal", "Code postal (France métropolitaine ; « L-1234 » au Luxembourg)"),
         ("city", "str", "Ville", "Ville"),
-        ("country", "str", "Pays", "Code pays ISO (FR, BE, DE, IT)"),
+        ("country", "str", "Pays", "Code pays ISO (FR, BE, DE, LU)"),
         ("naf_code", "str", "Code NAF", "Activité principale (nomenclature NAF rév. 2)"),
         ("sector", "str", "Secteur", "Libellé du secteur d'activité"),
         ("region", "str", "Région commerciale", "Région du commercial"),
@@ -96,7 +96,7 @@ OBSERVABLE_TABLES: tuple[Table, ...] = (
         ("label", "str", "Désignation", "Désignation"),
         ("family", "str", "Famille", "Famille de produits"),
         ("unit_price_cents", "cents", "Prix catalogue HT", "Prix unitaire hors taxes du catalogue"),
-        ("vat_rate", "float", "Taux de TVA (%)", "20, 10 ou 5,5"),
+        ("vat_rate", "float", "Taux de TVA (%)", "20 (taux normal) ou 5,5 (équipements pour personnes handicapées)"),
     ]),
     _t("contracts", "Contrats", "Contrats et conditions générales par client.", [
         ("contract_id", "str", "N° contrat", "Identifiant du contrat"),
@@ -339,9 +339,13 @@ TRUTH_TABLES: tuple[Table, ...] = (
         ("fair_resolution", "str", "Issue juste", "Résolution équitable"),
         ("credit_note_due_cents", "cents", "Avoir dû", "Avoir TTC que l'entreprise doit émettre"),
     ], truth=True),
-    _t("contract_truth", "Vérité contrats", "Clauses anormales ou illégales plantées.", [
+    _t("contract_truth", "Vérité contrats",
+       "Clauses notables : licites (réserve de propriété, escompte) ou contraires à une règle "
+       "(délai illégal, absence de clause de pénalités), avec l'article.", [
         ("contract_id", "str", "N° contrat", "Contrat"),
-        ("issue", "str", "Problème", "delai_illegal, sans_clause_penalites, reserve_propriete, escompte"),
+        ("issue", "str", "Point", "delai_illegal, sans_clause_penalites, reserve_propriete, escompte"),
+        ("lawful", "bool", "Licite", "Vrai pour une clause licite, faux pour une clause contraire à la règle"),
+        ("rule", "str", "Article", "Article qui autorise ou que méconnaît la clause"),
         ("detail", "str", "Détail", "Explication"),
     ], truth=True),
 )

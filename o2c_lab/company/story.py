@@ -196,7 +196,8 @@ def make_story(company_row, customers, contacts, contracts, sales, pay_tables, p
                blockers="Le client retient la déduction ; l'entreprise n'a pas encore émis l'avoir de remise.",
                promised_date=pd.NaT, promised_amount_cents=0,
                decision=(f"Émettre un avoir de {format_eur(gap_ttc)} pour la remise, demander les preuves de l'avarie, "
-                         f"refuser par écrit la pénalité (article L441-17 du Code de commerce)."),
+                         f"refuser par écrit la pénalité, non prévue au contrat et non compensable "
+                         f"(article 1347-1 du Code civil)."),
                next_action=f"Écrire à {facts_b['ap_clerk']['name']} et {facts_b['buyer']['name']} avec l'avoir et le refus motivé.")
     disputes.append({"dispute_id": "LIT-B", "customer_id": cid_b, "invoice_id": db["invoice_id"],
                      "opened_on": pd.Timestamp(msgs[0]["sent_at"].date()), "reason_code": "penalite_deduite",
@@ -415,17 +416,24 @@ def _scores_and_signals(customers, truth, roles, as_of, rng, fake):
 
 
 def _contract_truth(contracts):
+    """Notable clauses: the planted unlawful ones with the rule they break, the lawful ones as such."""
     rows = []
     for c in contracts.itertuples(index=False):
         if c.payment_terms == "90J":
-            rows.append((c.contract_id, "delai_illegal",
-                         "Délai de 90 jours : au-delà du plafond de 60 jours (article L441-10 du Code de commerce)."))
+            rows.append((c.contract_id, "delai_illegal", False, "Code de commerce, art. L441-10 I",
+                         "Délai de 90 jours : au-delà du plafond de 60 jours date de facture ; clause réputée "
+                         "non écrite, amende administrative (L441-16)."))
         if not c.penalty_clause:
-            rows.append((c.contract_id, "sans_clause_penalites",
-                         "Aucune clause de pénalités de retard ni d'indemnité forfaitaire de 40 €."))
+            rows.append((c.contract_id, "sans_clause_penalites", False, "Code de commerce, art. L441-10 II et D441-5",
+                         "Aucune clause de pénalités de retard ni d'indemnité forfaitaire de 40 € : les "
+                         "conditions de règlement doivent les prévoir ; à défaut, les pénalités au taux BCE "
+                         "majoré de 10 points et l'indemnité de 40 € s'appliquent de plein droit."))
         if c.early_payment_discount_pct > 0:
-            rows.append((c.contract_id, "escompte",
-                         f"Escompte de {c.early_payment_discount_pct:g} % pour paiement sous {c.early_payment_days} jours."))
+            rows.append((c.contract_id, "escompte", True, "Code de commerce, art. L441-9 I",
+                         f"Clause licite : escompte de {c.early_payment_discount_pct:g} % pour paiement reçu "
+                         f"sous {c.early_payment_days} jours."))
         if c.retention_of_title:
-            rows.append((c.contract_id, "reserve_propriete", "Clause de réserve de propriété."))
-    return pd.DataFrame(rows, columns=["contract_id", "issue", "detail"])
+            rows.append((c.contract_id, "reserve_propriete", True, "Code civil, art. 2367 ; Code de commerce, art. L624-16",
+                         "Clause licite : réserve de propriété, qui permet de revendiquer les marchandises en "
+                         "cas de procédure collective."))
+    return pd.DataFrame(rows, columns=["contract_id", "issue", "lawful", "rule", "detail"])

@@ -68,7 +68,18 @@ def _guide(company, journal) -> Document:
             "Pas d'envoi automatique d'un texte rédigé par l'IA sans relecture.",
             "Pas de décision de crédit, de passage en contentieux ou de déclaration de créance sans "
             "validation humaine."]),
+        _legal_card(),
     ])
+
+
+def _legal_card() -> Section:
+    """The course's legal reference card: an article cited by an AI is checked against it."""
+    from ..law import RULES
+
+    return Section("Fiche de référence juridique", paragraphs=[
+        "Un article de loi cité par l'IA se vérifie contre cette fiche (commande « o2c-lab droit » pour les "
+        "taux par semestre)."], table=Table(["thème", "article", "règle"],
+                                            [[r.topic, r.article, r.statement] for r in RULES.values()]))
 
 
 def _prompt_library(company, journal) -> Document:
@@ -233,8 +244,9 @@ def _reconciliation_guide(company, journal) -> Document:
             "moins l'escompte contractuel.",
             "Paiement partiel sans consigne du client : imputation sur les dettes échues les plus anciennes "
             "(article 1342-10 du Code civil).",
-            "Déduction d'une pénalité non prévue : ouvrir un litige, ne pas passer en perte (article L441-17 "
-            "du Code de commerce)."]),
+            "Déduction d'une pénalité non prévue : ouvrir un litige, ne pas passer en perte (pas de "
+            "compensation d'une dette contestée, article 1347-1 du Code civil ; pour un distributeur, "
+            "article L441-17 du Code de commerce)."]),
         Section("Estimer les encaissements probables", bullets=[
             "Partir de l'échéance de chaque facture et du retard habituel du client.",
             "Exclure ou décaler les factures en litige, appliquer les promesses et les échéanciers.",

@@ -26,6 +26,7 @@ import pandas as pd
 from ._files import decode_unicode, read_file_bytes, refuse_binary, split_lines
 from ..conventions import read_amounts
 from ..errors import DataFileError, InvalidParameterError
+from ..law import escompte_split
 from .tabular import _ensure_folder, _format_cents, write_delimited
 
 __all__ = ["FEC_COLUMNS", "lettering_code", "FecFile", "company_to_fec", "write_fec", "fec_filename", "read_fec",
@@ -164,7 +165,7 @@ def company_to_fec(company) -> pd.DataFrame:
             todo="vérifiez les tables invoices, invoice_lines et credit_notes")
 
     bank = t["bank_transactions"]
-    bank_label = bank["label"].astype(str).str.slice(0, 100).where(bank["label"] != "",
+    bank_label = bank["label"].astype(str).str.slice(0, 100).str.rstrip().where(bank["label"] != "",
                                                                   "Opération " + bank["bank_tx_id"])
     bank_key = "B:" + bank["bank_tx_id"]
     posted = ledger[ledger["journal"] == "BQ"]
@@ -191,6 +192,17 @@ def company_to_fec(company) -> pd.DataFrame:
                        np.where(_is_bank_fee(bank), "627000", "471000"))
     other_counter = np.where(others["journal"] == "BQ", "512000",
                              others["document_type"].map(_OD_ACCOUNTS).fillna("471000"))
+    # An escompte reduces the VAT collected as well as the sales (avoir d'escompte, CGI 267 II 1°):
+    # its VAT share goes back to 445710, the balancing line puts the rest on 665000.
+    esc = others[others["document_type"] == "escompte"]
+    invoice_totals = t["invoices"].set_index("invoice_id")[["total_ht_cents", "total_vat_cents"]]
+    esc_vat = [escompte_split(int(amount), *invoice_totals.loc[doc.removeprefix("ESC-")])[1]
+               if doc.removeprefix("ESC-") in invoice_totals.index else 0
+               for doc, amount in zip(esc["document_id"], esc["credit_cents"])]
+    bank_lines = pd.concat([bank_lines, _lines("L:" + esc["entry_id"], esc["journal"], esc["entry_date"],
+                                               esc["document_id"], "445710", esc["label"] + " TVA",
+                                               debit=pd.Series(esc_vat, index=esc.index, dtype="int64"))],
+                           ignore_index=True)
     keys = pd.concat([pd.DataFrame({"key": bank_key, "account": counter}),
                       pd.DataFrame({"key": others_key, "account": other_counter})
                       .drop_duplicates("key")], ignore_index=True)

@@ -10,7 +10,7 @@ from ._common import format_date, format_eur, is_missing, opt, pct, pick, requir
 
 __all__ = ["contract_document", "press_rumour", "bodacc_notice", "score_drop"]
 
-_COUNTRIES = {"FR": "France", "BE": "Belgique", "DE": "Allemagne", "LU": "Luxembourg", "IT": "Italie"}
+_COUNTRIES = {"FR": "France", "BE": "Belgique", "DE": "Allemagne", "LU": "Luxembourg"}
 
 # How each payment-term code is written in a contract; the article also states the label of
 # law.PAYMENT_TERMS verbatim so the term can be searched for.
@@ -18,6 +18,8 @@ _TERM_SENTENCES = {
     "30J": "à trente jours à compter de la date d'émission de la facture",
     "45FDM": "à « 45 jours fin de mois » : l'échéance est obtenue en ajoutant 45 jours à la date "
              "d'émission de la facture, puis en retenant le dernier jour du mois ainsi atteint",
+    "50J": "à cinquante jours à compter de la date de réception de la facture, délai de paiement "
+           "d'un établissement public de santé (article R2192-11 du Code de la commande publique)",
     "60J": "à soixante jours à compter de la date d'émission de la facture",
     "90J": "à quatre-vingt-dix jours à compter de la date d'émission de la facture, délai "
            "expressément convenu entre les parties",
@@ -104,12 +106,14 @@ def contract_document(contract, customer, company) -> str:
            "des factures sans l'accord écrit préalable du Fournisseur."),
     ]
     late = []
+    public = "commande publique" in penalty  # a public buyer: moratorium interest, not penalties
     if penalty:
         late.append("Toute somme non payée à l'échéance donne lieu, de plein droit et sans qu'un "
-                    "rappel soit nécessaire, à des pénalités de retard calculées à compter du jour "
-                    f"suivant la date d'échéance, au taux suivant : {penalty}.")
+                    f"rappel soit nécessaire, à des {'intérêts moratoires calculés' if public else 'pénalités de retard calculées'} "
+                    f"à compter du jour suivant la date d'échéance, au taux suivant : {penalty}.")
     if _flag(contract.get("indemnity_clause")):
-        late.append("Conformément à l'article D441-5 du Code de commerce, tout retard de paiement "
+        basis = "l'article D2192-35 du Code de la commande publique" if public else "l'article D441-5 du Code de commerce"
+        late.append(f"Conformément à {basis}, tout retard de paiement "
                     "rend en outre exigible une indemnité forfaitaire pour frais de recouvrement de "
                     f"{format_eur(FIXED_RECOVERY_INDEMNITY_CENTS, decimals=0)}.")
     if late:
