@@ -319,8 +319,8 @@ class OpenAIBackend:
             kwargs["response_format"] = {"type": "json_schema", "json_schema": {
                 "name": output_model.__name__, "strict": True,
                 "schema": _strict_schema(output_model.model_json_schema())}}
-        reply = self._run(lambda emit, cancel: self._exchange(client, kwargs, stream, emit, cancel),
-                          deadline, on_text)
+        reply = self._with_usage(self._run(
+            lambda emit, cancel: self._exchange(client, kwargs, stream, emit, cancel), deadline, on_text), kwargs)
         if output_model is None:
             return reply
         try:
@@ -329,7 +329,8 @@ class OpenAIBackend:
             retry = dict(kwargs, messages=messages + [
                 {"role": "assistant", "content": reply.text},
                 {"role": "user", "content": "Réponds uniquement par un objet JSON valide conforme au schéma."}])
-            second = self._run(lambda emit, cancel: self._exchange(client, retry, False, emit, cancel), deadline)
+            second = self._with_usage(self._run(
+                lambda emit, cancel: self._exchange(client, retry, False, emit, cancel), deadline), retry)
             parsed = parse_json_reply(second.text, output_model)
             reply = Reply(second.text, second.model, Usage(
                 reply.usage.prompt_tokens + second.usage.prompt_tokens,
@@ -439,16 +440,20 @@ class OpenAIBackend:
             raise _interrupted("le fournisseur a filtré la réponse.", reason="reponse_filtree")
         if not isinstance(text, str) or not text.strip():
             raise _unreadable("réponse vide" + (" (flux sans texte)" if stream else ""), self.config)
-        return Reply(text, model or self.config.model, self._usage(usage, kwargs, text), finish)
-
-    def _usage(self, usage, kwargs, text) -> Usage:
+        real = None
         if isinstance(usage, dict) and isinstance(usage.get("prompt_tokens"), int):
-            return Usage(int(usage["prompt_tokens"]), int(usage.get("completion_tokens") or 0), "réel")
-        # Some compatible servers send no usage: estimate locally and say so.
+            real = Usage(int(usage["prompt_tokens"]), int(usage.get("completion_tokens") or 0), "réel")
+        return Reply(text, model or self.config.model, real, finish)  # usage estimated by _with_usage
+
+    def _with_usage(self, reply: Reply, kwargs) -> Reply:
+        """Some compatible servers send no usage: estimate it locally (after the deadline) and say so."""
+        if reply.usage is not None:
+            return reply
         from .tokens import count_chat_tokens, count_tokens
 
-        return Usage(count_chat_tokens(kwargs["messages"], self.config.model).tokens,
-                     count_tokens(text, self.config.model).tokens, "estimé")
+        usage = Usage(count_chat_tokens(kwargs["messages"], self.config.model).tokens,
+                      count_tokens(reply.text, self.config.model).tokens, "estimé")
+        return Reply(reply.text, reply.model, usage, reply.finish_reason, reply.parsed)
 
     def list_models(self) -> list[str]:
         """Model ids the endpoint offers (raises :class:`BackendError`), within the deadline."""
