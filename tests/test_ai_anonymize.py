@@ -134,16 +134,16 @@ def test_anonymize_excel_round_trip(tmp_path):
 
 def test_full_engine_finds_unlisted_person_names(nlp_ready):
     text = ("Bonjour Madame Chantal Rivière,\nJe vous confirme l'appel de Jean-Paul Kessler "
-            "pour la facture FA-2026-00012 de 3 500,00 €.\nLa livraison a été réceptionnée par Wilfried "
-            "Obernai hier soir.\nPourriez-vous répondre ?\nBien à vous")
+            "pour la facture FA-2026-00012 de 3 500,00 €.\nLa livraison a été réceptionnée par Ysolde "
+            "Kervarec hier soir.\nPourriez-vous répondre ?\nBien à vous")
     fast = Anonymizer(use_nlp=False).anonymize_text(text)
     full = Anonymizer(use_nlp=True).anonymize_text(text)
     # the rules alone see a name after a title and one built on a French first name...
     assert "Chantal Rivière" not in fast.text and "Kessler" not in fast.text
     # ...not one with an unusual first name and no title: the language model does
-    assert "Wilfried Obernai" in fast.text
+    assert "Ysolde Kervarec" in fast.text
     assert full.engine == ENGINE_FULL
-    assert "Wilfried" not in full.text and "Obernai" not in full.text
+    assert "Ysolde" not in full.text and "Kervarec" not in full.text
     assert "Pourriez" in full.text and "FA-2026-00012" in full.text and "3 500,00 €" in full.text
     assert "Bonjour Madame <PERSONNE_1>" in full.text
 

@@ -383,13 +383,21 @@ _TITLES = r"(?:M\.|MM\.|Mr\.?|Mme|Mmes|Mlle|Madame|Monsieur|Mademoiselle|Maître
 _GREETING = r"(?:Bonjour|Bonsoir|Salut|Coucou|Hello|Cher|Chère|Chers|Merci(?: beaucoup)?|Bien reçu|À bientôt)"
 _CLOSING = (r"(?:Bien (?:cordialement|à vous|amicalement)|Cordialement|Sincères salutations|Salutations"
             r"|Bonne (?:journée|soirée)|Belle journée|Merci d'avance|Merci par avance|Amicalement)")
+_ROLES = ("commercial|commerciale|comptable|collègue|gérant|gérante|dirigeant|dirigeante|directeur|directrice"
+          "|responsable|chargé|chargée|assistant|assistante|acheteur|acheteuse|technicien|technicienne|livreur"
+          "|chauffeur|avocat|avocate|mandataire|administrateur|administratrice|huissier|commissaire de justice"
+          "|président|présidente|interlocuteur|interlocutrice|correspondant|correspondante|contact|client|cliente"
+          "|conseiller|conseillère|trésorier|trésorière|contrôleur|contrôleuse|magasinier|réceptionnaire")
 _NAME_RULES = [  # (regex with a «name» group, what it is)
     (rf"\b{_TITLES}[ \u00a0]+(?P<name>{_NAME})", "titre"),
     (rf"(?i:\b{_GREETING})[ \u00a0,]+(?:{_TITLES}[ \u00a0]+)?(?P<name>{_NAME}|[a-zà-ÿ]+(?=[ \u00a0]*[,!\n]))",
      "salutation"),
     (rf"(?i:{_CLOSING})[ \u00a0]*[,.!]?[ \u00a0]*\n+[ \u00a0]*(?P<name>{_NAME})", "signature"),
-    (rf"\b(?:[Dd]e la part de|[Ii]nterlocut(?:eur|rice)|[Cc]ontact|[Ss]igné|[Ss]ignataire)[ \u00a0]*:?"
-     rf"[ \u00a0]+(?:{_TITLES}[ \u00a0]+)?(?P<name>{_NAME_WORD}(?:[ \u00a0](?:{_NAME_WORD})){{1,2}})", "mention"),
+    (rf"(?i:\b(?:de la part de|interlocut(?:eur|rice)|contact|signé|signataire|destinataire|expéditeur"
+     rf"|expéditrice|[àa] l'attention de|attn|nom|représentée? par))[ \u00a0]*:?"
+     rf"[ \u00a0]+(?:{_TITLES}[ \u00a0]+)?(?P<name>{_NAME_WORD}(?:[ \u00a0]{_PARTICLE}?(?:{_NAME_WORD})){{1,2}})",
+     "mention"),
+    (rf"\b(?:[Ll]e |[Ll]a |[Nn]otre |[Vv]otre |[Ll]eur |[Ss]on |[Ss]a )(?:{_ROLES})[ \u00a0]+(?P<name>{_NAME})", "fonction"),
 ]
 #: Capitalised words that start names yet are ordinary words here (never a name on their own).
 _NOT_NAMES = {
@@ -412,12 +420,23 @@ _FUNCTION_WORDS = {"de", "du", "des", "d", "le", "la", "les", "l", "un", "une", 
                    "en", "pour", "par", "sur", "avec", "sans", "que", "qui", "est", "a", "se", "ne", "pas"}
 
 
+#: Frequent first names in France that Faker's French lists lack.
+_MORE_FIRST_NAMES = """
+Blandine Charlène Clotilde Cyrielle Edgar Élisa Éloïse Émeline Faustine Gwenaël Gwenaëlle Ilan Lison Mahé Marceau
+Marwan Ninon Priscille Ronan Samia Sidonie Wilfried Fatoumata Moussa Aminata Kader Farid Nabil Rachid Samir Hakim
+Yacine Bilal Mehdi Amine Sami Nassim Leïla Samira Souad Malika Djamila Amadou Ousmane Awa Mariama Aïssatou
+Ibrahima Cheikh João Fernando Linh Minh Tuan Enora Maïwenn Soizic Erwan Gwendal Yannig Loevan Maëlle Nolwenn
+Bérangère Ségolène Domitille Apolline Anselme Barnabé Eudes Guénolé Ombeline Sixtine Théophile Tiphaine
+""".split()
+
+
 def _gazetteers() -> tuple[frozenset, frozenset]:
-    """(first names, last names) in lower case, from Faker's French-speaking locales."""
+    """(first names, last names) in lower case, from Faker's French-speaking locales and a short
+    list of frequent names they lack."""
     if "names" not in _NLP:
         import importlib
 
-        first, last = set(), set()
+        first, last = {n.casefold() for n in _MORE_FIRST_NAMES}, set()
         for locale in ("fr_FR", "fr_CH", "fr_CA", "fr_BE", "fr_QC"):
             provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
             for attr in ("first_names", "first_names_male", "first_names_female"):
@@ -470,7 +489,12 @@ def _gazetteer_names(text: str):
             else None
         prev = words[i - 1] if i > 0 and text[words[i - 1].end():w.start()] in (" ", "\u00a0") else None
         capital = token[:1].isupper()
-        if nxt is not None and (nxt.group()[:1].isupper() if capital else nxt.group().casefold() in last) \
+        if nxt is not None and not capital and folded not in _COMMON_FIRST_NAMES:
+            # « j'ai eu léon dos santos » : a lower-case first name, then a surname (particles included)
+            end = _lower_surname_end(text, words, i + 1)
+            if end is not None:
+                yield w.start(), end
+        elif nxt is not None and (nxt.group()[:1].isupper() if capital else nxt.group().casefold() in last) \
                 and nxt.group().casefold() not in _NOT_NAMES | _FUNCTION_WORDS:
             yield w.start(), nxt.end()
         elif prev is not None and token.isupper() is False and capital and prev.group().isupper() \
@@ -480,6 +504,28 @@ def _gazetteer_names(text: str):
             after = text[w.end():w.end() + 12]
             if not re.match(r"[ \u00a0]+(?:de|du|des|d[’'])[ \u00a0]*[a-zà-ÿ]", after):  # « Pierre de taille »
                 yield w.start(), w.end()
+
+
+#: First names that are also common nouns: in lower case, only with a known surname after them.
+_COMMON_FIRST_NAMES = {"pierre", "rose", "olive", "marine", "claude", "france", "grâce", "victoire", "constance",
+                       "prudence", "blanche", "violette", "ambre", "jade", "perle", "reine", "iris", "colombe",
+                       "céleste", "modeste", "clément", "constant", "aimé", "désiré", "martin", "laurence", "ange"}
+_SURNAME_PARTICLES = {"de", "du", "des", "dos", "da", "di", "le", "la", "van", "von", "del", "saint", "sainte"}
+
+
+def _lower_surname_end(text: str, words: list, j: int):
+    """End of a lower-case surname starting at ``words[j]`` (« dos santos », « saint-aubin »), or None."""
+    first_names = _gazetteers()[0]
+    k = j
+    while k < len(words) - 1 and words[k].group() in _SURNAME_PARTICLES \
+            and text[words[k].end():words[k + 1].start()] == " ":
+        k += 1
+    word = words[k].group()
+    if not word.islower() or len(word) < 3 or word in _FUNCTION_WORDS | _NOT_NAMES or word in first_names:
+        return None
+    if k > j and words[j].group() in ("de", "du", "des", "la", "le") and k == j + 1:
+        return None  # « pierre de taille », « rose des vents »: a particle alone is not a surname
+    return words[k].end()
 
 
 def _upper_names(text: str):
