@@ -208,3 +208,50 @@ def test_company_tables_anonymised_column_by_column(company):
         assert _count(text, ids, keep) == 0, name
         assert out.shape == company.tables[name].shape
     assert anon.anonymize_table(company.invoices)["total_ttc_cents"].equals(company.invoices["total_ttc_cents"])
+
+
+def test_without_the_language_model_a_stricter_rule_and_a_french_warning(monkeypatch):
+    import o2c_lab.ai.anonymize as module
+    from o2c_lab.ai import Assistant, Task
+
+    monkeypatch.setattr(module, "nlp_engine", lambda: None)
+    text = "La livraison a été réceptionnée par Ysolde Kervarec hier soir, en présence de Gérald Obernai."
+    anon = Anonymizer()
+    result = anon.anonymize_text(text)
+    assert result.engine == module.ENGINE_STRICT and "Ysolde" not in result.text and "Obernai" not in result.text
+    assert anon.reidentify(result.text).text == text
+    assert "spaCy" in anon.warning and "Que faire" in anon.warning
+    pending = Assistant("copier_coller").ask(Task(text, reference="x"))
+    assert pending.notices == (module.NO_MODEL_WARNING,) and "Kervarec" not in pending.prompt_sent
+    assert Anonymizer(use_nlp=False).warning == ""  # the fast path was chosen, not imposed
+
+
+@pytest.mark.parametrize("text, hidden", [
+    ("Bonjour Pierre,\nmerci pour votre retour.", ["Pierre"]),
+    ("M. Petit et Mme DUBOIS-LEGRAND ont appelé ; Maître Benoît Gimenez est l'administrateur.",
+     ["Petit", "DUBOIS-LEGRAND", "Benoît Gimenez"]),
+    ("DESTINATAIRE : PIERRE MARCHAND", ["PIERRE MARCHAND"]),
+    ("Virement attendu sur fr76 3000 6000 0112 3456 7890 189, BIC : BNPAFRPPXXX.",
+     ["fr76 3000 6000 0112 3456 7890 189", "BNPAFRPPXXX"]),
+    ("Société immatriculée sous le SIREN 443 061 841.", ["443 061 841"]),
+    ("Livraison au 12 rue des Lilas, 69003 Lyon.", ["12 rue des Lilas", "69003 Lyon"]),
+])
+def test_issue_examples_are_hidden_and_restored_exactly(nlp_ready, text, hidden):
+    anon = Anonymizer()
+    result = anon.anonymize_text(text)
+    assert [h for h in hidden if h in result.text] == []
+    assert anon.reidentify(result.text).text == text
+
+
+def test_company_staff_third_parties_and_places_are_known(company):
+    known = KnownEntities.from_company(company)
+    staff = company.scenario["staff"]["collector"]["name"]
+    assert staff in known.values["COLLABORATEUR"] and staff.split()[0] in known.values["PRENOM"]
+    row = company.customers.iloc[0]
+    assert f"{row['postal_code']} {row['city']}" in known.values["COMMUNE"]
+    bodacc = " ".join(company.external_signals["text"])
+    officers = re.findall(r"Maître ([A-ZÉ]\w+(?: [A-ZÉ][\w-]+)+)", bodacc)
+    assert officers and set(officers) <= known.values["TIERS"]
+    anon = Anonymizer.from_company(company, use_nlp=False)
+    out = anon.anonymize_text(f"{staff.split()[0].upper()} a rappelé. {officers[0]} aussi.").text
+    assert staff.split()[0].upper() not in out and officers[0] not in out
