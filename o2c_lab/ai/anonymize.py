@@ -642,8 +642,12 @@ class Anonymizer:
         """Replace every identifier in ``text`` by its pseudonym."""
         if not isinstance(text, str):
             raise InvalidParameterError(f"Texte attendu, reçu {type(text).__name__}.")
+        candidates = self._candidates(text)
+        known = [c for c in candidates if c[4] == "entité connue"]
+        # A detected name made only of known values (« Catherine Dubois ») keeps their pseudonyms.
+        candidates = [c for c in candidates if c[2] != "PERSONNE" or not _covered(text, c[0], c[1], known)]
         accepted: list[tuple[int, int, str, int, str]] = []
-        for cand in sorted(self._candidates(text), key=lambda c: (-c[3], -(c[1] - c[0]), c[0])):
+        for cand in sorted(candidates, key=lambda c: (-c[3], -(c[1] - c[0]), c[0])):
             if all(cand[1] <= a[0] or cand[0] >= a[1] for a in accepted):
                 accepted.append(cand)
         accepted.sort()
@@ -701,6 +705,11 @@ class Anonymizer:
         rows = [{"Pseudonyme": p, "Type": KINDS.get(p[1:].rsplit("_", 1)[0], ""), "Valeur d'origine": v}
                 for p, v in self._original.items()]
         return pd.DataFrame(rows, columns=["Pseudonyme", "Type", "Valeur d'origine"])
+
+
+def _covered(text: str, start: int, end: int, spans) -> bool:
+    """Whether every letter of ``text[start:end]`` lies inside one of ``spans``."""
+    return all(any(s[0] <= i < s[1] for s in spans) for i in range(start, end) if text[i].isalnum())
 
 
 def _filled(value) -> bool:
