@@ -388,16 +388,14 @@ _ROLES = ("commercial|commerciale|comptable|collègue|gérant|gérante|dirigeant
           "|chauffeur|avocat|avocate|mandataire|administrateur|administratrice|huissier|commissaire de justice"
           "|président|présidente|interlocuteur|interlocutrice|correspondant|correspondante|contact|client|cliente"
           "|conseiller|conseillère|trésorier|trésorière|contrôleur|contrôleuse|magasinier|réceptionnaire")
-_NAME_RULES = [  # (regex with a «name» group, what it is)
-    (rf"\b{_TITLES}[ \u00a0]+(?P<name>{_NAME})", "titre"),
-    (rf"(?i:\b{_GREETING})[ \u00a0,]+(?:{_TITLES}[ \u00a0]+)?(?P<name>{_NAME}|[a-zà-ÿ]+(?=[ \u00a0]*[,!\n]))",
-     "salutation"),
-    (rf"(?i:{_CLOSING})[ \u00a0]*[,.!]?[ \u00a0]*\n+[ \u00a0]*(?P<name>{_NAME})", "signature"),
-    (rf"(?i:\b(?:de la part de|interlocut(?:eur|rice)|contact|signé|signataire|destinataire|expéditeur"
-     rf"|expéditrice|[àa] l'attention de|attn|nom|représentée? par))[ \u00a0]*:?"
-     rf"[ \u00a0]+(?:{_TITLES}[ \u00a0]+)?(?P<name>{_NAME_WORD}(?:[ \u00a0]{_PARTICLE}?(?:{_NAME_WORD})){{1,2}})",
-     "mention"),
-    (rf"\b(?:[Ll]e |[Ll]a |[Nn]otre |[Vv]otre |[Ll]eur |[Ss]on |[Ss]a )(?:{_ROLES})[ \u00a0]+(?P<name>{_NAME})", "fonction"),
+_NAME_RULES = [  # regexes whose «name» group is a person
+    rf"\b{_TITLES}[ \u00a0]+(?P<name>{_NAME})",  # M. Petit, Maître Benoît Gimenez
+    rf"(?i:\b{_GREETING})[ \u00a0,]+(?:{_TITLES}[ \u00a0]+)?(?P<name>{_NAME}|[a-zà-ÿ]+(?=[ \u00a0]*[,!\n]))",
+    rf"(?i:{_CLOSING})[ \u00a0]*[,.!]?[ \u00a0]*\n+[ \u00a0]*(?P<name>{_NAME})",  # the signature line
+    rf"(?i:\b(?:de la part de|interlocut(?:eur|rice)|contact|signé|signataire|destinataire|expéditeur"
+    rf"|expéditrice|[àa] l'attention de|attn|nom|représentée? par))[ \u00a0]*:?"
+    rf"[ \u00a0]+(?:{_TITLES}[ \u00a0]+)?(?P<name>{_NAME_WORD}(?:[ \u00a0]{_PARTICLE}?(?:{_NAME_WORD})){{1,2}})",
+    rf"\b(?:[Ll]e |[Ll]a |[Nn]otre |[Vv]otre |[Ll]eur |[Ss]on |[Ss]a )(?:{_ROLES})[ \u00a0]+(?P<name>{_NAME})",
 ]
 #: Capitalised words that start names yet are ordinary words here (never a name on their own).
 _NOT_NAMES = {
@@ -461,7 +459,7 @@ def _clean_name(text: str, start: int, end: int):
 def _rule_names(text: str):
     """Person names given away by their context: titles, greetings, signatures, « de la part de »."""
     first = _gazetteers()[0]
-    for pattern, _ in _NAME_RULES:
+    for pattern in _NAME_RULES:
         for m in re.finditer(pattern, text):
             name = m.group("name")
             if name.islower() and name.casefold() not in first:
