@@ -210,7 +210,11 @@ class Journal:
     def record_answer(self, step: str, text: str) -> None:
         """Keep the participant's answer (or take-away) for ``step``; a new answer replaces the old."""
         key = _key(step, "étape")
-        self._change(lambda data: data["answers"].__setitem__(key, {"text": str(text), "at": _now()}))
+
+        def apply(data):
+            data["answers"][key] = {"text": str(text), "at": _now()}
+
+        self._change(apply)
 
     def record_timing(self, task: str, mode: str, seconds: float) -> None:
         """Add one measured duration of ``task`` done in ``mode`` (``manuel`` or ``avec_ia``)."""
