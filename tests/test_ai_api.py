@@ -300,13 +300,13 @@ def test_trainer_records_the_whole_library_then_the_cohort_replays_offline(serve
     anon = Anonymizer.from_company(company)
     tasks = library_tasks(company)
     assert Assistant("api", config=_config(server), anonymizer=anon).record(tasks, store) == len(tasks)
-    from test_ai_leak import _identifiers, _leaks
+    from leaks import identifiers, leaks
 
     saved = json.loads((tmp_path / "cohorte.json").read_text(encoding="utf-8"))
     answers_text = "\n".join(r["answer"] for r in saved["enregistrements"])
     assert "<CLIENT_1>" in answers_text  # the echo server repeated the (pseudonymised) prompt
     keep = [company.name] + list(company.products["label"])
-    assert _leaks(answers_text, _identifiers(company), keep) == []
+    assert leaks(answers_text, identifiers(company), keep) == []
     n_requests = len(server.requests)
     replay = Assistant("rejeu", store=RecordingStore(tmp_path / "cohorte.json"), anonymizer=anon)
     answers = [replay.ask(t) for t in library_tasks(company)]
