@@ -7,6 +7,14 @@ misbehave on purpose. ``behaviour`` (or the queue ``script``, consumed one reque
 (Retry-After only, so the client waits and retries), ``500``,
 ``quota`` (429 insufficient_quota), ``bad_json`` (a 200 whose body is not JSON), ``404_model``, ``401``. Streaming requests get SSE
 chunks and, when asked, a final usage chunk.
+
+Faults of the answer itself (streamed or not): ``trickle`` (the answer arrives a few bytes every
+``delay`` seconds, so no single read times out), ``cut_stream`` (the stream stops halfway, the
+connection closes cleanly), ``no_finish`` (every piece, then ``[DONE]`` but never a
+``finish_reason``), ``bad_json_stream`` (SSE whose data is not JSON), ``text_plain`` (a 200
+``text/plain`` body), ``huge`` (a ``huge_mb`` MB body), ``close`` (the connection closes after the
+headers, mid-answer), ``hang_up`` (the connection closes before any response), ``empty`` (an
+empty answer), ``length`` (finish_reason ``length``: cut by the token limit).
 """
 
 from __future__ import annotations
@@ -97,6 +105,7 @@ class FakeOpenAIServer:
         self.reply_text: str | None = None
         self.json_reply: dict | None = None
         self.delay = 2.0
+        self.huge_mb = 50
         self.requests: list[dict] = []
         self._lock = threading.Lock()
         self._httpd = _QuietServer(("127.0.0.1", 0), self._handler())
@@ -160,6 +169,15 @@ class FakeOpenAIServer:
                     return
                 if self.path.rstrip("/") != "/v1/models":
                     return self._error(404, "Not found")
+                if server.behaviour == "slow":
+                    time.sleep(server.delay)
+                if server.behaviour == "text_plain":  # a web page or a proxy answering instead of the API
+                    body = b"Service en maintenance"
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/plain")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    return self.wfile.write(body)
                 self._send(200, {"object": "list", "data": [
                     {"id": m, "object": "model", "created": 0, "owned_by": "test"} for m in server.models]})
 
@@ -192,17 +210,68 @@ class FakeOpenAIServer:
                     return self._error(404, f"The model `{req.get('model')}` does not exist", "model_not_found")
                 if behaviour == "bad_json":
                     return self._send(200, None, raw=b'{"id": "chatcmpl-x", "choices": [{"mess')
-                text = self._text(req, behaviour)
+                if behaviour == "hang_up":
+                    self.close_connection = True
+                    return self.connection.shutdown(socket.SHUT_RDWR)
+                if behaviour == "text_plain":
+                    body = "Bonjour, voici la relance demandée.".encode("utf-8")
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/plain; charset=utf-8")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    return self.wfile.write(body)
+                if behaviour == "huge":
+                    return self._huge(req)
+                if behaviour == "close":
+                    return self._close_mid_answer(req)
+                text = "" if behaviour == "empty" else self._text(req, behaviour)
                 usage = {"prompt_tokens": max(1, len(raw) // 4), "completion_tokens": max(1, len(text) // 4)}
                 usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
                 if req.get("stream"):
-                    return self._stream(req, text, usage)
+                    return self._stream(req, text, usage, behaviour)
+                finish = "length" if behaviour == "length" else "stop"
                 payload = {"id": "chatcmpl-test", "object": "chat.completion", "created": int(time.time()),
-                           "model": req["model"], "choices": [{"index": 0, "finish_reason": "stop",
+                           "model": req["model"], "choices": [{"index": 0, "finish_reason": finish,
                            "message": {"role": "assistant", "content": text}}]}
                 if behaviour != "no_usage":
                     payload["usage"] = usage
+                if behaviour == "trickle":
+                    return self._trickle(json.dumps(payload).encode("utf-8"), "application/json")
                 self._send(200, payload)
+
+            def _trickle(self, body: bytes, content_type: str):
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                for i in range(0, len(body), 8):
+                    self.wfile.write(body[i:i + 8])
+                    self.wfile.flush()
+                    time.sleep(server.delay)
+
+            def _huge(self, req):
+                filler = "Relance. " * (server.huge_mb * 1024 * 1024 // 9)
+                payload = {"id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": req["model"],
+                           "choices": [{"index": 0, "finish_reason": "stop",
+                                        "message": {"role": "assistant", "content": filler}}]}
+                try:
+                    self._send(200, payload)
+                except OSError:  # the client stopped reading: expected
+                    pass
+
+            def _close_mid_answer(self, req):
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream" if req.get("stream") else "application/json")
+                if not req.get("stream"):
+                    self.send_header("Content-Length", "4000")
+                self.end_headers()
+                head = {"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 0, "model": req["model"],
+                        "choices": [{"index": 0, "delta": {"content": "Bonjour, merci de"}, "finish_reason": None}]}
+                self.wfile.write((f"data: {json.dumps(head)}\n\n" if req.get("stream")
+                                  else '{"id": "chatcmpl-test", "choices": [{"message": {"content": "Bonj').encode())
+                self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
 
             def _text(self, req, behaviour) -> str:
                 fmt = req.get("response_format") or {}
@@ -215,7 +284,7 @@ class FakeOpenAIServer:
                 last = req["messages"][-1]["content"]
                 return "Réponse de test. Reçu : " + last[:300]
 
-            def _stream(self, req, text, usage):
+            def _stream(self, req, text, usage, behaviour):
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Cache-Control", "no-cache")
@@ -224,12 +293,24 @@ class FakeOpenAIServer:
                 base = {"id": "chatcmpl-test", "object": "chat.completion.chunk",
                         "created": int(time.time()), "model": req["model"]}
                 pieces = [text[i:i + 7] for i in range(0, len(text), 7)]
+                if behaviour == "cut_stream":
+                    pieces = pieces[:max(1, len(pieces) // 2)]
                 for i, piece in enumerate(pieces):
                     delta = {"content": piece} if i else {"role": "assistant", "content": piece}
                     chunk = dict(base, choices=[{"index": 0, "delta": delta, "finish_reason": None}])
-                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode("utf-8"))
-                end = dict(base, choices=[{"index": 0, "delta": {}, "finish_reason": "stop"}])
-                self.wfile.write(f"data: {json.dumps(end)}\n\n".encode("utf-8"))
+                    data = "{not json" if behaviour == "bad_json_stream" else json.dumps(chunk)
+                    self.wfile.write(f"data: {data}\n\n".encode("utf-8"))
+                    if behaviour == "trickle":
+                        self.wfile.flush()
+                        time.sleep(server.delay)
+                if behaviour == "cut_stream":
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
+                if behaviour != "no_finish":
+                    finish = "length" if behaviour == "length" else "stop"
+                    end = dict(base, choices=[{"index": 0, "delta": {}, "finish_reason": finish}])
+                    self.wfile.write(f"data: {json.dumps(end)}\n\n".encode("utf-8"))
                 if (req.get("stream_options") or {}).get("include_usage"):
                     last = dict(base, choices=[], usage=usage)
                     self.wfile.write(f"data: {json.dumps(last)}\n\n".encode("utf-8"))

@@ -180,7 +180,7 @@ def test_connection_refused(server):
     cfg = AIConfig(base_url=f"http://127.0.0.1:{closed_port()}/v1", api_key=KEY, model="m",
                    timeout_s=1.0, max_retries=0)
     answer = Assistant("api", config=cfg).ask(TASK)
-    assert not answer.is_ai and "Impossible de joindre" in answer.notices[0]
+    assert not answer.is_ai and "Serveur injoignable" in answer.notices[0]
 
 
 def test_no_key_never_builds_a_client():
@@ -191,7 +191,7 @@ def test_no_key_never_builds_a_client():
 @pytest.mark.parametrize("case,expected", [
     ("ok", "Connexion réussie"), ("bad_model", "n'est pas proposé"), ("bad_key", "Clé d'API refusée"),
     ("quota", "Quota du compte épuisé"),
-    ("wrong_url", "Adresse introuvable"), ("refused", "Impossible de joindre"), ("no_key", "Aucune clé"),
+    ("wrong_url", "Adresse introuvable"), ("refused", "Serveur injoignable"), ("no_key", "Aucune clé"),
 ])
 def test_connectivity_check_french_diagnosis(server, case, expected):
     if case == "quota":
@@ -300,13 +300,13 @@ def test_trainer_records_the_whole_library_then_the_cohort_replays_offline(serve
     anon = Anonymizer.from_company(company)
     tasks = library_tasks(company)
     assert Assistant("api", config=_config(server), anonymizer=anon).record(tasks, store) == len(tasks)
-    from test_ai_leak import _identifiers, _leaks
+    from leaks import identifiers, leaks
 
     saved = json.loads((tmp_path / "cohorte.json").read_text(encoding="utf-8"))
     answers_text = "\n".join(r["answer"] for r in saved["enregistrements"])
     assert "<CLIENT_1>" in answers_text  # the echo server repeated the (pseudonymised) prompt
     keep = [company.name] + list(company.products["label"])
-    assert _leaks(answers_text, _identifiers(company), keep) == []
+    assert leaks(answers_text, identifiers(company), keep) == []
     n_requests = len(server.requests)
     replay = Assistant("rejeu", store=RecordingStore(tmp_path / "cohorte.json"), anonymizer=anon)
     answers = [replay.ask(t) for t in library_tasks(company)]

@@ -27,7 +27,7 @@ def test_round_trip_and_file_location(tmp_path):
     assert [(t["mode"], t["seconds"]) for t in again.data["timings"]] == [("manuel", 540.0), ("avec_ia", 120.0)]
     assert again.data["prompts"][0]["id"] == "relance_n1"
     # no temporary file left behind
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["journal-camille-dupre.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".journal-camille-dupre.lock", "journal-camille-dupre.json"]
 
 
 def test_default_folder_is_user_data_not_repo(monkeypatch, tmp_path):
@@ -63,7 +63,7 @@ def test_failed_write_keeps_previous_journal(tmp_path, monkeypatch):
     with pytest.raises(Exception, match="Impossible d'enregistrer"):
         j.record_answer("a", "second")
     assert j.path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == [j.path.name]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f".{j.path.stem}.lock", j.path.name]
 
 
 @pytest.mark.parametrize("call", [

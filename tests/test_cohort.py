@@ -20,8 +20,10 @@ from pathlib import Path
 import nbformat
 import pytest
 from dateutil.relativedelta import relativedelta
+from leaks import identifiers, leaks
 from openai_server import FakeOpenAIServer
 
+from o2c_lab import generate_company
 from o2c_lab.authoring import NOTEBOOKS
 from o2c_lab.authoring.exercise_source import EXERCISES
 from o2c_lab.cli import main
@@ -221,6 +223,10 @@ def test_record_then_replay_with_the_server_stopped(cohorts, tmp_path, monkeypat
         monkeypatch.setenv("O2C_AI_MODEL", "modele-test")
         assert main(["cohort", "record", _name(SEEDS[0]), "--out", str(out)]) == 0
         chats = [r for r in server.requests if r["path"].endswith("/chat/completions")]
+    # every prompt the notebooks send, as it left: no identifier of the company or its truth
+    company = generate_company(seed=SEEDS[0], customers=SIZE)
+    sent = "\n".join(m["content"] for r in chats for m in json.loads(r["body"])["messages"])
+    assert leaks(sent, identifiers(company), [company.name] + list(company.products["label"])) == []
     cohort = out / _name(SEEDS[0])
     stores = [json.loads((cohort / kit / "ia" / "enregistrements.json").read_text(encoding="utf-8"))
               for kit in ("participant", "formateur")]

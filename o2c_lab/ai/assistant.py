@@ -106,8 +106,10 @@ class Assistant:
     """The single entry point of the AI layer.
 
     ``anonymizer`` (see :mod:`o2c_lab.ai.anonymize`) pseudonymises every prompt that leaves the
-    machine; each request gets a fresh mapping so the same prompt always gives the same text and
-    hash (what makes recordings replayable).
+    machine (by default the full engine without company knowledge; pass
+    ``Anonymizer.from_company(company)`` to hide the company's known entities too); each request
+    gets a fresh mapping so the same prompt always gives the same text and hash (what makes
+    recordings replayable).
     """
 
     mode: str = "hors_ligne"
@@ -118,20 +120,23 @@ class Assistant:
 
     def __post_init__(self):
         self.mode = _normalise_mode(self.mode)
+        if self.anonymizer is None:  # nothing leaves in clear, even without a company
+            from .anonymize import Anonymizer
+
+            self.anonymizer = Anonymizer()
         if self.mode == "rejeu" and self.store is None:
             raise InvalidParameterError("Le mode rejeu a besoin d'un fichier d'enregistrements.",
                                         todo="passez store=RecordingStore('enregistrements.json')")
 
     # -- the prompt actually sent ------------------------------------------------------------
     def _outgoing(self, task: Task):
-        """(messages as sent, anonymiser session or None)."""
-        session = self.anonymizer.fresh() if self.anonymizer is not None else None
+        """(messages as sent, anonymiser session)."""
+        session = self.anonymizer.fresh()
         messages = []
         if task.system:
             messages.append({"role": "system", "content": task.system})
         messages.append({"role": "user", "content": task.prompt})
-        if session is not None:
-            messages = [dict(m, content=session.anonymize_text(m["content"]).text) for m in messages]
+        messages = [dict(m, content=session.anonymize_text(m["content"]).text) for m in messages]
         return messages, session
 
     def prompt_to_copy(self, task: Task) -> str:
@@ -154,31 +159,27 @@ class Assistant:
         return Answer(text, False, label, prov, parsed, tuple(notices))
 
     def _from_model_text(self, task, raw: str, session, prov_args: dict, label: str, notices=()) -> Answer:
-        notices = list(notices)
+        notices = list(notices) + ([session.warning] if session.warning else [])
         parsed = None
         if task.output_model is not None:
             try:
                 parsed = parse_json_reply(raw, task.output_model)
             except BackendError as err:
                 notices.append(err.message)
-        text, mangled = raw, ()
-        if session is not None:
-            back = session.reidentify(raw)
-            text, mangled = back.text, tuple(back.mangled)
-            if mangled:
-                notices.append(f"{len(mangled)} pseudonyme(s) déformé(s) par le modèle : "
-                               + ", ".join(m.found for m in mangled[:5]))
-            if parsed is not None:
-                parsed = task.output_model.model_validate_json(
-                    session.reidentify(parsed.model_dump_json()).text)
+        back = session.reidentify(raw)
+        text, mangled = back.text, tuple(back.mangled)
+        if mangled:
+            notices.append(f"{len(mangled)} pseudonyme(s) déformé(s) par le modèle : "
+                           + ", ".join(m.found for m in mangled[:5]))
+        if parsed is not None:
+            parsed = task.output_model.model_validate_json(session.reidentify(parsed.model_dump_json()).text)
         usage = prov_args.get("usage")
         cost = None
         if usage is not None:
             cost = estimate_cost(prov_args["model"], usage.prompt_tokens, usage.completion_tokens,
                                  basis="usage réel" if usage.source == "réel" else "usage estimé")
         prov = Provenance(prov_args["mode"], prov_args["source"], prov_args["model"], prov_args["at"],
-                          prov_args["hash"], usage, cost,
-                          session.engine if session is not None else None)
+                          prov_args["hash"], usage, cost, session.engine)
         return Answer(text, True, label, prov, parsed, tuple(notices), mangled)
 
     def ask(self, task: Task, *, stream: bool = False, on_text=None) -> Answer:
@@ -189,10 +190,11 @@ class Assistant:
             return self._offline(task, phash)
         if self.mode == "copier_coller":
             prov = Provenance("copier_coller", "en attente de la réponse collée", None, _now(), phash,
-                              None, None, session.engine if session is not None else None)
+                              None, None, session.engine)
             prompt = "\n\n".join(m["content"] for m in messages)
             return Answer("", False, "Copiez le prompt dans votre outil d'IA, puis collez sa réponse",
-                          prov, pending=True, prompt_sent=prompt)
+                          prov, notices=(session.warning,) if session.warning else (), pending=True,
+                          prompt_sent=prompt)
         if self.mode == "rejeu":
             rec = self.store.get(phash)
             if rec is None:

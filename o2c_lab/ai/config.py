@@ -32,6 +32,7 @@ _ENV = {
     "max_tokens_param": ("O2C_AI_MAX_TOKENS_PARAM",),
     "stream_usage": ("O2C_AI_STREAM_USAGE",),
     "system_role": ("O2C_AI_SYSTEM_ROLE",),
+    "max_reply_kb": ("O2C_AI_MAX_REPLY_KB",),
 }
 _MAX_TOKENS_PARAMS = ("max_tokens", "max_completion_tokens")
 _SYSTEM_ROLES = ("system", "developer", "user")
@@ -76,6 +77,8 @@ class AIConfig:
     (OpenAI reasoning models); ``stream_usage`` asks for the usage chunk when streaming, which
     some servers reject; ``system_role`` is ``system`` (widely accepted), ``developer`` (recent
     OpenAI models) or ``user`` (servers without a system role: the text goes before the question).
+    ``timeout_s`` is the total time allowed for one request, retries included; ``max_reply_kb``
+    caps the size of a reply body (an 800-token answer weighs a few kilobytes, streamed about 50).
     """
 
     base_url: str = DEFAULT_BASE_URL
@@ -88,6 +91,7 @@ class AIConfig:
     stream_usage: bool = True
     temperature: float = 0.2
     system_role: str = "system"
+    max_reply_kb: int = 1024
 
     def __post_init__(self):
         if not isinstance(self.api_key, Secret):
@@ -104,6 +108,11 @@ class AIConfig:
         if not (0 < float(self.timeout_s) <= 600):
             raise InvalidParameterError(f"Délai d'attente invalide : {self.timeout_s} s.",
                                         valid="un nombre de secondes entre 1 et 600")
+        if isinstance(self.max_reply_kb, bool) or not isinstance(self.max_reply_kb, int) \
+                or not 1 <= self.max_reply_kb <= 100_000:
+            raise InvalidParameterError(f"Taille maximale de réponse invalide : {self.max_reply_kb!r} Ko.",
+                                        valid="un nombre entier de kilo-octets entre 1 et 100000 (1024 par défaut)",
+                                        todo="corrigez O2C_AI_MAX_REPLY_KB dans le fichier .env")
 
     @property
     def has_key(self) -> bool:
@@ -149,11 +158,12 @@ def load_config(env_file: str | os.PathLike | None = ".env", environ: dict | Non
     try:
         if "timeout_s" in values:
             values["timeout_s"] = float(str(values["timeout_s"]).replace(",", "."))
-        if "max_retries" in values:
-            values["max_retries"] = int(values["max_retries"])
+        for name in ("max_retries", "max_reply_kb"):
+            if name in values:
+                values[name] = int(values[name])
     except ValueError:
-        raise InvalidParameterError("Délai ou nombre de tentatives illisible dans la configuration.",
-                                    valid="O2C_AI_TIMEOUT=30 et O2C_AI_MAX_RETRIES=1 par exemple",
+        raise InvalidParameterError("Délai, nombre de tentatives ou taille de réponse illisible dans la configuration.",
+                                    valid="O2C_AI_TIMEOUT=30, O2C_AI_MAX_RETRIES=1 et O2C_AI_MAX_REPLY_KB=1024 par exemple",
                                     todo="corrigez le fichier .env") from None
     if not 0 <= values.get("max_retries", 0) <= 10 or not 0 < values.get("timeout_s", 1) <= 3600:
         raise InvalidParameterError(

@@ -1,8 +1,11 @@
 """The participant's journal: one JSON file per participant in a user-data folder.
 
 Writes are atomic (temporary file in the same folder, then :func:`os.replace`), so a crash never
-leaves half a journal. A journal that cannot be read is never silently reset: it is kept under a
-``.corrompu-…`` name and a French message (:attr:`Journal.notice`) says where.
+leaves half a journal. Several kernels (two notebooks open at once) share one journal safely: each
+change takes a file lock (``filelock``: ``fcntl`` on POSIX, ``msvcrt`` on Windows, released by the
+system if the process dies), re-reads the file, applies itself and writes. A temporary file left by
+a killed process is removed on the next open. A journal that cannot be read is never silently
+reset: it is kept under a ``.corrompu-…`` name and a French message (:attr:`Journal.notice`) says where.
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ import os
 import re
 import tempfile
 import unicodedata
+from contextlib import contextmanager
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from ..errors import InvalidParameterError, OutputFolderError
 
@@ -53,6 +59,8 @@ COURSE_TASKS = {
 
 _SCORE_RANGE = range(1, 6)
 _VERSION = 1
+#: Seconds a write waits for another kernel holding the lock (a write takes milliseconds).
+_LOCK_WAIT_S = 20
 
 
 def default_journal_folder() -> Path:
@@ -130,26 +138,53 @@ class Journal:
     @classmethod
     def open(cls, participant: str = "", folder: Path | str | None = None) -> "Journal":
         """Open (or create) ``participant``'s journal; recover from a corrupt file with a notice."""
-        path = journal_path(participant, folder)
-        data, notice = _read(path, participant)
-        journal = cls(path, data, notice)
-        if notice:
-            journal.save()
+        journal = cls(journal_path(participant, folder), _empty(participant))
+        with journal._locked():
+            for orphan in journal.path.parent.glob(f".{journal.path.stem}.*.tmp"):
+                orphan.unlink(missing_ok=True)  # left by a kernel killed mid-write: we hold the lock
+            journal.data, journal.notice = _read(journal.path, participant)
+            if journal.notice:
+                journal._write()
         return journal
 
-    def _refresh(self) -> None:
-        """Re-read the file before a change: another notebook of the same participant may have
-        written since (each notebook runs in its own kernel with its own copy)."""
-        data, notice = _read(self.path, self.participant)
-        self.data = data
-        if notice:
-            self.notice = notice
-
-    def save(self) -> None:
-        """Write the journal atomically (temporary file, then rename)."""
+    @contextmanager
+    def _locked(self):
+        """The lock every kernel takes before reading-then-writing this journal."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".journal-", suffix=".tmp", dir=self.path.parent)
+            lock = FileLock(self.path.with_name(f".{self.path.stem}.lock"), timeout=_LOCK_WAIT_S)
+            lock.acquire()
+        except Timeout:
+            raise OutputFolderError(
+                f"Votre journal est occupé par un autre carnet depuis plus de {_LOCK_WAIT_S} s ({self.path.parent}).",
+                todo="attendez la fin de la cellule en cours dans l'autre carnet, puis relancez celle-ci") from None
+        except OSError as exc:
+            raise self._folder_error(exc) from exc
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def _change(self, apply) -> None:
+        """Re-read the file under the lock (another notebook of the same participant may have
+        written since: each runs in its own kernel with its own copy), apply, write."""
+        with self._locked():
+            data, notice = _read(self.path, self.participant)
+            self.data = data
+            if notice:
+                self.notice = notice
+            apply(self.data)
+            self._write()
+
+    def save(self) -> None:
+        """Write the journal as it is in memory, under the lock."""
+        with self._locked():
+            self._write()
+
+    def _write(self) -> None:
+        """Atomic write (temporary file in the same folder, then rename); the caller holds the lock."""
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".tmp", dir=self.path.parent)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
                     json.dump(self.data, handle, ensure_ascii=False, indent=1)
@@ -160,10 +195,12 @@ class Journal:
                 Path(tmp).unlink(missing_ok=True)
                 raise
         except OSError as exc:
-            raise OutputFolderError(
-                f"Impossible d'enregistrer votre journal dans « {self.path.parent} » ({exc.strerror}).",
-                todo=f"vérifiez les droits sur ce dossier ou définissez {JOURNAL_DIR_ENV} vers un dossier à vous",
-            ) from exc
+            raise self._folder_error(exc) from exc
+
+    def _folder_error(self, exc: OSError) -> OutputFolderError:
+        return OutputFolderError(
+            f"Impossible d'enregistrer votre journal dans « {self.path.parent} » ({exc.strerror or exc}).",
+            todo=f"vérifiez les droits sur ce dossier ou définissez {JOURNAL_DIR_ENV} vers un dossier à vous")
 
     # ------------------------------------------------------------------ recording
     @property
@@ -173,9 +210,11 @@ class Journal:
     def record_answer(self, step: str, text: str) -> None:
         """Keep the participant's answer (or take-away) for ``step``; a new answer replaces the old."""
         key = _key(step, "étape")
-        self._refresh()
-        self.data["answers"][key] = {"text": str(text), "at": _now()}
-        self.save()
+
+        def apply(data):
+            data["answers"][key] = {"text": str(text), "at": _now()}
+
+        self._change(apply)
 
     def record_timing(self, task: str, mode: str, seconds: float) -> None:
         """Add one measured duration of ``task`` done in ``mode`` (``manuel`` or ``avec_ia``)."""
@@ -185,10 +224,8 @@ class Journal:
             raise InvalidParameterError(f"Durée impossible : {seconds!r}.", valid="un nombre de secondes positif",
                                         todo="démarrez puis arrêtez le chronomètre")
         key = _key(task, "tâche")
-        self._refresh()
-        self.data["timings"].append({"task": key, "mode": mode,
-                                     "seconds": round(float(seconds), 1), "at": _now()})
-        self.save()
+        self._change(lambda data: data["timings"].append({"task": key, "mode": mode,
+                                                          "seconds": round(float(seconds), 1), "at": _now()}))
 
     def record_fact_check(self, task: str, mode: str, confirmed: int, checked: int) -> None:
         """Add the fact check of one letter of ``task`` written in ``mode``: ``confirmed`` facts out of
@@ -201,18 +238,18 @@ class Journal:
                                         valid="au moins un fait vérifié, et pas plus de faits confirmés que vérifiés",
                                         todo="collez une lettre qui cite des montants, dates ou factures")
         key = _key(task, "tâche")
-        self._refresh()
-        self.data["fact_checks"].append({"task": key, "mode": mode, "confirmed": confirmed, "checked": checked,
-                                         "at": _now()})
-        self.save()
+        self._change(lambda data: data["fact_checks"].append(
+            {"task": key, "mode": mode, "confirmed": confirmed, "checked": checked, "at": _now()}))
 
     def record_prompt(self, prompt_id: str, text: str) -> None:
         """Keep a prompt the participant chose for their toolkit (same id: replaced)."""
         key = _key(prompt_id, "prompt")
-        self._refresh()
-        self.data["prompts"] = [p for p in self.data["prompts"] if p["id"] != key]
-        self.data["prompts"].append({"id": key, "text": str(text), "at": _now()})
-        self.save()
+
+        def apply(data):
+            data["prompts"] = [p for p in data["prompts"] if p["id"] != key]
+            data["prompts"].append({"id": key, "text": str(text), "at": _now()})
+
+        self._change(apply)
 
     def record_self_assessment(self, objective: str, phase: str, score: int) -> None:
         """Rate ``objective`` from 1 to 5 at ``phase`` (``avant`` or ``apres``); a new rating replaces the old."""
@@ -222,12 +259,14 @@ class Journal:
             raise InvalidParameterError(f"Moment d'auto-évaluation inconnu : « {phase} ».", valid=", ".join(PHASES))
         if score not in _SCORE_RANGE or isinstance(score, bool):
             raise InvalidParameterError(f"Note impossible : {score!r}.", valid="un entier de 1 à 5")
-        self._refresh()
-        self.data["self_assessments"] = [s for s in self.data["self_assessments"]
-                                         if (s["objective"], s["phase"]) != (objective, phase)]
-        self.data["self_assessments"].append({"objective": objective, "phase": phase, "score": int(score),
-                                              "at": _now()})
-        self.save()
+
+        def apply(data):
+            data["self_assessments"] = [s for s in data["self_assessments"]
+                                        if (s["objective"], s["phase"]) != (objective, phase)]
+            data["self_assessments"].append({"objective": objective, "phase": phase, "score": int(score),
+                                             "at": _now()})
+
+        self._change(apply)
 
 
 def _key(value: str, what: str) -> str:
