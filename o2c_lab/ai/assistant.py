@@ -84,9 +84,12 @@ class Answer:
 def copy_block_html(text: str) -> str:
     """HTML showing ``text`` with a « Copier » button (for the copier-coller mode)."""
     escaped = html.escape(text)
-    return ("<div><button onclick=\"navigator.clipboard.writeText(this.nextElementSibling.innerText)\">"
-            "📋 Copier le prompt</button><pre style='white-space:pre-wrap;border:1px solid #ccc;"
-            f"padding:6px'>{escaped}</pre></div>")
+    # The button says when the copy is done (or failed: the browser may refuse the clipboard).
+    copy = ("navigator.clipboard.writeText(this.nextElementSibling.innerText).then("
+            "() => { this.textContent = '✔ Prompt copié' }, "
+            "() => { this.textContent = 'Copie refusée : sélectionnez le texte puis Ctrl+C' })")
+    return (f"<div><button onclick=\"{copy}\">Copier le prompt</button><pre style='white-space:pre-wrap;"
+            f"overflow-wrap:break-word;word-break:normal;border:1px solid #ccc;padding:6px'>{escaped}</pre></div>")
 
 
 def _now() -> str:

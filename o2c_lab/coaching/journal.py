@@ -125,6 +125,11 @@ class Journal:
         self.data = data
         #: French message for the participant (e.g. a corrupt journal was set aside), or "".
         self.notice = notice
+        self._listeners: list = []
+
+    def on_change(self, callback) -> None:
+        """Call ``callback(journal)`` after every save (live views of the notebook refresh)."""
+        self._listeners.append(callback)
 
     # ------------------------------------------------------------------ opening and saving
     @classmethod
@@ -164,6 +169,32 @@ class Journal:
                 f"Impossible d'enregistrer votre journal dans « {self.path.parent} » ({exc.strerror}).",
                 todo=f"vérifiez les droits sur ce dossier ou définissez {JOURNAL_DIR_ENV} vers un dossier à vous",
             ) from exc
+        for listener in self._listeners:
+            listener(self)
+
+    def rename(self, participant: str, *, take_up: bool = False) -> None:
+        """Give the journal to ``participant``: the file is renamed, never copied (no silent fork).
+        With ``take_up``, an existing journal of ``participant`` is taken up instead (this one stays).
+
+        Raises:
+            InvalidParameterError: ``participant`` already has a journal (the caller asks which to keep).
+        """
+        target = journal_path(participant, self.path.parent)
+        if target != self.path and target.exists():
+            if take_up:
+                self.path = target
+                self._refresh()
+                for listener in self._listeners:
+                    listener(self)
+                return
+            raise InvalidParameterError(f"Un journal existe déjà au nom de « {participant.strip()} ».",
+                                        todo="reprenez ce journal, ou choisissez un autre nom")
+        self._refresh()
+        self.data["participant"] = participant.strip()
+        old, self.path = self.path, target
+        self.save()
+        if old != target:
+            old.unlink(missing_ok=True)
 
     # ------------------------------------------------------------------ recording
     @property

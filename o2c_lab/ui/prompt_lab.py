@@ -10,6 +10,7 @@ import ipywidgets as widgets
 
 from ..errors import InvalidParameterError
 from ..money import format_pct
+from .reveal import TryFirst
 from .views import View
 
 __all__ = ["LetterCheck", "PromptLab", "RcotfBuilder", "checks_html", "dispute_scorer", "rubric_text"]
@@ -88,21 +89,20 @@ class PromptLab(View):
                                        layout=widgets.Layout(width="95%", height="10em"))
         self.check_button = widgets.Button(description="Vérifier la réponse collée", icon="search",
                                            button_style="primary", layout=widgets.Layout(width="auto"))
-        self.reference_button = widgets.Button(description="Voir la référence", icon="eye",
-                                               layout=widgets.Layout(width="auto"))
         self.save_button = widgets.Button(description="Ajouter ce prompt à ma bibliothèque", icon="save",
                                           layout=widgets.Layout(width="auto"))
         self.output = widgets.HTML()
         self.check_button.on_click(self.panel.guard(self._check_pasted))
-        self.reference_button.on_click(self.panel.guard(self._show_reference))
+        self.gate = TryFirst(self.panel, self._show_reference)
+        self.reference_button = self.gate.show_button
         self.save_button.on_click(self.panel.guard(self._save))
         self.widget = widgets.VBox([
             widgets.HTML(f"<b>{escape(self.filled.prompt.title)}</b> — prompt prêt à copier "
                          "(noms et identifiants remplacés par des pseudonymes)"),
             widgets.HTML(copy_block_html(copy)),
             self.answer,
-            widgets.HBox([self.check_button, self.reference_button, self.save_button]),
-            self.output, self.panel.widget])
+            widgets.HBox([self.check_button, self.save_button]),
+            self.gate.widget, self.output, self.panel.widget])
 
     def _render(self, answer, scored: bool = False) -> None:
         from ..ai import check_answer, run_assertions
@@ -122,12 +122,13 @@ class PromptLab(View):
 
     def _check_pasted(self, _button=None):
         self._render(self.course.assistant.paste(self.task, self.answer.value), scored=True)
+        self.gate.unlock()
         report = self.result["report"]
         if self.fact_task and report.verdicts:
             self.course.journal.record_fact_check(self.fact_task, "avec_ia", report.counts["confirmé"],
                                                   len(report.verdicts))
 
-    def _show_reference(self, _button=None):
+    def _show_reference(self):
         self._render(self.course.assistant.ask(self.task))
 
     def _save(self, _button=None):
