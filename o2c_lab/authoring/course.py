@@ -237,7 +237,9 @@ def _nb01():
         source = course.workdir / "factures_echues.xlsx"
         extract.to_excel(source, index=False)
         result = anonymize_excel(source, course.workdir / "factures_echues_anonymisees.xlsx", company=company)
-        print(result)
+        print(f"Copie anonymisée écrite : {sum(result.replaced.values())} valeurs remplacées "
+              f"({', '.join(f'{k} {v}' for k, v in sorted(result.replaced.items()))}). La table de correspondance "
+              "reste sur votre poste : ne la transmettez jamais à l'IA.")
         for path in (source, result.path_out):
             display(french_table(pd.read_excel(path).head(4), numbers=["reste dû (€)"]))"""),
         md("""\

@@ -3,11 +3,12 @@ hover and in the glossary of notebook 00), and the data's coded values written o
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import pandas as pd
 
-__all__ = ["GLOSSARY", "VALUE_LABELS", "glossary_html", "kpi_table", "plain"]
+__all__ = ["GLOSSARY", "VALUE_LABELS", "glossary_html", "kpi_table", "plain", "plain_text"]
 
 #: Term → (French name, one-line definition). The acronyms stay: they are the trade's words.
 GLOSSARY = {
@@ -43,6 +44,14 @@ VALUE_LABELS = {
 def plain(value):
     """``value`` written for a reader when it is a coded value of the data, else unchanged."""
     return VALUE_LABELS.get(value, value) if isinstance(value, str) else value
+
+
+def plain_text(text: str) -> str:
+    """``text`` with every coded value of the data written out (a prompt shown to copy)."""
+    return _CODED.sub(lambda m: VALUE_LABELS[m.group(0)], text)
+
+
+_CODED = re.compile(r"\b(" + "|".join(k for k in VALUE_LABELS if "_" in k) + r")\b")
 
 
 def _kpi_french(name: str) -> tuple[str, str]:

@@ -10,6 +10,7 @@ import ipywidgets as widgets
 
 from ..errors import InvalidParameterError
 from ..money import format_pct
+from .glossary import plain_text
 from .reveal import TryFirst
 from .views import View
 
@@ -82,7 +83,7 @@ class PromptLab(View):
         self.course, self.prompt_id = course, prompt_id
         self.filled = fill(prompt_id, course.company, **subject)
         self.task = self.filled.task()
-        copy = course.assistant.prompt_to_copy(self.task)
+        copy = plain_text(course.assistant.prompt_to_copy(self.task))
         from ..ai import copy_block_html
 
         self.answer = widgets.Textarea(placeholder="Collez ici la réponse de votre outil d'IA…",
