@@ -104,7 +104,8 @@ def test_course_start_loads_a_data_folder_and_falls_back_offline(tmp_path, small
     assert any("rejeu" in n and "hors ligne" in n for n in course.notices)
     assert course.journal.path.parent == tmp_path / "journal"
     html = course._repr_html_()
-    assert "graine 11" in html and "⚠" in html
+    assert small_company.name in html and "⚠" in html
+    assert "graine" not in html and str(tmp_path) not in html  # no technical seed, no file path
 
 
 def test_pasted_dispute_analysis_is_scored_on_the_truth(course, small_company):
