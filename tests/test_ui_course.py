@@ -9,13 +9,6 @@ from o2c_lab.coaching import Journal
 from o2c_lab.ui import Course, PromptLab, RcotfBuilder
 
 
-@pytest.fixture(scope="module")
-def small_company():
-    from o2c_lab import generate_company
-
-    return generate_company(seed=11, customers=60)
-
-
 @pytest.fixture
 def course(small_company, tmp_path):
     from o2c_lab.ai import Anonymizer, Assistant

@@ -9,27 +9,13 @@ import os
 import re
 
 import pytest
+from test_ui_widgets import FakeClock
 
 from o2c_lab.coaching import COURSE_TASKS, Journal, Settings, load_settings
 from o2c_lab.coaching.scores import GENERATIVE, MATCHING, MEASURES, RULE, STATISTICS
 from o2c_lab.ui import (MODULES, Course, LetterCheck, PromptLab, Reveal, SettingsPanel, Stopwatch, TakeAway,
                         ToolkitExport)
 from o2c_lab.ui.measures import measure_chart, scoreboard_view, timing_view
-
-
-class FakeClock:
-    def __init__(self):
-        self.now = 100.0
-
-    def __call__(self):
-        return self.now
-
-
-@pytest.fixture(scope="module")
-def small_company():
-    from o2c_lab import generate_company
-
-    return generate_company(seed=11, customers=60)
 
 
 @pytest.fixture
@@ -219,13 +205,13 @@ def test_toolkit_is_exported_on_click_next_to_the_notebook_with_links(course, tm
     export = ToolkitExport(course)
     assert not (notebooks / "ma_boite_a_outils").exists()  # nothing written before the click
     export.button.click()
-    assert export.panel.result == ""
+    assert export.panel.result == "" and export.output.outputs[0]["data"]["text/html"] == export.links_html
     files = sorted(p.name for p in (notebooks / "ma_boite_a_outils").iterdir())
     assert len(files) == len(export.result) >= 23 and "livrables_Camille.zip" in files
-    links = re.findall(r"href='([^']+)'", export.output.value)
+    links = re.findall(r"href='([^']+)'", export.links_html)
     assert len(links) == len(files) and all(link.startswith("ma_boite_a_outils/") for link in links)
     assert not any(os.path.isabs(link) for link in links)
-    text = html.unescape(re.sub(r"<[^>]+>", " ", export.output.value))
+    text = html.unescape(re.sub(r"<[^>]+>", " ", export.links_html))
     assert "Plan d'action à 30 jours" in text and "_" not in text.replace("ma_boite_a_outils", "")
     written = (notebooks / "ma_boite_a_outils" / "09_plan_action_30_jours.md").read_text(encoding="utf-8")
     assert "Je passe de 2 heures à 30 minutes par semaine." in written

@@ -28,7 +28,9 @@ class ToolkitExport(View):
     """« Exporter ma boîte à outils »: the eleven deliverables built from the journal, then links.
 
     ``folder`` defaults to ``ma_boite_a_outils`` in the notebook's folder. ``.result`` is the list of
-    files written by the last export.
+    files written by the last export, ``.links_html`` the links shown. The links are a display
+    output, not a widget's HTML: JupyterLab turns a relative link of an output into the file's
+    download address (and leaves a ``download`` link to the browser).
     """
 
     def __init__(self, course, folder: str | Path | None = None):
@@ -37,20 +39,27 @@ class ToolkitExport(View):
         self.folder = Path(folder) if folder is not None else Path.cwd() / TOOLKIT_FOLDER
         self.button = widgets.Button(description="Exporter ma boîte à outils", icon="download",
                                      button_style="primary", layout=widgets.Layout(width="auto"))
-        self.output = widgets.HTML(layout=widgets.Layout(max_width="100%"))
+        self.status = widgets.HTML()
+        self.output = widgets.Output(layout=widgets.Layout(max_width="100%"))
+        self.links_html = ""
         self.button.on_click(self.panel.guard(self._export))
-        self.widget = widgets.VBox([self.button, self.output, self.panel.widget])
+        self.widget = widgets.VBox([self.button, self.status, self.output, self.panel.widget])
 
     def _export(self, _button=None):
         from ..deliverables import export_deliverables
 
-        self.output.value = "<i>Export en cours (une dizaine de secondes)…</i>"
+        from IPython.display import HTML
+
+        self.status.value = "<i>Export en cours…</i>"
         self.button.icon, self.button.disabled = "spinner", True
         try:
             self.result = export_deliverables(self.course.company, self.folder, self.course.journal.data)
         finally:
             self.button.icon, self.button.disabled = "download", False
-        self.output.value = self._links(self.result)
+            self.status.value = ""
+        self.links_html = self._links(self.result)
+        self.output.outputs = ()
+        self.output.append_display_data(HTML(self.links_html))
 
     def _href(self, path: Path) -> str:
         """The link relative to the notebook (JupyterLab serves the tree; an absolute path would not)."""
