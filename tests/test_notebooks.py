@@ -220,7 +220,9 @@ def test_key_figures_come_from_the_library_for_this_seed(executed):
 def test_journal_is_written_outside_the_project(executed):
     seed, results = executed
     html = "".join(str(o.get("data", {}).get("text/html", "")) for nb, _ in results.values() for o in _outputs(nb))
-    assert (OUTPUT_FOLDERS[seed] / "journal" / "journal-participant.json").is_file()
+    # the files the notebooks write (the Excel extract of 01) are in the participant's folder
+    assert list((OUTPUT_FOLDERS[seed] / "journal" / "fichiers").glob("*.xlsx"))
+    assert not list(FOLDER.glob("journal-*.json")) and not (FOLDER / "ma_boite_a_outils").exists()
     assert str(ROOT) not in html and "journal-participant" not in html  # no file path in sight
 
 
@@ -344,14 +346,28 @@ def test_run_all_on_a_fresh_journal_reveals_no_reference(executed):
     prompt_ids = {m for nb, _ in results.values() for c in nb.cells
                   for m in re.findall(r'PromptLab\(course, "(\w+)"', c.source)}
     assert len(prompt_ids) > 25
+    # Shown on purpose, as material: the data a prompt hands over, the texts of the « Humain ou IA ? »
+    # quiz (its answer, the provenance, stays hidden), the reasons of the risk levels (situation of 02).
+    from o2c_lab.coaching import quiz_texts
+
+    given = [t.text for t in quiz_texts(company, course.assistant)]
+    given += [r for reasons in course.analysis.risk["reasons"] for r in reasons]
     for prompt_id in sorted(prompt_ids):
         try:
-            references.append(fill(prompt_id, company).reference)
+            filled = fill(prompt_id, company)
         except Exception:  # a prompt that needs a subject the notebook passes (a dispute)
-            references.append(fill(prompt_id, company, dispute_id=open_disputes.iloc[0]).reference)
-    sentences = {s.strip() for ref in references for s in re.split(r"[\n.;:]", ref) if len(s.strip()) > 50}
-    assert len(sentences) > 50
+            filled = fill(prompt_id, company, dispute_id=open_disputes.iloc[0])
+        references.append(filled.reference)
+        given.append(filled.text)
+
+    def wording(texts):  # the wording of an answer; figures may be data shown on purpose (tables)
+        return {s.strip() for t in texts for s in re.split(r"[\n.;:?!]", t)
+                if len(s.strip()) > 50 and not re.search(r"\d", s)}
+
+    sentences = wording(references) - wording(given)
+    assert len(sentences) > 20 and sentences & wording(references[:4])  # the revealed comparisons are checked
     shown = " ".join(t for nb, _ in results.values() for t in _visible_texts(nb))
     shown = re.sub(r"\s+", " ", shown)
     leaked = sorted(s for s in sentences if re.sub(r"\s+", " ", s) in shown)
-    assert leaked == []
+    assert leaked == [], leaked[:10]
+    assert "Réponse :" not in shown  # nor the quiz's answers before « Valider »

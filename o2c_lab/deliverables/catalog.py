@@ -13,7 +13,7 @@ import re
 from ..money import format_eur, format_number
 from .document import Document, Section, Table
 
-__all__ = ["DELIVERABLES", "build_document", "measured_minutes"]
+__all__ = ["DELIVERABLES", "JOURNAL_READERS", "build_document", "measured_minutes"]
 
 _UNMEASURED = "non mesuré"
 
@@ -274,6 +274,10 @@ def _alerts(company, journal) -> Document:
         Section("Synthèse pour des collègues non financiers", block=plain_summary_text(company, drifting)),
     ])
 
+
+#: The deliverables that read more of the journal than the participant's name (prompts, timings,
+#: answers): the only ones to rebuild when the name has not changed since the last export.
+JOURNAL_READERS = ("02_bibliotheque_prompts", "09_plan_action_30_jours")
 
 #: slug -> (title, builder(company, journal_data) -> Document), in the programme's order.
 DELIVERABLES = {

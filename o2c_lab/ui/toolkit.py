@@ -3,7 +3,10 @@ JupyterLab tree (``ma_boite_a_outils/`` next to the notebooks), with a download 
 
 from __future__ import annotations
 
+import copy
 import os
+import shutil
+import threading
 from html import escape
 from pathlib import Path
 
@@ -31,6 +34,10 @@ class ToolkitExport(View):
     files written by the last export, ``.links_html`` the links shown. The links are a display
     output, not a widget's HTML: JupyterLab turns a relative link of an output into the file's
     download address (and leaves a ``download`` link to the browser).
+
+    Writing the 26 files takes several seconds: the kit is prepared in the background as soon as the
+    widget shows (in the participant's own folder, out of the JupyterLab tree), while she fills in
+    her plan; the click then rewrites only what her later entries change, and copies the kit.
     """
 
     def __init__(self, course, folder: str | Path | None = None):
@@ -44,16 +51,47 @@ class ToolkitExport(View):
         self.links_html = ""
         self.button.on_click(self.panel.guard(self._export))
         self.widget = widgets.VBox([self.button, self.status, self.output, self.panel.widget])
+        self._staging = course.workdir / "boite_a_outils_preparee"
+        self._prepared_for: str | None = None
+        self._thread = threading.Thread(target=self._prepare, args=(copy.deepcopy(course.journal.data),),
+                                        daemon=True)
+        self._thread.start()
+
+    def _prepare(self, journal: dict) -> None:
+        from ..deliverables import export_deliverables
+
+        try:
+            export_deliverables(self.course.company, self._staging, journal)
+        except Exception:  # the click will export everything itself, and show any error then
+            return
+        self._prepared_for = journal.get("participant", "")
+
+    def wait_prepared(self, timeout: float | None = None) -> bool:
+        """Wait for the background preparation (benchmarks, tests); True when it is done."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
 
     def _export(self, _button=None):
         from ..deliverables import export_deliverables
 
         from IPython.display import HTML
 
+        from ..deliverables import JOURNAL_READERS
+
         self.status.value = "<i>Export en cours…</i>"
         self.button.icon, self.button.disabled = "spinner", True
         try:
-            self.result = export_deliverables(self.course.company, self.folder, self.course.journal.data)
+            self._thread.join()
+            journal = self.course.journal.data
+            ready = self._prepared_for == journal.get("participant", "")
+            if not ready:  # another name: another ZIP; nothing of the old kit is kept
+                shutil.rmtree(self._staging, ignore_errors=True)
+            export_deliverables(self.course.company, self._staging, journal, only=JOURNAL_READERS if ready else None)
+            self._prepared_for = journal.get("participant", "")
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.result = [Path(shutil.copy2(path, self.folder / path.name))
+                           for path in sorted(self._staging.iterdir())
+                           if path.is_file() and not path.name.startswith(".")]
         finally:
             self.button.icon, self.button.disabled = "download", False
             self.status.value = ""
