@@ -91,8 +91,17 @@ def artefacts():
 
 def _open_and_run_all(page, jupyterlab, name, artefacts):
     base, token, _ = jupyterlab
+    # One kernel at a time, as a trainee going from one notebook to the next (her data is in her journal).
+    for session in page.request.get(f"{base}/api/sessions?token={token}").json():
+        page.request.delete(f"{base}/api/sessions/{session['id']}?token={token}")
     page.goto(f"{base}/lab/tree/notebooks/{name}?token={token}")
     page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=60_000)
+    choose = page.locator(".jp-Dialog button", has_text="Sélectionner")
+    try:  # JupyterLab may ask which kernel to start (Python 3 is proposed)
+        choose.wait_for(timeout=3_000)
+        choose.click()
+    except playwright_sync.TimeoutError:
+        pass
     page.wait_for_function("""(panel) => { const p = document.querySelector(panel);
       const k = p && p.querySelector('.jp-Toolbar-kernelName');
       const s = p && p.querySelector('.jp-Notebook-ExecutionIndicator');
@@ -114,6 +123,7 @@ def _open_and_run_all(page, jupyterlab, name, artefacts):
         page.screenshot(path=str(artefacts / f"echec_{name}.png"))
         pytest.fail(f"{name} : exécution inachevée")
     page.wait_for_timeout(500)  # the last widgets render
+    page.screenshot(path=str(artefacts / f"{Path(name).stem}_execute.png"))
     return playwright_sync.expect
 
 

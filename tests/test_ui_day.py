@@ -53,16 +53,15 @@ def test_settings_panel_renames_the_journal_instead_of_forking_it(course, tmp_pa
 
 
 def test_course_start_reads_the_saved_settings(tmp_path, small_company, monkeypatch):
-    from o2c_lab import write_dataset
+    import o2c_lab
     from o2c_lab.coaching import save_settings
 
-    folder = tmp_path / "entreprise"
-    write_dataset(small_company, folder)
+    monkeypatch.setattr(o2c_lab, "load_company", lambda folder: small_company)  # the loading is tested elsewhere
     save_settings(Settings("Zoé", "", "copier_coller"), tmp_path / "journal")
-    course = Course.start(data_folder=str(folder), journal_folder=tmp_path / "journal")
+    course = Course.start(data_folder=str(tmp_path), journal_folder=tmp_path / "journal")
     assert course.journal.participant == "Zoé" and course.assistant.mode == "copier_coller"
     # papermill's parameters still win, for trainers and tests
-    course = Course.start(data_folder=str(folder), ai_mode="hors_ligne", participant="",
+    course = Course.start(data_folder=str(tmp_path), ai_mode="hors_ligne", participant="",
                           journal_folder=tmp_path / "journal")
     assert course.journal.participant == "" and course.assistant.mode == "hors_ligne"
 
@@ -130,7 +129,8 @@ def test_prompt_reference_needs_a_pasted_answer_or_a_skip(course):
 
 def test_prompt_to_copy_has_no_coded_value_and_confirms_the_copy(course):
     lab = PromptLab(course, "analyse_litige", dispute_id="LIT-B")
-    shown = lab.widget.children[1].value
+    shown = lab.copy_area.outputs[0]["data"]["text/html"]
+    assert shown == lab.copy_html
     assert "penalite_deduite" not in shown and "Prompt copié" in shown
 
 

@@ -7,6 +7,7 @@ import ast
 from html import escape
 
 import ipywidgets as widgets
+from IPython.display import HTML
 
 from ..errors import InvalidParameterError
 from ..money import format_pct
@@ -86,6 +87,10 @@ class PromptLab(View):
         copy = plain_text(course.assistant.prompt_to_copy(self.task))
         from ..ai import copy_block_html
 
+        # The copy button runs a line of JavaScript: a display output runs it, a widget's HTML does not.
+        self.copy_html = copy_block_html(copy)
+        self.copy_area = widgets.Output(layout=widgets.Layout(max_width="100%"))
+        self.copy_area.append_display_data(HTML(self.copy_html))
         self.answer = widgets.Textarea(placeholder="Collez ici la réponse de votre outil d'IA…",
                                        layout=widgets.Layout(width="95%", height="10em"))
         self.check_button = widgets.Button(description="Vérifier la réponse collée", icon="search",
@@ -100,7 +105,7 @@ class PromptLab(View):
         self.widget = widgets.VBox([
             widgets.HTML(f"<b>{escape(self.filled.prompt.title)}</b> — prompt prêt à copier "
                          "(noms et identifiants remplacés par des pseudonymes)"),
-            widgets.HTML(copy_block_html(copy)),
+            self.copy_area,
             self.answer,
             widgets.HBox([self.check_button, self.save_button]),
             self.gate.widget, self.output, self.panel.widget])
