@@ -96,17 +96,20 @@ def _open_and_run_all(page, jupyterlab, name, artefacts):
         page.request.delete(f"{base}/api/sessions/{session['id']}?token={token}")
     page.goto(f"{base}/lab/tree/notebooks/{name}?token={token}")
     page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=60_000)
-    choose = page.locator(".jp-Dialog button", has_text="Sélectionner")
-    try:  # JupyterLab may ask which kernel to start (Python 3 is proposed)
-        choose.wait_for(timeout=3_000)
-        choose.click()
-    except playwright_sync.TimeoutError:
-        pass
-    page.wait_for_function("""(panel) => { const p = document.querySelector(panel);
+    ready = """(panel) => { const p = document.querySelector(panel);
       const k = p && p.querySelector('.jp-Toolbar-kernelName');
       const s = p && p.querySelector('.jp-Notebook-ExecutionIndicator');
-      return !!k && /python/i.test(k.getAttribute('aria-label') || '') && !!s && s.dataset.status === 'idle'; }""",
-                           arg=PANEL, timeout=60_000)
+      return !!k && /python/i.test(k.getAttribute('aria-label') || '') && !!s && s.dataset.status === 'idle'; }"""
+    choose = page.locator(".jp-Dialog button", has_text="Sélectionner")
+    for _ in range(120):  # JupyterLab may ask which kernel to start (Python 3 is proposed): accept
+        if choose.count():
+            choose.first.click()
+        if page.evaluate(ready, PANEL) and not page.locator(".jp-Dialog").count():
+            break
+        page.wait_for_timeout(500)
+    else:
+        page.screenshot(path=str(artefacts / f"echec_{name}.png"))
+        pytest.fail(f"{name} : le noyau ne démarre pas")
     assert "Exécution" in page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").all_inner_texts()
     page.locator("#jp-menu-panel .lm-MenuBar-item", has_text="Exécution").click()
     page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
@@ -123,7 +126,8 @@ def _open_and_run_all(page, jupyterlab, name, artefacts):
         page.screenshot(path=str(artefacts / f"echec_{name}.png"))
         pytest.fail(f"{name} : exécution inachevée")
     page.wait_for_timeout(500)  # the last widgets render
-    page.screenshot(path=str(artefacts / f"{Path(name).stem}_execute.png"))
+    errors = page.locator(f"{PANEL} {ERROR}, {PANEL} {STDERR}").all_inner_texts()
+    assert errors == [], f"{name} : {errors[0][-1500:]}"
     return playwright_sync.expect
 
 

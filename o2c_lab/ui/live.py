@@ -4,18 +4,19 @@ when the participant records a time, without re-running (and unfolding) its cell
 from __future__ import annotations
 
 import base64
+from html import escape
 
 import ipywidgets as widgets
 
-from .tables import table_html
 from .views import View
 
 __all__ = ["LiveView", "chart_html"]
 
+
 def chart_html(chart) -> str:
     """A :class:`~o2c_lab.ui.charts.BeforeAfterChart` as an image that fits its cell."""
     data = base64.b64encode(chart.png()).decode("ascii")
-    return (f"<img alt='{chart.result.title}' style='max-width:100%;height:auto' "
+    return (f"<img alt='{escape(chart.result.title, quote=True)}' style='max-width:100%;height:auto' "
             f"src='data:image/png;base64,{data}'>")
 
 

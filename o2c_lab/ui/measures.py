@@ -8,8 +8,8 @@ import pandas as pd
 from ..coaching import MODES, NOT_MEASURED, scoreboard, self_assessment_table, timing_table
 from ..coaching.scores import GENERATIVE, measure
 from .charts import BeforeAfterChart, ChartSpec
-from .live import LiveView, chart_html, table_html
-from .tables import french_table
+from .live import LiveView, chart_html
+from .tables import french_table, table_html
 
 __all__ = ["measure_chart", "progress_view", "scoreboard_chart", "scoreboard_table", "scoreboard_view", "timing_view"]
 
