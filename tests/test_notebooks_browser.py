@@ -198,13 +198,11 @@ def test_a_trainee_does_the_day_without_editing_a_cell(context, jupyterlab, arte
     _button(page, "Valider mes réponses").click()
     expect(page.locator(PANEL)).to_contain_text("bonne(s) réponse(s)")
     _button(page, "Vérifier mon prompt").click()
-    copy = page.locator(f"{PANEL} .jp-OutputArea-output button", has_text="Copier le prompt").first
-    copy.scroll_into_view_if_needed()
-    copy.click()
-    expect(copy).to_have_text("✔ Prompt copié")
-    times = page.locator(f"{PANEL} .jp-OutputArea-output", has_text="Aucune tâche chronométrée").first
+    expect(page.locator(f"{PANEL} .jp-OutputArea-output button", has_text="Copier le prompt").first).to_be_visible()
+    times = page.locator(f"{PANEL} .jp-OutputArea-output table.o2c-table",
+                         has_text="Rédiger un prompt de relance structuré").first
     expect(times).to_contain_text("non mesuré")
-    watch = _output_with(page, "Démarrer le chronomètre")
+    watch = page.locator(f"{PANEL} .jp-OutputArea-output", has_text="Chronomètre —").first
     _stopwatch(page, watch)
     _stopwatch(page, watch, "avec IA")
     expect(times).not_to_contain_text("non mesuré")  # the table followed, without re-running its cell
@@ -229,11 +227,20 @@ def test_a_trainee_does_the_day_without_editing_a_cell(context, jupyterlab, arte
 
     # 03 — the prioritised list stays hidden until her timed try
     _open_and_run_all(page, jupyterlab, "03_balance_agee.ipynb", artefacts)
+    # plotly draws a chart once it is scrolled into view
+    scroller = page.locator(f"{PANEL} .jp-WindowedPanel-outer")
+    scroller.evaluate("e => e.scrollTop = 0")
+    for _ in range(40):
+        if page.locator(f"{PANEL} .js-plotly-plot").count():
+            break
+        scroller.evaluate("e => e.scrollTop += 500")
+        page.wait_for_timeout(200)
+    page.locator(f"{PANEL} .js-plotly-plot").first.scroll_into_view_if_needed()
     expect(page.locator(f"{PANEL} .js-plotly-plot .main-svg").first).to_be_visible(timeout=60_000)
     worklist = _output_with(page, "Voir la liste priorisée")
     expect(_button(page, "Voir la liste priorisée", worklist)).to_be_disabled()
     expect(page.locator(PANEL)).not_to_contain_text("pourquoi")
-    _stopwatch(page, _output_with(page, "Démarrer le chronomètre"))
+    _stopwatch(page, page.locator(f"{PANEL} .jp-OutputArea-output", has_text="Chronomètre —").first)
     expect(_button(page, "Voir la liste priorisée", worklist)).to_be_enabled()
     _button(page, "Voir la liste priorisée", worklist).click()
     expect(worklist.locator("th", has_text="pourquoi")).to_have_count(1)
@@ -287,3 +294,39 @@ def test_a_trainee_does_the_day_without_editing_a_cell(context, jupyterlab, arte
     expect(listing.filter(has_text="livrables_Camille.zip")).to_have_count(1, timeout=60_000)
     expect(listing.filter(has_text="09_plan_action_30_jours.docx")).to_have_count(1)
     browser_page.screenshot(path=str(artefacts / "navigateur_de_fichiers.png"))
+
+
+def test_copy_button_copies_and_confirms(browser, tmp_path):
+    """The « Copier le prompt » button of a prompt block, in Chromium: the text reaches the clipboard
+    and the button says so."""
+    import http.server
+    import threading
+
+    from o2c_lab.ai.assistant import copy_block_html
+
+    page_html = f"<html><body>{copy_block_html('Tu es chargé(e) de recouvrement.')}</body></html>".encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(page_html)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    ctx = browser.new_context()
+    try:
+        ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+        page = ctx.new_page()
+        page.goto(url)
+        page.locator("button").click()
+        playwright_sync.expect(page.locator("button")).to_have_text("✔ Prompt copié")
+        assert page.evaluate("navigator.clipboard.readText()") == "Tu es chargé(e) de recouvrement."
+    finally:
+        ctx.close()
+        server.shutdown()

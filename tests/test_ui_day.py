@@ -137,7 +137,9 @@ def test_prompt_to_copy_has_no_coded_value_and_confirms_the_copy(course):
 # ----------------------------------------------------------------------------- live measures
 
 def test_timing_table_updates_when_the_stopwatch_stops(course):
+    _time(course.journal, "01_prompt_relance", "manuel", 30)  # timed in another notebook
     view = timing_view(course.journal, {"03_priorites": COURSE_TASKS["03_priorites"]})
+    assert "01_prompt_relance" not in view.result and COURSE_TASKS["01_prompt_relance"] not in view.result
     assert view.result.count("non mesuré") == 3
     _time(course.journal, "03_priorites", "manuel", 5.4)
     _time(course.journal, "03_priorites", "avec_ia", 2.6)

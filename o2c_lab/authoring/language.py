@@ -21,7 +21,7 @@ def leftovers(text: str) -> list[str]:
 
 # Identifiers (« grand_compte »), absolute file paths and technical seeds have no place in what a
 # trainee reads; the toolkit folder is named so she can find it in the file browser.
-_SNAKE = re.compile(r"\b[a-zà-ÿ]+(?:_[a-zà-ÿ0-9]+)+\b")
+_SNAKE = re.compile(r"\b(?=\w*_)(?=\w*[a-zà-ÿ])\w+\b")  # a word with « _ » and a lower-case letter
 _ALLOWED = {"ma_boite_a_outils"}
 _PATH = re.compile(r"(?:^|[\s«(])(?:/[\w.-]+){2,}|\b[A-Z]:\\[\w\\.-]+")
 _SEED = re.compile(r"\bgraine\b", re.IGNORECASE)

@@ -69,7 +69,7 @@ def timing_view(journal, tasks: dict[str, str]) -> LiveView:
     """The participant's timings for ``tasks``: a table, and a chart of those measured both ways;
     refreshed after every stopwatch stop."""
     def render(j):
-        table = timing_table(j.data, tasks)
+        table = timing_table(j.data, tasks).head(len(tasks))  # the listed tasks only, never another's id
         shown = table[["tâche", _BEFORE, _AFTER, "gain"]].rename(columns={_AFTER: f"avec {GENERATIVE}"})
         both = table.dropna(subset=["manuel_s", "avec_ia_s"])
         if not len(both):
