@@ -139,7 +139,7 @@ def environment_diagnosis() -> str:
 
     checks = [(sys.version_info >= (3, 11), f"Python {platform.python_version()}",
                "Python 3.11 ou plus récent est nécessaire")]
-    checks.append((True, f"o2c_lab {__version__}", ""))
+    checks.append((True, f"bibliothèque du cours (o2c-lab {__version__})", ""))
     pandas_version = _version("pandas")
     checks.append((pandas_version is not None and int(pandas_version.split(".")[0]) >= 3,
                    f"pandas {pandas_version or 'absent'}", "pandas 3 est nécessaire"))

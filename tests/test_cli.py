@@ -248,7 +248,7 @@ def test_test_command_help_is_ours(capsys):
 def test_environment_diagnosis_reports_this_interpreter():
     report = environment_diagnosis()
     assert f"✔ Python {platform.python_version()}" in report
-    assert f"✔ o2c_lab {o2c_lab.__version__}" in report
+    assert f"✔ bibliothèque du cours (o2c-lab {o2c_lab.__version__})" in report
     assert "✘" not in report and report.endswith("Tout est prêt : vous pouvez continuer.")
 
 

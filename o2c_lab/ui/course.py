@@ -126,7 +126,8 @@ class Course:
         """The banner as a live view: it follows the journal while the participant works."""
         from .live import LiveView
 
-        return LiveView(self.journal, lambda _journal: self.banner_html())
+        return LiveView(self.journal, lambda _journal: self.banner_html(),
+                        key=lambda data: repr((self.journal.participant, data["timings"], sorted(data["answers"]))))
 
     def banner_html(self) -> str:
         """Where the participant is in the day: module n/7, what her journal holds for it, links."""

@@ -21,14 +21,17 @@ def chart_html(chart) -> str:
 
 
 class LiveView(View):
-    """HTML rendered by ``render(journal) -> str`` and rendered again after every journal save.
+    """HTML rendered by ``render(journal) -> str`` and rendered again after a journal save that changed
+    ``key(journal.data)`` (what the view shows; by default the whole journal). Drawing a chart takes a
+    fraction of a second: a save that does not concern the view must not pay for it.
 
     ``.result`` is the last HTML shown.
     """
 
-    def __init__(self, journal, render):
+    def __init__(self, journal, render, key=None):
         super().__init__()
-        self.journal, self._render = journal, render
+        self.journal, self._render, self._key = journal, render, key or (lambda data: repr(data))
+        self._shown_for = None
         self.html = widgets.HTML(layout=widgets.Layout(max_width="100%", overflow="hidden"))
         self.widget = widgets.VBox([self.html, self.panel.widget], layout=widgets.Layout(max_width="100%"))
         self.refresh = self.panel.guard(self._refresh)
@@ -36,5 +39,9 @@ class LiveView(View):
         self.refresh()
 
     def _refresh(self):
+        key = self._key(self.journal.data)
+        if key == self._shown_for:
+            return
         self.result = self._render(self.journal)
         self.html.value = self.result
+        self._shown_for = key

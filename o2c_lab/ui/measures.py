@@ -51,7 +51,7 @@ def scoreboard_view(analysis, journal) -> LiveView:
     def render(j):
         board = scoreboard(analysis, j.data)
         return table_html(scoreboard_table(board)) + chart_html(scoreboard_chart(board))
-    return LiveView(journal, render)
+    return LiveView(journal, render, key=lambda data: repr(data.get("fact_checks")))
 
 
 def _short(label: str, width: int = 22) -> str:
@@ -79,9 +79,10 @@ def timing_view(journal, tasks: dict[str, str]) -> LiveView:
                                            {_BEFORE: list(both["manuel_s"] / 60),
                                             f"avec {GENERATIVE}": list(both["avec_ia_s"] / 60)}, unit="min"))
         return table_html(shown) + chart_html(chart)
-    return LiveView(journal, render)
+    return LiveView(journal, render, key=lambda data: repr([t for t in data.get("timings", []) if t["task"] in tasks]))
 
 
 def progress_view(journal) -> LiveView:
     """Self-assessment at the start and at the end, refreshed when the final one is saved."""
-    return LiveView(journal, lambda j: table_html(self_assessment_table(j.data)))
+    return LiveView(journal, lambda j: table_html(self_assessment_table(j.data)),
+                    key=lambda data: repr(data.get("self_assessments")))
