@@ -20,6 +20,8 @@ def course(small_company, tmp_path):
 def test_reference_is_labelled_and_checked(course):
     lab = PromptLab(course, "relance_niveau1_courtoise")
     lab.reference_button.click()
+    assert lab.result["report"] is None and "en cours" in lab.output.value  # shown at once, checked next
+    lab.wait()
     assert lab.panel.result == ""
     answer = lab.result["answer"]
     assert answer.is_ai is False and answer.label == OFFLINE_LABEL
@@ -56,7 +58,7 @@ def test_prompt_to_copy_is_pseudonymised(course, small_company):
     name = str(small_company.customer(customer)["name"])
     lab = PromptLab(course, "relance_niveau1_courtoise")
     assert name in lab.filled.text            # the filled prompt names the customer…
-    copied = lab.widget.children[1].value     # …the block shown for copying does not
+    copied = lab.copy_html                    # …the block shown for copying does not
     assert name not in copied and "&lt;CLIENT_" in copied
 
 

@@ -4,6 +4,7 @@ paste the answer back and have it checked; the offline reference for comparison;
 from __future__ import annotations
 
 import ast
+import threading
 from html import escape
 
 import ipywidgets as widgets
@@ -56,8 +57,8 @@ def dispute_scorer(company, dispute_id: str):
 
 
 def checks_html(report, assertions) -> str:
-    """French HTML of the fact-check report and of the prompt's own checks."""
-    lines = str(report).splitlines()
+    """French HTML of the fact-check report (None: not ready yet) and of the prompt's own checks."""
+    lines = str(report).splitlines() if report is not None else []
     facts = f"<b>Vérification des faits</b> : {escape(lines[0])}" if lines else ""
     problems = "".join(f"<li>{escape(line.lstrip('- '))}</li>" for line in lines[1:6])
     more = f"<li>… et {len(lines) - 6} autre(s)</li>" if len(lines) > 6 else ""
@@ -100,6 +101,7 @@ class PromptLab(View):
         self.output = widgets.HTML()
         self.check_button.on_click(self.panel.guard(self._check_pasted))
         self.gate = TryFirst(self.panel, self._show_reference)
+        self._checking: threading.Thread | None = None
         self.reference_button = self.gate.show_button
         self.save_button.on_click(self.panel.guard(self._save))
         self.widget = widgets.VBox([
@@ -110,11 +112,14 @@ class PromptLab(View):
             widgets.HBox([self.check_button, self.save_button]),
             self.gate.widget, self.output, self.panel.widget])
 
-    def _render(self, answer, scored: bool = False) -> None:
-        from ..ai import check_answer, run_assertions
+    def _report(self, text: str):
+        from ..ai import check_answer
 
-        report = check_answer(answer.text, self.course.fact_checker,
-                              customer_id=self.filled.context.get("customer_id"))
+        return check_answer(text, self.course.fact_checker, customer_id=self.filled.context.get("customer_id"))
+
+    def _render(self, answer, report, scored: bool = False) -> None:
+        from ..ai import run_assertions
+
         assertions = run_assertions(self.filled.prompt, answer.text, self.filled.values)
         self.result = {"answer": answer, "report": report, "assertions": assertions}
         grade = ""
@@ -123,11 +128,14 @@ class PromptLab(View):
             items = "".join(f"<li>{escape(f)}</li>" for f in self.result["score"].get("feedback", []))
             grade = (f"<b>Correction sur les faits de l'entreprise</b> : "
                      f"{format_pct(self.result['score']['score'], 0)}<ul>{items}</ul>")
+        checks = (checks_html(report, assertions) if report is not None else
+                  "<p><i>Vérification des faits de la référence en cours…</i></p>" + checks_html(None, assertions))
         self.output.value = (f"<div style='border:1px solid #c9d3e0;padding:8px;margin-top:6px'>"
-                             f"{answer._repr_html_()}{checks_html(report, assertions)}{grade}</div>")
+                             f"{answer._repr_html_()}{checks}{grade}</div>")
 
     def _check_pasted(self, _button=None):
-        self._render(self.course.assistant.paste(self.task, self.answer.value), scored=True)
+        answer = self.course.assistant.paste(self.task, self.answer.value)
+        self._render(answer, self._report(answer.text), scored=True)
         self.gate.unlock()
         report = self.result["report"]
         if self.fact_task and report.verdicts:
@@ -135,7 +143,18 @@ class PromptLab(View):
                                                   len(report.verdicts))
 
     def _show_reference(self):
-        self._render(self.course.assistant.ask(self.task))
+        """The reference at once; its fact check (long for a reference that lists many invoices)
+        follows in the background and completes the display (:meth:`wait` for it)."""
+        answer = self.course.assistant.ask(self.task)
+        self._render(answer, None)
+        self._checking = threading.Thread(target=self.panel.guard(lambda: self._render(answer, self._report(answer.text))),
+                                          daemon=True)
+        self._checking.start()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for the fact check of the reference shown (tests, benchmarks)."""
+        if self._checking is not None:
+            self._checking.join(timeout)
 
     def _save(self, _button=None):
         self.course.journal.record_prompt(self.prompt_id, self.filled.text)
