@@ -86,8 +86,10 @@ class Course:
             if ai_mode in ("rejeu", "replay"):
                 recordings = recordings_path(data_folder) if data_folder else None
                 if recordings is None or not recordings.is_file():
-                    raise O2CLabError("les réponses enregistrées par le formateur sont introuvables sur ce poste ; "
-                                      "le formateur les crée avec « o2c-lab cohort record ».")
+                    # The trainer must see where the course looked: the path stays in this notice.
+                    where = f"« {recordings} »" if recordings else "(aucun dossier de données indiqué)"
+                    raise O2CLabError(f"fichier d'enregistrements introuvable {where} ; le formateur le crée "
+                                      "avec « o2c-lab cohort record ».")
                 store = RecordingStore(recordings)
             assistant = Assistant(ai_mode, config=config, anonymizer=anonymizer, store=store)
         except O2CLabError as exc:
