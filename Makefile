@@ -19,7 +19,7 @@ CHP      := $(HUB_NODE)/node_modules/.bin/configurable-http-proxy
 
 help:
 	@echo "make setup   crée .venv, installe o2c_lab et génère l'entreprise du cours si absente"
-	@echo "make lab     ouvre le cours dans JupyterLab en français"
+	@echo "make lab     ouvre le cours dans JupyterLab en français (make lab PORT=9000 pour un autre port)"
 	@echo "make run     exécute tous les carnets sans interface (résultats dans output/)"
 	@echo "make test    lance les tests"
 	@echo "make data    régénère l'entreprise du cours ($(DATASET))"
@@ -43,8 +43,9 @@ $(VENV)/.installed: pyproject.toml $(VENV)/pyvenv.cfg
 setup: $(VENV)/.installed
 	@test -d $(DATASET) || $(O2C) generate --out $(DATASET)
 
+# make lab PORT=9000 : another port (the address to open is printed in French).
 lab: setup
-	$(O2C) lab
+	$(O2C) lab $(if $(PORT),--port $(PORT))
 
 run: setup
 	$(O2C) run

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from .errors import InvalidParameterError, O2CLabError, OutputFolderError
 from .company.generator import DEFAULT_CUSTOMERS, MAX_CUSTOMERS, MAX_SEED, MIN_CUSTOMERS, parse_date
-from .labsetup import DEFAULT_DATASET, jupyter_lab_command, lab_settings_dir, repo_root, write_lab_settings
+from .labsetup import (DEFAULT_DATASET, free_port, jupyter_lab_command, lab_settings_dir, lab_url, repo_root,
+                       write_lab_settings)
 
 __all__ = ["main", "parse_date"]
 
@@ -382,8 +383,14 @@ def _cmd_lab(args) -> int:
     root = repo_root()
     _ensure_default_dataset(root)
     settings = write_lab_settings(lab_settings_dir()).parent
-    print("Ouverture de JupyterLab en français (Ctrl+C deux fois pour arrêter)…")
-    return _exec(jupyter_lab_command(root, settings, port=args.port, open_browser=not args.no_browser))
+    import secrets
+
+    port, token = args.port or free_port(), secrets.token_urlsafe(16)
+    print("Ouverture de JupyterLab en français (Ctrl+C deux fois pour arrêter)…\n"
+          "Si aucun navigateur ne s'ouvre, copiez cette adresse dans votre navigateur :\n"
+          f"  {lab_url(port, token)}\n"
+          "Les messages qui suivent, en anglais, sont ceux du serveur : vous pouvez les ignorer.", flush=True)
+    return _exec(jupyter_lab_command(root, settings, port=port, open_browser=not args.no_browser, token=token))
 
 
 def _select_notebooks(folder: Path, names: list[str] | None) -> list[Path]:
@@ -427,9 +434,11 @@ def _cmd_run(args) -> int:
         print(f"Exécution de {nb.name}…", flush=True)
         started = time.monotonic()
         try:
+            # The kernel's own log (English warnings about transport and debugger) is not for trainees.
             papermill.execute_notebook(str(nb), str(out / nb.name), parameters=parameters,
                                        kernel_name="python3", cwd=str(folder), progress_bar=False,
-                                       log_output=False, execution_timeout=600)
+                                       log_output=False, execution_timeout=600,
+                                       extra_arguments=["--IPKernelApp.log_level=ERROR"])
             status, detail = "réussi", ""
         except Exception as exc:  # a runner reports every notebook, whatever made one fail
             status = "échec"

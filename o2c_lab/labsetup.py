@@ -20,8 +20,10 @@ __all__ = [
     "LAB_OVERRIDES",
     "WELCOME_NOTEBOOK",
     "environment_diagnosis",
+    "free_port",
     "jupyter_lab_command",
     "lab_settings_dir",
+    "lab_url",
     "repo_root",
     "write_lab_settings",
 ]
@@ -78,12 +80,33 @@ def write_lab_settings(folder: Path) -> Path:
     return path
 
 
+def free_port(start: int = 8888, tries: int = 50) -> int:
+    """The first port from ``start`` free on the loopback interface (JupyterLab's own default first)."""
+    import socket
+
+    for port in range(start, start + tries):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise O2CLabError(f"Aucun port libre entre {start} et {start + tries - 1}.",
+                      todo="fermez un autre JupyterLab, ou choisissez un port : make lab PORT=9000")
+
+
+def lab_url(port: int, token: str) -> str:
+    """The address that opens the welcome notebook (what to paste when no browser opens by itself)."""
+    return f"http://127.0.0.1:{port}/lab/tree/{WELCOME_NOTEBOOK.as_posix()}?token={token}"
+
+
 def jupyter_lab_command(root: Path, settings_dir: Path, *, port: int | None = None,
-                        open_browser: bool = True, as_root: bool | None = None) -> list[str]:
+                        open_browser: bool = True, as_root: bool | None = None,
+                        token: str | None = None) -> list[str]:
     """The ``python -m jupyter lab`` command line serving ``root`` and opening the welcome notebook.
 
     ``as_root`` defaults to whether the current user is root (JupyterLab refuses root
-    without ``--allow-root``).
+    without ``--allow-root``). With ``token`` the address is known in advance (see :func:`lab_url`).
     """
     if as_root is None:
         as_root = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -94,6 +117,8 @@ def jupyter_lab_command(root: Path, settings_dir: Path, *, port: int | None = No
             f"--LabApp.app_settings_dir={settings_dir}"]
     if port is not None:
         argv.append(f"--ServerApp.port={port}")
+    if token is not None:
+        argv.append(f"--IdentityProvider.token={token}")
     if not open_browser:
         argv.append("--no-browser")
     if as_root:
@@ -114,7 +139,7 @@ def environment_diagnosis() -> str:
 
     checks = [(sys.version_info >= (3, 11), f"Python {platform.python_version()}",
                "Python 3.11 ou plus récent est nécessaire")]
-    checks.append((True, f"o2c_lab {__version__}", ""))
+    checks.append((True, f"bibliothèque du cours (o2c-lab {__version__})", ""))
     pandas_version = _version("pandas")
     checks.append((pandas_version is not None and int(pandas_version.split(".")[0]) >= 3,
                    f"pandas {pandas_version or 'absent'}", "pandas 3 est nécessaire"))

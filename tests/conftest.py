@@ -109,6 +109,14 @@ class _CompanyCache(dict):
 
 
 @pytest.fixture(scope="session")
+def small_company():
+    """A small company (seed 11, 60 customers) for the widget tests, generated once per session."""
+    from o2c_lab import generate_company
+
+    return generate_company(seed=11, customers=60)
+
+
+@pytest.fixture(scope="session")
 def many_companies():
     """``many_companies[seed]``: a classroom-sized company (80 customers) for invariant tests."""
     return _CompanyCache()

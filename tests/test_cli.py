@@ -184,8 +184,13 @@ def _lab_argv(lab_root, monkeypatch, capsys, *args) -> list[str]:
     launched = []
     monkeypatch.setattr(cli, "_exec", lambda argv: launched.append(argv) or 0)
     assert main(["lab", *args]) == 0
-    assert "JupyterLab en français" in capsys.readouterr().out
+    out = capsys.readouterr().out
     (argv,) = launched
+    token = next(a for a in argv if a.startswith("--IdentityProvider.token=")).split("=", 1)[1]
+    port = next(a for a in argv if a.startswith("--ServerApp.port=")).split("=", 1)[1]
+    # The address to open is printed in French, before the server's own (English) messages.
+    assert "JupyterLab en français" in out and "copiez cette adresse dans votre navigateur" in out
+    assert f"http://127.0.0.1:{port}/lab/tree/notebooks/00_bienvenue.ipynb?token={token}" in out
     return argv
 
 
@@ -206,9 +211,9 @@ def test_lab_command_starts_a_french_jupyterlab(lab_root, monkeypatch, capsys, t
     """Start the very command line ``o2c-lab lab`` builds; the server's settings say fr_FR."""
     port = free_port()
     argv = _lab_argv(lab_root, monkeypatch, capsys, "--port", str(port), "--no-browser")
-    token = "essai-o2c"
-    with jupyter_server([*argv, "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
-                         f"--IdentityProvider.token={token}"], port, token, tmp_path / "jupyter.log") as base:
+    token = next(a for a in argv if a.startswith("--IdentityProvider.token=")).split("=", 1)[1]
+    with jupyter_server([*argv, "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0"],
+                        port, token, tmp_path / "jupyter.log") as base:
         url = f"{base}/lab/api/settings/@jupyterlab/translation-extension:plugin?token={token}"
         with urllib.request.urlopen(url, timeout=10) as resp:
             setting = json.load(resp)
@@ -243,7 +248,7 @@ def test_test_command_help_is_ours(capsys):
 def test_environment_diagnosis_reports_this_interpreter():
     report = environment_diagnosis()
     assert f"✔ Python {platform.python_version()}" in report
-    assert f"✔ o2c_lab {o2c_lab.__version__}" in report
+    assert f"✔ bibliothèque du cours (o2c-lab {o2c_lab.__version__})" in report
     assert "✘" not in report and report.endswith("Tout est prêt : vous pouvez continuer.")
 
 

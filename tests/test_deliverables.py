@@ -31,11 +31,13 @@ def generic(default_company, tmp_path_factory):
     return out
 
 
+# As the notebooks record it: task ids and modes of the journal, the use cases of notebook 06.
 JOURNAL = {"participant": "Camille Martin",
-           "timings": [{"task": "Rédiger 5 relances", "mode": "manuel", "seconds": 1500},
-                       {"task": "Rédiger 5 relances", "mode": "manuel", "seconds": 1620},
-                       {"task": "Rédiger 5 relances", "mode": "ia", "seconds": 480}],
-           "prompts": [{"id": "relance_niveau2_ferme", "text": "ma version"}]}
+           "timings": [{"task": "04_cinq_relances", "mode": "manuel", "seconds": 1500},
+                       {"task": "04_cinq_relances", "mode": "manuel", "seconds": 1620},
+                       {"task": "04_cinq_relances", "mode": "avec_ia", "seconds": 480}],
+           "prompts": [{"id": "relance_niveau2_ferme", "text": "ma version"}],
+           "answers": {"06_plan_cas_2": {"text": "Tâche : relances du lundi\nJe passe de 3 heures à 40 minutes."}}}
 
 
 def test_eleven_deliverables_in_word_and_markdown(generic):
@@ -71,6 +73,10 @@ def test_participant_kit_has_own_items_measured_gain_and_zip(default_company, tm
     row = [c.value for c in plan[2]]
     # Median of the two manual timings (25 and 27 minutes) and the one with AI (8 minutes).
     assert row[0] == "Rédiger 5 relances" and row[3] == 26.0 and row[4] == 8.0
+    assert row[1] == "Relance de niveau 2 (ferme)" or "_" not in row[1]  # a title, never an id
+    plan_text = (tmp_path / "09_plan_action_30_jours.md").read_text(encoding="utf-8")
+    assert "Mon cas d'usage 2" in plan_text and "Je passe de 3 heures à 40 minutes." in plan_text
+    assert "04_cinq_relances" not in plan_text
     assert row[5] == '=IF(AND(ISNUMBER(D2),ISNUMBER(E2)),(D2-E2)*C2/60,"non mesuré")'
     unmeasured = [c.value for c in plan[3]]
     assert unmeasured[3] is None and unmeasured[4] is None  # never invented

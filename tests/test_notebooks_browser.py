@@ -1,25 +1,37 @@
 """A real browser: JupyterLab in French on loopback, headless Debian Chromium driven by Playwright.
 
-Opens notebooks 00 and 03, runs all cells from the « Exécution » menu, checks that no cell shows an
-error, that the widgets render and answer a click, and saves screenshots (in the test's temporary
-folder, or in ``$O2C_LAB_TEST_ARTEFACTS`` when set).
+One trainee's whole day, without editing a single cell: in each of the seven notebooks she runs all
+cells from the « Exécution » menu, then uses every kind of widget (settings, self-assessment, quiz,
+prompt check, stopwatch, reveal, tabs, plan, toolkit export). After each notebook: no error output,
+no English word, identifier, file path or seed in the visible text, no output wider than its cell;
+references stay hidden until she tried; the measure tables follow the stopwatch; finally her toolkit
+is listed in the JupyterLab file browser and its ZIP downloads. Screenshots are kept in
+``tests/artefacts/navigateur/`` (ignored by git) or ``$O2C_LAB_TEST_ARTEFACTS``.
+
+Needs Chromium (``apt-get install chromium``) and Playwright for Python (in the test extras).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 from conftest import free_port, jupyter_server
 
+from o2c_lab.authoring.language import visible_problems
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium")
-playwright_sync = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium absent (apt-get install chromium)")
+playwright_sync = pytest.importorskip("playwright.sync_api",
+                                      reason="Playwright absent : pip install -e \".[test]\" l'installe")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium absent : installez-le (apt-get install chromium) "
+                                                         "pour lancer les tests dans un vrai navigateur")
 
 OVERRIDES = {
     "@jupyterlab/translation-extension:plugin": {"locale": "fr_FR"},
@@ -30,6 +42,7 @@ OVERRIDES = {
 }
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+ERROR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]'
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +50,7 @@ def jupyterlab(tmp_path_factory):
     home = tmp_path_factory.mktemp("jlab")
     root = home / "racine"
     shutil.copytree(ROOT / "notebooks", root / "notebooks")  # the UI never writes into the project
+    (root / "datasets").symlink_to(ROOT / "datasets", target_is_directory=True)  # read only
     (home / "app-settings").mkdir()
     (home / "app-settings" / "overrides.json").write_text(json.dumps(OVERRIDES), encoding="utf-8")
     env = dict(os.environ, O2C_LAB_JOURNAL_DIR=str(home / "journal"), **{
@@ -44,6 +58,7 @@ def jupyterlab(tmp_path_factory):
             "JUPYTER_CONFIG_DIR": "config", "JUPYTER_DATA_DIR": "data", "JUPYTER_RUNTIME_DIR": "runtime",
             "JUPYTERLAB_SETTINGS_DIR": "user-settings", "JUPYTERLAB_WORKSPACES_DIR": "workspaces",
             "IPYTHONDIR": "ipython"}.items()})
+    env.pop("O2C_AI_API_KEY", None)
     port, token = free_port(), "jeton-de-test"
     argv = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
@@ -61,28 +76,41 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1600})
-    yield context.new_page()
-    context.close()
+def context(browser, jupyterlab):
+    ctx = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=jupyterlab[0])
+    yield ctx
+    ctx.close()
 
 
 @pytest.fixture
-def artefacts(tmp_path):
-    folder = Path(os.environ.get("O2C_LAB_TEST_ARTEFACTS", tmp_path))
+def artefacts():
+    folder = Path(os.environ.get("O2C_LAB_TEST_ARTEFACTS", ROOT / "tests" / "artefacts" / "navigateur"))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
 def _open_and_run_all(page, jupyterlab, name, artefacts):
     base, token, _ = jupyterlab
+    # One kernel at a time, as a trainee going from one notebook to the next (her data is in her journal).
+    for session in page.request.get(f"{base}/api/sessions?token={token}").json():
+        page.request.delete(f"{base}/api/sessions/{session['id']}?token={token}")
     page.goto(f"{base}/lab/tree/notebooks/{name}?token={token}")
     page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=60_000)
-    page.wait_for_function("""(panel) => { const p = document.querySelector(panel);
+    ready = """(panel) => { const p = document.querySelector(panel);
       const k = p && p.querySelector('.jp-Toolbar-kernelName');
       const s = p && p.querySelector('.jp-Notebook-ExecutionIndicator');
-      return !!k && /python/i.test(k.getAttribute('aria-label') || '') && !!s && s.dataset.status === 'idle'; }""",
-                           arg=PANEL, timeout=60_000)
+      return !!k && /python/i.test(k.getAttribute('aria-label') || '') && !!s && s.dataset.status === 'idle'; }"""
+    choose = page.locator(".jp-Dialog button", has_text="Sélectionner")
+    for _ in range(120):  # JupyterLab may ask which kernel to start (Python 3 is proposed): accept
+        if choose.count():
+            choose.first.click()
+        if page.evaluate(ready, PANEL) and not page.locator(".jp-Dialog").count():
+            break
+        page.wait_for_timeout(500)
+    else:
+        page.screenshot(path=str(artefacts / f"echec_{name}.png"))
+        pytest.fail(f"{name} : le noyau ne démarre pas")
     assert "Exécution" in page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").all_inner_texts()
     page.locator("#jp-menu-panel .lm-MenuBar-item", has_text="Exécution").click()
     page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
@@ -93,66 +121,214 @@ def _open_and_run_all(page, jupyterlab, name, artefacts):
         page.wait_for_function(indicator, arg=[PANEL, "busy"], timeout=20_000)
     except playwright_sync.TimeoutError:
         pass  # already finished
-    _wait_or_explain(page, indicator, [PANEL, "idle"], artefacts / f"echec_{name}.png")
+    try:
+        page.wait_for_function(indicator, arg=[PANEL, "idle"], timeout=120_000)
+    except playwright_sync.TimeoutError:
+        page.screenshot(path=str(artefacts / f"echec_{name}.png"))
+        pytest.fail(f"{name} : exécution inachevée")
+    page.wait_for_timeout(500)  # the last widgets render
+    errors = page.locator(f"{PANEL} {ERROR}, {PANEL} {STDERR}").all_inner_texts()
+    assert errors == [], f"{name} : {errors[0][-1500:]}"
+    return playwright_sync.expect
+
+
+def _button(page, text, within=None):
+    scope = within if within is not None else page.locator(PANEL)
+    button = scope.locator("button.widget-button", has_text=text).first
+    button.scroll_into_view_if_needed()
+    return button
+
+
+def _output_with(page, text):
+    """The output area holding a widget button labelled ``text``."""
+    return page.locator(f"{PANEL} .jp-OutputArea-output").filter(
+        has=page.locator("button.widget-button", has_text=text)).first
+
+
+def _check_what_she_sees(page, name, artefacts):
+    """No error, no jargon, identifier, path or seed, nothing wider than its cell; a screenshot."""
     expect = playwright_sync.expect
     expect(page.locator(f"{PANEL} {STDERR}")).to_have_count(0)
-    return expect
+    expect(page.locator(f"{PANEL} {ERROR}")).to_have_count(0)
+    text = page.locator(f"{PANEL} .jp-Notebook").inner_text()
+    assert sorted(set(visible_problems(text))) == [], name
+    wide = page.evaluate("""(panel) => Array.from(document.querySelectorAll(panel + ' .jp-OutputArea-output'))
+        .filter(e => e.scrollWidth > e.clientWidth + 2).map(e => e.innerText.slice(0, 80))""", PANEL)
+    assert wide == [], name
+    page.screenshot(path=str(artefacts / f"{Path(name).stem}.png"), full_page=True)
 
 
-def _wait_or_explain(page, script, arg, screenshot: Path):
-    try:
-        page.wait_for_function(script, arg=arg, timeout=120_000)
-    except playwright_sync.TimeoutError:
-        prompts = page.locator(f"{PANEL} .jp-CodeCell .jp-OutputPrompt").all_inner_texts()
-        page.screenshot(path=str(screenshot))
-        pytest.fail(f"exécution inachevée ; invites des cellules : {prompts}")
+def _stopwatch(page, within, mode_label=None):
+    if mode_label:
+        within.locator(".widget-toggle-buttons button", has_text=mode_label).first.click()
+    _button(page, "Démarrer le chronomètre", within).click()
+    _button(page, "Arrêter", within).wait_for()
+    page.wait_for_timeout(1100)
+    _button(page, "Arrêter", within).click()
+    _button(page, "Démarrer le chronomètre", within).wait_for()
 
 
-def _find(page, selector, text=None, max_steps=40):
-    """The first element matching, scrolling the notebook from the top: JupyterLab only keeps the
-    cells near the viewport in the page (windowed notebook)."""
+def test_a_trainee_does_the_day_without_editing_a_cell(context, jupyterlab, artefacts):
+    expect = playwright_sync.expect
+    home = jupyterlab[2]
+    page = context.new_page()
+
+    # 00 — settings without code: name, mode; then her self-assessment
+    _open_and_run_all(page, jupyterlab, "00_bienvenue.ipynb", artefacts)
+    expect(page.locator(f"{PANEL} .jp-OutputArea-output", has_text="Diagnostic").first).to_contain_text("Tout est prêt")
+    expect(page.locator(PANEL)).to_contain_text("Module 1/7")
+    settings = _output_with(page, "Enregistrer mes réglages")
+    settings.locator(".widget-text input").first.fill("Camille")
+    settings.locator(".widget-radio-box label", has_text="copier-coller").click()
+    _button(page, "Tester la connexion", settings).click()
+    expect(settings).to_contain_text("Aucune connexion à tester")
+    _button(page, "Enregistrer mes réglages", settings).click()
+    expect(settings).to_contain_text("Réglages enregistrés")
+    assert json.loads((home / "journal" / "reglages.json").read_text(encoding="utf-8"))["ai_mode"] == "copier_coller"
+    rating = _output_with(page, "Enregistrer mon auto-évaluation")
+    for group in rating.locator(".widget-toggle-buttons").all():
+        group.locator("button", has_text="2").click()
+    _button(page, "Enregistrer mon auto-évaluation", rating).click()
+    expect(rating).to_contain_text("7 note(s) enregistrée(s)")
+    _check_what_she_sees(page, "00_bienvenue.ipynb", artefacts)
+
+    # 01 — her name and mode are read; quiz, RCOTF, copy, stopwatch and live times, try first
+    _open_and_run_all(page, jupyterlab, "01_prompts.ipynb", artefacts)
+    expect(page.locator(PANEL)).to_contain_text("Journal de Camille")
+    expect(page.locator(PANEL)).to_contain_text("Module 2/7")
+    _button(page, "Valider mes réponses").click()
+    expect(page.locator(PANEL)).to_contain_text("bonne(s) réponse(s)")
+    _button(page, "Vérifier mon prompt").click()
+    expect(page.locator(f"{PANEL} .jp-OutputArea-output button", has_text="Copier le prompt").first).to_be_visible()
+    times = page.locator(f"{PANEL} .jp-OutputArea-output table.o2c-table",
+                         has_text="Rédiger un prompt de relance structuré").first
+    expect(times).to_contain_text("non mesuré")
+    watch = page.locator(f"{PANEL} .jp-OutputArea-output", has_text="Chronomètre —").first
+    _stopwatch(page, watch)
+    _stopwatch(page, watch, "avec IA")
+    expect(times).not_to_contain_text("non mesuré")  # the table followed, without re-running its cell
+    expect(times).to_contain_text(re.compile("gagnées|perdues"))
+    lab = _output_with(page, "Vérifier la réponse collée")
+    reference = _button(page, "Voir la référence", lab)
+    expect(reference).to_be_disabled()
+    lab.locator("textarea").first.fill("Madame, Monsieur, merci de nous indiquer la date de règlement.")
+    _button(page, "Vérifier la réponse collée", lab).click()
+    expect(lab).to_contain_text("Vérification des faits")
+    expect(reference).to_be_enabled()
+    _check_what_she_sees(page, "01_prompts.ipynb", artefacts)
+
+    # 02 — a comparison revealed on « je passe cette étape »
+    _open_and_run_all(page, jupyterlab, "02_risque_facture.ipynb", artefacts)
+    exposure = _output_with(page, "Voir l'exposition et les actions")
+    expect(_button(page, "Voir l'exposition et les actions", exposure)).to_be_disabled()
+    expect(exposure).not_to_contain_text("encours total")
+    _button(page, "Je passe cette étape", exposure).click()
+    expect(exposure).to_contain_text("encours total")
+    _check_what_she_sees(page, "02_risque_facture.ipynb", artefacts)
+
+    # 03 — the prioritised list stays hidden until her timed try
+    _open_and_run_all(page, jupyterlab, "03_balance_agee.ipynb", artefacts)
+    # plotly draws a chart once it is scrolled into view
     scroller = page.locator(f"{PANEL} .jp-WindowedPanel-outer")
     scroller.evaluate("e => e.scrollTop = 0")
-    for _ in range(max_steps):
-        found = page.locator(selector, has_text=text) if text else page.locator(selector)
-        if found.count():
-            found.first.scroll_into_view_if_needed()
-            return found.first
+    for _ in range(40):
+        if page.locator(f"{PANEL} .js-plotly-plot").count():
+            break
         scroller.evaluate("e => e.scrollTop += 500")
-        page.wait_for_timeout(150)
-    pytest.fail(f"élément introuvable dans le carnet : {selector} {text or ''}")
+        page.wait_for_timeout(200)
+    page.locator(f"{PANEL} .js-plotly-plot").first.scroll_into_view_if_needed()
+    expect(page.locator(f"{PANEL} .js-plotly-plot .main-svg").first).to_be_visible(timeout=60_000)
+    worklist = _output_with(page, "Voir la liste priorisée")
+    expect(_button(page, "Voir la liste priorisée", worklist)).to_be_disabled()
+    expect(page.locator(PANEL)).not_to_contain_text("pourquoi")
+    _stopwatch(page, page.locator(f"{PANEL} .jp-OutputArea-output", has_text="Chronomètre —").first)
+    expect(_button(page, "Voir la liste priorisée", worklist)).to_be_enabled()
+    _button(page, "Voir la liste priorisée", worklist).click()
+    expect(worklist.locator("th", has_text="pourquoi")).to_have_count(1)
+    _check_what_she_sees(page, "03_balance_agee.ipynb", artefacts)
+
+    # 04 — short tab titles, her own letter checked
+    _open_and_run_all(page, jupyterlab, "04_relances.ipynb", artefacts)
+    page.locator(f"{PANEL} .lm-TabBar-tab", has_text="Niveau 3").first.click()
+    letter = _output_with(page, "Vérifier les faits de ma relance")
+    letter.locator("textarea").fill("Madame, Monsieur, la facture FA-2026-00001 reste impayée.")
+    _button(page, "Vérifier les faits de ma relance", letter).click()
+    expect(letter).to_contain_text("Vérification des faits")
+    _check_what_she_sees(page, "04_relances.ipynb", artefacts)
+
+    # 05 — the dispute framework appears on a click only
+    _open_and_run_all(page, jupyterlab, "05_litiges.ipynb", artefacts)
+    expect(page.locator(PANEL)).not_to_contain_text("Référence générée sans IA — cadre du litige")
+    frame = _output_with(page, "Voir le cadre de référence")
+    _button(page, "Je passe cette étape", frame).click()
+    expect(frame).to_contain_text("Référence générée sans IA — cadre du litige")
+    _check_what_she_sees(page, "05_litiges.ipynb", artefacts)
+
+    # 06 — her plan, her final self-assessment, the export on a button, the toolkit downloaded
+    _open_and_run_all(page, jupyterlab, "06_encaissements_plan.ipynb", artefacts)
+    expect(page.locator(PANEL)).to_contain_text("Module 7/7")
+    # her times of 01 (both ways) read back from the journal: the chart of her measured times is there
+    expect(page.locator(f'{PANEL} img[alt="Vos temps mesurés"]')).to_have_count(1)
+    plan = page.locator(f"{PANEL} .jp-OutputArea-output", has_text="Cas d'usage 1").first
+    plan.locator("textarea").fill("Tâche : relances du lundi\nJe passe de 3 heures à 40 minutes par semaine.")
+    _button(page, "Enregistrer dans ma boîte à outils", plan).click()
+    expect(plan).to_contain_text("Enregistré")
+    export = _output_with(page, "Exporter ma boîte à outils")
+    expect(export.locator("a")).to_have_count(0)  # nothing exported by Run All
+    _button(page, "Exporter ma boîte à outils", export).click()
+    archive = export.locator("a", has_text="fichier ZIP")
+    expect(archive).to_have_count(1, timeout=60_000)
+    _check_what_she_sees(page, "06_encaissements_plan.ipynb", artefacts)
+    with page.expect_download() as download:
+        archive.click()
+    saved = artefacts / "livrables_Camille.zip"
+    download.value.save_as(saved)
+    with zipfile.ZipFile(saved) as zf:
+        assert len([n for n in zf.namelist() if n.endswith(".docx")]) == 11
+        plan_text = zf.read("09_plan_action_30_jours.md").decode("utf-8")
+    assert "Je passe de 3 heures à 40 minutes par semaine." in plan_text
+
+    # the files are in the JupyterLab file browser, next to the notebooks
+    browser_page = context.new_page()
+    base, token, _ = jupyterlab
+    browser_page.goto(f"{base}/lab/tree/notebooks/ma_boite_a_outils?token={token}")
+    listing = browser_page.locator(".jp-DirListing-content .jp-DirListing-itemText")
+    expect(listing.filter(has_text="livrables_Camille.zip")).to_have_count(1, timeout=60_000)
+    expect(listing.filter(has_text="09_plan_action_30_jours.docx")).to_have_count(1)
+    browser_page.screenshot(path=str(artefacts / "navigateur_de_fichiers.png"))
 
 
-def test_welcome_notebook_runs_and_self_assessment_answers(page, jupyterlab, artefacts):
-    expect = _open_and_run_all(page, jupyterlab, "00_bienvenue.ipynb", artefacts)
-    expect(_find(page, f"{PANEL} .jp-OutputArea-output", "Diagnostic")).to_contain_text("Tout est prêt")
-    _find(page, f"{PANEL} .widget-toggle-buttons").locator("button", has_text="3").click()
-    _find(page, f"{PANEL} button.widget-button", "Enregistrer mon auto-évaluation").click()
-    expect(page.locator(f"{PANEL} .widget-html", has_text="note(s) enregistrée(s)")).to_have_count(1)
-    page.screenshot(path=str(artefacts / "00_bienvenue.png"))
+def test_copy_button_copies_and_confirms(browser, tmp_path):
+    """The « Copier le prompt » button of a prompt block, in Chromium: the text reaches the clipboard
+    and the button says so."""
+    import http.server
+    import threading
 
+    from o2c_lab.ai.assistant import copy_block_html
 
-def test_aged_balance_notebook_runs_chart_and_stopwatch(page, jupyterlab, artefacts):
-    expect = _open_and_run_all(page, jupyterlab, "03_balance_agee.ipynb", artefacts)
-    _find(page, f"{PANEL} h2", "1. Situation")
-    # JupyterLab renders only the cells near the viewport: scroll to the plotly output first,
-    # then give plotly.js time to draw on a loaded 2-core machine.
-    chart = _find(page, f"{PANEL} .js-plotly-plot")
-    expect(chart.locator(".main-svg").first).to_be_visible(timeout=60_000)
-    page.screenshot(path=str(artefacts / "03_balance_agee_graphique.png"))
-    _find(page, f"{PANEL} button.widget-button", "Démarrer le chronomètre").click()
-    expect(page.locator(f"{PANEL} button.widget-button", has_text="Arrêter")).to_have_count(1)
-    page.wait_for_timeout(1200)
-    page.locator(f"{PANEL} button.widget-button", has_text="Arrêter").click()
-    status = page.locator(f"{PANEL} .widget-html", has_text="gain :").first
-    expect(status).not_to_contain_text("sans IA : non mesuré")
-    journal = json.loads((jupyterlab[2] / "journal" / "journal-participant.json").read_text(encoding="utf-8"))
-    assert [(t["task"], t["mode"]) for t in journal["timings"]] == [("03_priorites", "manuel")]
-    assert journal["timings"][0]["seconds"] >= 1
-    reference = _find(page, f"{PANEL} button.widget-button", "Voir la référence")
-    reference.click()
-    lab = page.locator(f"{PANEL} .jp-OutputArea-output").filter(
-        has=page.locator("button.widget-button", has_text="Voir la référence")).first
-    expect(lab).to_contain_text("Référence générée sans IA", timeout=20_000)
-    expect(lab).to_contain_text("Vérification des faits")
-    page.screenshot(path=str(artefacts / "03_balance_agee.png"))
+    page_html = f"<html><body>{copy_block_html('Tu es chargé(e) de recouvrement.')}</body></html>".encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(page_html)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    ctx = browser.new_context()
+    try:
+        ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+        page = ctx.new_page()
+        page.goto(url)
+        page.locator("button").click()
+        playwright_sync.expect(page.locator("button")).to_have_text("✔ Prompt copié")
+        assert page.evaluate("navigator.clipboard.readText()") == "Tu es chargé(e) de recouvrement."
+    finally:
+        ctx.close()
+        server.shutdown()

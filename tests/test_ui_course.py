@@ -9,13 +9,6 @@ from o2c_lab.coaching import Journal
 from o2c_lab.ui import Course, PromptLab, RcotfBuilder
 
 
-@pytest.fixture(scope="module")
-def small_company():
-    from o2c_lab import generate_company
-
-    return generate_company(seed=11, customers=60)
-
-
 @pytest.fixture
 def course(small_company, tmp_path):
     from o2c_lab.ai import Anonymizer, Assistant
@@ -27,6 +20,8 @@ def course(small_company, tmp_path):
 def test_reference_is_labelled_and_checked(course):
     lab = PromptLab(course, "relance_niveau1_courtoise")
     lab.reference_button.click()
+    assert lab.result["report"] is None and "en cours" in lab.output.value  # shown at once, checked next
+    lab.wait()
     assert lab.panel.result == ""
     answer = lab.result["answer"]
     assert answer.is_ai is False and answer.label == OFFLINE_LABEL
@@ -63,7 +58,7 @@ def test_prompt_to_copy_is_pseudonymised(course, small_company):
     name = str(small_company.customer(customer)["name"])
     lab = PromptLab(course, "relance_niveau1_courtoise")
     assert name in lab.filled.text            # the filled prompt names the customer…
-    copied = lab.widget.children[1].value     # …the block shown for copying does not
+    copied = lab.copy_html                    # …the block shown for copying does not
     assert name not in copied and "&lt;CLIENT_" in copied
 
 
@@ -104,7 +99,8 @@ def test_course_start_loads_a_data_folder_and_falls_back_offline(tmp_path, small
     assert any("rejeu" in n and "hors ligne" in n for n in course.notices)
     assert course.journal.path.parent == tmp_path / "journal"
     html = course._repr_html_()
-    assert "graine 11" in html and "⚠" in html
+    assert small_company.name in html and "⚠" in html
+    assert "graine" not in html  # no technical seed (the notice keeps the path the trainer must check)
 
 
 def test_pasted_dispute_analysis_is_scored_on_the_truth(course, small_company):

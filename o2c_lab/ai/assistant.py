@@ -84,9 +84,13 @@ class Answer:
 def copy_block_html(text: str) -> str:
     """HTML showing ``text`` with a « Copier » button (for the copier-coller mode)."""
     escaped = html.escape(text)
-    return ("<div><button onclick=\"navigator.clipboard.writeText(this.nextElementSibling.innerText)\">"
-            "📋 Copier le prompt</button><pre style='white-space:pre-wrap;border:1px solid #ccc;"
-            f"padding:6px'>{escaped}</pre></div>")
+    # The button says when the copy is done (or refused). The selection copy is synchronous, so the
+    # confirmation is immediate, and it works where the asynchronous clipboard API waits or is absent.
+    copy = ("const s = getSelection(), r = document.createRange(); r.selectNodeContents(this.nextElementSibling); "
+            "s.removeAllRanges(); s.addRange(r); const ok = document.execCommand('copy'); s.removeAllRanges(); "
+            "this.textContent = ok ? '✔ Prompt copié' : 'Copie refusée : sélectionnez le texte puis Ctrl+C'")
+    return (f"<div><button onclick=\"{copy}\">Copier le prompt</button><pre style='white-space:pre-wrap;"
+            f"overflow-wrap:break-word;word-break:normal;border:1px solid #ccc;padding:6px'>{escaped}</pre></div>")
 
 
 def _now() -> str:

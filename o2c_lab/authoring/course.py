@@ -6,28 +6,42 @@ calls the library (widgets, tables, charts). Figures are computed when the noteb
 
 from __future__ import annotations
 
-from .cells import code, header, md, parameters, setup
+from ..ai import load_library
+from .cells import code, header, md, next_step, parameters, setup
 
 __all__ = ["NOTEBOOKS"]
 
 
 def _lab(prompt_id: str, **subject) -> object:
     args = "".join(f", {k}={v!r}" for k, v in subject.items())
-    return code(f'PromptLab(course, "{prompt_id}"{args})')
+    title = load_library()[prompt_id].title
+    return code(f'# Prompt : {title}\nPromptLab(course, "{prompt_id}"{args})')
 
 
 def _stopwatch(task: str):
-    return code(f'Stopwatch(journal, "{task}", COURSE_TASKS["{task}"])')
+    return code(f'# Chronométrer votre essai\nStopwatch(journal, "{task}", COURSE_TASKS["{task}"])')
 
 
 def _take_away(key: str, label: str, prefill: str):
-    return code(f"TakeAway(journal, {key!r}, {label!r}, prefill={prefill!r})")
+    return code(f"# Garder : {label}\nTakeAway(journal, {key!r}, {label!r}, prefill={prefill!r})")
 
 
 def _timings(*tasks: str):
     keys = ", ".join(f'"{t}"' for t in tasks)
     return code(f"""\
-display(*timing_view(journal, {{k: COURSE_TASKS[k] for k in ({keys},)}}))""")
+# Afficher vos temps (mis à jour à chaque arrêt du chronomètre)
+timing_view(journal, {{k: COURSE_TASKS[k] for k in ({keys},)}})""")
+
+
+def _reveal(task, render: str, *args, title: str = "Comparer avec la référence"):
+    """A comparison shown only after a try of ``task`` (see :class:`o2c_lab.ui.Reveal`)."""
+    extra = "".join(f", {a!r}" for a in args)
+    call = f"lambda c: {render}(c{extra})" if args else render
+    return code(f"""\
+# {title}
+from o2c_lab.ui.references import {render}
+
+Reveal(course, {task!r}, {call}, title={title!r})""")
 
 
 # ----------------------------------------------------------------------------- 00
@@ -47,17 +61,19 @@ def _nb00():
         - les cellules de calcul s'exécutent : cliquez dans la cellule puis appuyez sur **Maj + Entrée**
           (ou sur le bouton ▶ de la barre d'outils). Le résultat s'affiche juste en dessous ;
         - pour tout exécuter d'un coup : menu **Exécution › Exécuter toutes les cellules** ;
-        - le code technique est replié : seule sa première ligne apparaît, suivie de « ••• ». Inutile
-          de l'ouvrir pour suivre le cours (un clic sur « ••• » le déplie).
+        - le code technique est replié : seule une courte ligne grise dit ce que fait la cellule
+          (« # Afficher la balance âgée »). Inutile de l'ouvrir pour suivre le cours.
 
         Si quelque chose semble bloqué : menu **Noyau › Redémarrer le noyau et exécuter toutes les cellules**."""),
         parameters(),
+        setup("00_bienvenue.ipynb"),
         md("""\
         ## 1. Vérifier votre environnement
 
         Exécutez la cellule suivante. Elle vérifie que tout ce dont le cours a besoin est installé.
         Chaque ligne doit commencer par ✔ ; sinon, le message indique quoi faire."""),
         code("""\
+        # Vérifier l'environnement du cours
         import o2c_lab
         from o2c_lab.labsetup import environment_diagnosis
 
@@ -74,22 +90,22 @@ def _nb00():
         - **API** : le carnet interroge directement un modèle configuré par le formateur ;
         - **rejeu** : le carnet rejoue des réponses enregistrées par le formateur avec un vrai modèle.
 
-        Le mode se règle dans la cellule des paramètres (première cellule repliée). La cellule suivante
-        charge l'entreprise, ouvre votre journal personnel et teste la connexion si le mode l'exige."""),
-        setup(),
+        Indiquez ci-dessous votre prénom, votre métier et le mode d'IA, puis cliquez sur « Enregistrer mes
+        réglages ». Ils sont gardés sur votre poste et lus par tous les carnets de la journée ; si vous
+        changez de prénom, votre journal est renommé (jamais dédoublé). En mode API, « Tester la
+        connexion » vérifie l'accès au modèle configuré par le formateur."""),
         code("""\
-        if course.assistant.mode == "api":
-            from o2c_lab.ai import check_connection
-            print(check_connection(course.assistant.config))
-        else:
-            print("Aucune connexion à tester dans ce mode : tout fonctionne sans réseau.")"""),
+        # Vos réglages : prénom, métier, mode d'IA
+        from o2c_lab.ui import SettingsPanel
+
+        SettingsPanel(course)"""),
         md("""\
         ## 3. Votre positionnement
 
         Avant de commencer, situez-vous sur chaque objectif de la formation, de 1 (je découvre) à 5
         (je suis autonome). Vos notes restent dans votre journal ; vous referez l'exercice en fin de
         journée (carnet 06) pour mesurer vos progrès."""),
-        code('SelfAssessment(journal, "avant")'),
+        code('# Vous situer sur chaque objectif\nSelfAssessment(journal, "avant")'),
         md("""\
         ## 4. Faire connaissance avec l'entreprise
 
@@ -102,22 +118,32 @@ def _nb00():
         TVA et IBAN valides, factures qui correspondent aux commandes et aux livraisons… sauf quand une
         erreur a été glissée exprès. La cellule suivante affiche sa fiche, puis
         ses chiffres clés en une ligne."""),
-        code("company"),
+        code("# Afficher la fiche de l'entreprise\ncompany"),
         code("""\
+        # Afficher les chiffres clés en une ligne
         from o2c_lab.money import format_number, format_pct
 
         m = company.summary()
         print(f"En bref : {len(company.customers)} clients, {len(company.invoices)} factures ; encours "
               f"{format_eur(m['receivables_cents'])}, dont {format_pct(m['overdue_share'])} échu et "
-              f"{format_pct(m['over_90_share'])} à plus de 90 jours ; DSO {format_number(m['dso_days'], 0)} jours.")""",
+              f"{format_pct(m['over_90_share'])} à plus de 90 jours ; délai moyen de paiement (DSO) "
+              f"{format_number(m['dso_days'], 0)} jours.")""",
              tags=("nbval-check-output",)),
         md("""\
-        ## Et ensuite ?
+        ## 5. Les mots du métier
 
+        Les indicateurs de la journée, en clair (la définition s'affiche aussi au survol) :"""),
+        code("""\
+        # Afficher le glossaire
+        from IPython.display import HTML
+        from o2c_lab.ui import glossary_html
+
+        HTML(glossary_html())"""),
+        next_step("""\
         Les carnets suivants reprennent les cinq étapes du cas fil rouge : rédiger de bons prompts (01),
         évaluer le risque client et la conformité des factures (02), analyser la balance âgée (03),
         relancer (04), traiter les litiges (05), puis rapprocher les encaissements et bâtir votre plan
-        d'action à 30 jours (06). La liste des carnets est dans `README.md`, dans ce même dossier."""),
+        d'action à 30 jours (06).""", "01_prompts.ipynb"),
     ]
 
 
@@ -135,7 +161,7 @@ def _nb01():
                "Vous apprenez à écrire une demande précise, à protéger les données et à vérifier chaque "
                "chiffre d'une réponse avant de l'utiliser."),
         parameters(),
-        setup(),
+        setup("01_prompts.ipynb"),
         md("""\
         ## 1. Ce que fait vraiment l'IA générative
 
@@ -179,6 +205,7 @@ def _nb01():
         réellement écrit (réponse obtenue en direct, ou enregistrée par le formateur avec le modèle et la
         date)."""),
         code("""\
+        # Lancer le quiz « Humain ou IA ? »
         from o2c_lab.coaching import quiz_texts
         from o2c_lab.ui import ProvenanceQuiz
 
@@ -196,6 +223,7 @@ def _nb01():
         **Essai** : la cellule suivante écrit un extrait Excel des factures échues, puis en produit une
         copie anonymisée (pseudonymes cohérents) et une table de correspondance qui reste sur votre poste."""),
         code("""\
+        # Anonymiser un extrait Excel des factures échues
         import pandas as pd
         from o2c_lab.ai import anonymize_excel
 
@@ -209,7 +237,9 @@ def _nb01():
         source = course.workdir / "factures_echues.xlsx"
         extract.to_excel(source, index=False)
         result = anonymize_excel(source, course.workdir / "factures_echues_anonymisees.xlsx", company=company)
-        print(result)
+        print(f"Copie anonymisée écrite : {sum(result.replaced.values())} valeurs remplacées "
+              f"({', '.join(f'{k} {v}' for k, v in sorted(result.replaced.items()))}). La table de correspondance "
+              "reste sur votre poste : ne la transmettez jamais à l'IA.")
         for path in (source, result.path_out):
             display(french_table(pd.read_excel(path).head(4), numbers=["reste dû (€)"]))"""),
         md("""\
@@ -224,6 +254,7 @@ def _nb01():
         **Essai** : on prend une relance de référence et on y glisse une erreur (un montant modifié de
         100 €). Le vérificateur compare chaque montant, date, numéro de facture et client au grand livre."""),
         code("""\
+        # Vérifier les faits d'une relance modifiée
         import re
         from o2c_lab.ai import check_answer, fill
         from o2c_lab.money import to_cents
@@ -248,6 +279,7 @@ def _nb01():
         **Essai** : écrivez votre propre demande en cinq parties. Le bouton « Vérifier mon prompt »
         signale chaque partie manquante ou trop vague, avec ce qu'il faut ajouter."""),
         code("""\
+        # Écrire votre prompt en cinq parties
         from o2c_lab.ui import RcotfBuilder
 
         RcotfBuilder(journal, "01_mon_prompt_rcotf", prefill={"role": "Tu es chargé(e) de recouvrement."})"""),
@@ -268,6 +300,7 @@ def _nb01():
         Une première réponse se travaille en quelques échanges. Voici trois relances types à envoyer à la
         suite de la réponse de votre outil :"""),
         code("""\
+        # Afficher trois relances pour itérer
         from IPython.display import HTML
         from o2c_lab.ai import copy_block_html, iterate
 
@@ -284,6 +317,7 @@ def _nb01():
         _take_away("01_a_retenir", "Mes règles pour bien demander à l'IA",
                    "1. J'anonymise avant de coller des données.\n2. J'écris Rôle, Contexte, Objectif, Ton, "
                    "Format.\n3. Je vérifie chaque montant, date et numéro de facture avant d'envoyer."),
+        next_step("Vous savez écrire une demande précise, protéger les données et vérifier une réponse. Le carnet 02 applique ces réflexes au risque client et à la facturation.", "02_risque_facture.ipynb"),
     ]
 
 
@@ -302,7 +336,7 @@ def _nb02():
                "Vous repérez les clients à risque avec des raisons explicites, vous vérifiez qu'une facture "
                "ne contient pas la cause de son propre impayé, et vous réagissez à une alerte externe."),
         parameters(),
-        setup(),
+        setup("02_risque_facture.ipynb"),
         md("""\
         ## 1. Situation : qui surveiller dans le portefeuille ?
 
@@ -310,6 +344,7 @@ def _nb02():
         encours, de sa note de crédit, des signaux externes et des litiges. Chaque niveau vient avec ses
         **raisons**, pour que vous puissiez les discuter."""),
         code("""\
+        # Afficher les clients à surveiller
         risk = analysis.risk
         print("Clients par niveau de risque :", ", ".join(f"{level} {n}" for level, n in risk["level"].value_counts().items()))
         watch = risk[risk["level"] != "normal"].sort_values("exposure_cents", ascending=False).head(10)
@@ -327,6 +362,7 @@ def _nb02():
         habitudes), puis avec le prompt d'analyse."""),
         _stopwatch("02_dossier_client"),
         code("""\
+        # Afficher le dossier du client en dérive
         drifting = company.role("drifting_customer")
         row = analysis.behaviour.loc[drifting]
         print(f"{course.name(drifting)} : retard moyen récent {row['recent_delay']:.0f} jours, "
@@ -341,8 +377,8 @@ def _nb02():
         plus gros retards. Le graphique compare, sur la vérité de l'entreprise simulée, la part de vrais
         clients à risque parmi les clients retenus : même nombre de clients, deux méthodes."""),
         code("""\
-        measure_chart("Vrais clients à risque parmi les clients mis sous surveillance",
-                      "clients mis sous surveillance", analysis.risk_detection())"""),
+        # Comparer les deux méthodes de surveillance
+        measure_chart(analysis, "risk_detection")"""),
         md("""\
         ## 3. Conditions de paiement, clauses et anomalies de commande
 
@@ -363,14 +399,15 @@ def _nb02():
         compare la part retrouvée par un contrôle manuel de 10 % des factures tirées au hasard et par
         l'audit systématique de toutes les factures."""),
         code("""\
+        # Comparer contrôle manuel et audit systématique
         from o2c_lab.casework import RULES, audit_invoices
 
-        recall = analysis.audit_recall()
         checks = {rule.anomaly: rule.check for rule in RULES}
         findings = audit_invoices(company)
         counts = findings.groupby("anomaly").size().sort_values(ascending=False)
-        display(pd.DataFrame({"contrôle": [checks.get(a, a) for a in counts.index], "factures": counts.to_numpy()}),
-                measure_chart("Anomalies de facture trouvées", "anomalies glissées", recall))"""),
+        display(french_table(pd.DataFrame({"contrôle": [checks.get(a, a) for a in counts.index],
+                                           "factures": counts.to_numpy()})),
+                measure_chart(analysis, "audit_recall"))"""),
         _lab("checklist_facture_sans_litige"),
         md("""\
         ## 5. Une alerte externe sur un client : exposition et actions immédiates
@@ -378,15 +415,15 @@ def _nb02():
         **Situation** : une annonce au BODACC signale l'ouverture d'une procédure collective chez un
         client. Quelle est votre exposition, et que faire aujourd'hui ?"""),
         code("""\
+        # Afficher l'alerte externe
         insolvent = company.role("insolvent_customer")
         signals = company.external_signals[company.external_signals["customer_id"] == insolvent]
-        display(french_table(signals[["published_on", "source", "title"]], rename={"published_on": "date", "title": "titre"}))
-        balance = analysis.aged.by_customer.loc[insolvent]
-        print(f"{course.name(insolvent)} : encours total {format_eur(int(balance['Total']))}")
-        actions = analysis.worklist[analysis.worklist["customer_id"] == insolvent]
-        french_table(actions[["rank", "category", "action", "team"]],
-                     rename={"rank": "rang", "category": "catégorie", "team": "équipe"})"""),
+        french_table(signals[["published_on", "source", "title"]], rename={"published_on": "date", "title": "titre"})"""),
         _lab("alerte_externe_exposition"),
+        md("""\
+        **Comparaison** : l'exposition sur ce client et les actions que la liste priorisée propose
+        (elles s'affichent après votre essai)."""),
+        _reveal("02_dossier_client", "insolvency_actions_html", title="Voir l'exposition et les actions"),
         md("## 6. Mesure : vos temps"),
         _timings("02_dossier_client"),
         md("## 7. Ce que vous emportez"),
@@ -394,6 +431,7 @@ def _nb02():
                    "- Bon de commande du client reporté sur la facture\n- Quantités = bon de livraison signé\n"
                    "- Prix et remises = contrat\n- Mentions obligatoires (SIREN, pénalités, indemnité de 40 €)\n"
                    "- Délai de paiement dans le plafond légal"),
+        next_step("Après la prévention, le pilotage : le carnet 03 lit la balance âgée et choisit les actions de la semaine.", "03_balance_agee.ipynb"),
     ]
 
 
@@ -410,24 +448,27 @@ def _nb03():
                "Vous lisez la balance âgée, vous choisissez les actions de la semaine et vous mesurez "
                "quelle part du cash vraiment à risque vos 20 premières actions couvrent."),
         parameters(),
-        setup(),
+        setup("03_balance_agee.ipynb"),
         md("""\
         ## 1. Situation : la balance âgée au jour de l'arrêté"""),
         code("""\
+        # Afficher la répartition de l'encours
         shares = analysis.aged.shares()
         BeforeAfterChart(ChartSpec("Répartition de l'encours par ancienneté", tuple(shares.index),
                                    {"part de l'encours": list(100 * shares.to_numpy())}, unit="%"))"""),
         code("""\
+        # Afficher les parts de l'encours par ancienneté
         from o2c_lab.money import format_pct
 
         print("Part de l'encours par ancienneté : " + ", ".join(f"{bucket} {format_pct(float(share))}"
                                                               for bucket, share in shares.items()))""",
              tags=("nbval-check-output",)),
         code("""\
-        kpis = analysis.kpis
-        rows = [(k.name, k.display().split(" : ")[-1]) for k in (kpis["dso_simple"], kpis["bpdso_simple"],
-                kpis["add_simple"], kpis["pct_over_90"], kpis["cei"])]
-        display(pd.DataFrame(rows, columns=["indicateur", "valeur"]))
+        # Afficher les indicateurs et les plus gros encours
+        from o2c_lab.ui import kpi_table
+
+        display(french_table(kpi_table(analysis.kpis, ("dso_simple", "bpdso_simple", "add_simple", "pct_over_90",
+                                                        "cei"))))
         top = analysis.aged.by_customer.sort_values("Total", ascending=False).head(10)
         french_table(top.drop(columns=["procedure_collective"]).rename(columns={"name": "client", "segment": "segment",
                      "litige_cents": "en litige"}), money=list(analysis.aged.columns) + ["Total"])"""),
@@ -444,24 +485,18 @@ def _nb03():
         md("""\
         ## 3. Comparaison : la liste priorisée, urgences réelles et bruit
 
-        La liste ci-dessous classe les actions par cash à protéger, en tenant compte du risque, des
-        litiges et des signaux. Certaines grosses factures ne relèvent pas du recouvrement : un bon de
-        commande manquant ou un litige les bloque (**bruit pour le recouvrement**, à traiter par la
-        facturation ou le commercial)."""),
-        code("""\
-        wl = analysis.worklist.head(20)
-        print("Catégories des 20 premières actions :", ", ".join(f"{c} {n}" for c, n in wl["category"].value_counts().items()))
-        french_table(wl.assign(client=[course.name(c) for c in wl["customer_id"]])[
-                     ["rank", "client", "category", "action", "team", "amount_cents", "why"]],
-                     rename={"rank": "rang", "category": "catégorie", "team": "équipe", "amount_cents": "montant",
-                             "why": "pourquoi"})"""),
+        La liste priorisée (une **règle métier**) classe les actions par cash à protéger, en tenant compte du
+        risque, des litiges et des signaux. Certaines grosses factures ne relèvent pas du recouvrement : un
+        bon de commande manquant ou un litige les bloque (**bruit pour le recouvrement**, à traiter par la
+        facturation ou le commercial). Elle s'affiche après votre essai chronométré."""),
+        _reveal("03_priorites", "priority_list_html", title="Voir la liste priorisée"),
         md("""\
         **Mesure objective** : part du cash qui finira vraiment en retard ou perdu (vérité de l'entreprise
         simulée) couverte par les 20 premières actions, selon qu'on trie par montant échu ou par la liste
         priorisée."""),
         code("""\
-        measure_chart("Cash à risque couvert par les 20 premières actions", "20 premières actions",
-                      analysis.priority_coverage())"""),
+        # Mesurer le cash à risque couvert
+        measure_chart(analysis, "priority_coverage")"""),
         md("""\
         ## 4. Segmenter, distinguer l'urgence du bruit, enrichir l'analyse"""),
         _lab("segmentation_clients"),
@@ -477,6 +512,7 @@ def _nb03():
                    "Retard habituel (client fiable) : relance courtoise au bon moment.\n"
                    "Bruit (bon de commande, litige) : transmettre à la facturation ou au commercial.\n"
                    "Procédure collective : déclaration de créance, arrêt des relances."),
+        next_step("Les priorités sont choisies : le carnet 04 rédige les relances et prépare les appels.", "04_relances.ipynb"),
     ]
 
 
@@ -495,7 +531,7 @@ def _nb04():
                "Vous rédigez des relances dont le ton suit le profil du client, vous vérifiez qu'aucune ne part "
                "par erreur, et vous préparez un appel à partir d'un fil d'e-mails."),
         parameters(),
-        setup(),
+        setup("04_relances.ipynb"),
         md("""\
         ## 1. Cas fil rouge 4/5 : 5 relances en 10 minutes
 
@@ -508,13 +544,14 @@ def _nb04():
         les onglets, la réponse de votre outil d'IA. Le tableau des scores du carnet 06 compare la part
         de faits confirmés dans les deux cas (rien n'est compté tant que vous n'avez rien collé)."""),
         _stopwatch("04_cinq_relances"),
-        code('LetterCheck(course, "04_cinq_relances")'),
+        code('# Faire vérifier votre relance écrite sans IA\nLetterCheck(course, "04_cinq_relances")'),
         code("""\
+        # Afficher un prompt de relance par client
         import ipywidgets as widgets
 
-        reminders = {"Niveau 1 (courtois)": "relance_niveau1_courtoise", "Niveau 2 (ferme)": "relance_niveau2_ferme",
-                     "Niveau 3 (mise en demeure)": "relance_niveau3_mise_en_demeure",
-                     "Acheteur public": "relance_secteur_public", "Client européen": "relance_client_ue"}
+        reminders = {"Niveau 1": "relance_niveau1_courtoise", "Niveau 2": "relance_niveau2_ferme",
+                     "Niveau 3": "relance_niveau3_mise_en_demeure",
+                     "Public": "relance_secteur_public", "Européen": "relance_client_ue"}
         labs = {title: PromptLab(course, prompt_id, fact_task="04_cinq_relances")
                 for title, prompt_id in reminders.items()}
         tabs = widgets.Tab(children=[lab.widget for lab in labs.values()], titles=tuple(labs))
@@ -533,20 +570,14 @@ def _nb04():
         **Comparaison** : le plan de relance calculé sur toutes les factures ouvertes écarte d'office les
         relances qui ne doivent pas partir, avec la raison : déjà payé, litige ouvert, procédure
         collective, promesse en cours."""),
-        code("""\
-        from o2c_lab.casework import dunning_plan
-
-        plan = dunning_plan(company)
-        print("Factures ouvertes :", ", ".join(f"{action} {n}" for action, n in plan["action"].value_counts().items()))
-        stopped = plan[plan["action"] == "ne pas relancer"]
-        reasons = stopped["reason"].str.split(" : ").str[0].value_counts()
-        display(pd.DataFrame({"raison de ne pas relancer": reasons.index, "factures": reasons.to_numpy()}))"""),
+        _reveal(("04_cinq_relances", "04_script_appel"), "dunning_comparison_html", title="Voir le plan de relance"),
         md("""\
         ## 4. D'un fil d'e-mails à un script d'appel
 
         **Situation** : un client paie ses factures en retenant des « pénalités logistiques ». Le fil
         d'e-mails est long ; vous devez l'appeler demain."""),
         code("""\
+        # Afficher le fil d'e-mails du client
         deducter = company.role("unilateral_deducter")
         thread = company.emails[company.emails["customer_id"] == deducter].sort_values("sent_at").head(8)
         thread = thread.assign(sent_at=pd.to_datetime(thread["sent_at"]).dt.strftime("%d/%m/%Y %H:%M"))
@@ -566,6 +597,7 @@ def _nb04():
                    "Niveau 2 : ferme, rappel des pénalités et de l'indemnité de 40 €.\n"
                    "Niveau 3 : mise en demeure, délai précis.\n"
                    "Script d'appel : accroche, faits, question ouverte, engagement daté, confirmation écrite."),
+        next_step("Certaines factures ne se relancent pas : elles sont en litige. Le carnet 05 les traite.", "05_litiges.ipynb"),
     ]
 
 
@@ -584,16 +616,18 @@ def _nb05():
                "Vous établissez les faits des deux litiges ouverts à partir des pièces, vous rédigez la réponse "
                "au client et la note interne, puis les messages aux autres équipes."),
         parameters(),
-        setup(),
+        setup("05_litiges.ipynb"),
         md("""\
         ## 1. Situation : les deux litiges ouverts"""),
         code("""\
+        # Afficher les litiges ouverts
         disputes = company.disputes[company.disputes["status"] == "en litige"]
         disputes = disputes.assign(client=[course.name(c) for c in disputes["customer_id"]])
         french_table(disputes[["dispute_id", "client", "invoice_id", "opened_on", "amount_cents", "summary"]],
                      rename={"dispute_id": "litige", "invoice_id": "facture", "opened_on": "ouvert le",
                              "amount_cents": "montant en jeu", "summary": "résumé"})"""),
         code("""\
+        # Afficher le fil d'e-mails du premier litige
         first = disputes.iloc[0]
         thread = company.emails[company.emails["thread_id"] == first["thread_id"]].sort_values("sent_at")
         thread = thread.assign(sent_at=pd.to_datetime(thread["sent_at"]).dt.strftime("%d/%m/%Y %H:%M"))
@@ -609,6 +643,7 @@ def _nb05():
         Collez la réponse de votre outil d'IA puis cliquez sur « Vérifier la réponse collée » : elle est
         corrigée sur les faits de l'entreprise (montant de l'avoir, facture en cause, faits exacts)."""),
         code("""\
+        # Analyser chaque litige avec votre outil d'IA
         from o2c_lab.ui.prompt_lab import dispute_scorer
 
         for dispute_id in disputes["dispute_id"]:
@@ -618,15 +653,11 @@ def _nb05():
         **Comparaison avec la référence** : le cadre du premier litige, établi à partir des seules pièces
         (commande, bon de livraison, facture, contrat), sans IA."""),
         code("""\
-        from o2c_lab.casework import dispute_framework
+        # Comparer avec le cadre de référence du litige (après votre essai)
+        from o2c_lab.ui.references import dispute_reference_html
 
-        frame = dispute_framework(company, disputes.iloc[0]["dispute_id"])
-        print("Référence générée sans IA — cadre du litige", frame["dispute_id"])
-        print("Faits :", *frame["facts"], sep="\\n  - ")
-        print("Notre responsabilité :", " ; ".join(frame["our_responsibility"]))
-        print("Celle du client :", " ; ".join(frame["their_responsibility"]))
-        print("Montant en jeu :", format_eur(int(frame["amount_at_stake_cents"])))
-        print("Recommandation :", frame["recommendation"])"""),
+        Reveal(course, "05_litige", lambda c: dispute_reference_html(c, disputes.iloc[0]["dispute_id"]),
+               title="Voir le cadre de référence")"""),
         md("## 3. Répondre au client et informer l'équipe"),
         _lab("reponse_client_litige"),
         _lab("note_synthese_litige"),
@@ -643,6 +674,7 @@ def _nb05():
                    "1. Faits établis par les pièces (commande, bon de livraison, facture, contrat).\n"
                    "2. Responsabilités : les nôtres, celles du client.\n3. Enjeux : montant, relation, précédent.\n"
                    "4. Issue proposée et prochaine étape datée.\n5. Cause à corriger pour ne pas recommencer."),
+        next_step("Dernier carnet : l'argent qui rentre, les indicateurs cash, puis votre plan d'action et votre boîte à outils.", "06_encaissements_plan.ipynb"),
     ]
 
 
@@ -660,7 +692,7 @@ def _nb06():
                "Vous terminez la journée par l'argent qui rentre : rapprocher, prévoir, lire les indicateurs, "
                "puis bâtir votre propre plan et mesurer vos progrès."),
         parameters(),
-        setup(),
+        setup("06_encaissements_plan.ipynb"),
         md("""\
         ## 1. Écarts de rapprochement et hypothèses d'affectation
 
@@ -670,7 +702,8 @@ def _nb06():
         **Mesure objective** : part des règlements clients affectés automatiquement, avec la règle
         habituelle puis avec le moteur de rapprochement, vérifiée sur la vérité de l'entreprise."""),
         code("""\
-        measure_chart("Règlements affectés automatiquement", "règlements clients", analysis.auto_match())"""),
+        # Mesurer les règlements affectés automatiquement
+        measure_chart(analysis, "auto_match")"""),
         _stopwatch("06_rapprochement"),
         _lab("hypotheses_rapprochement"),
         md("""\
@@ -679,6 +712,7 @@ def _nb06():
         Deux prévisions des 13 prochaines semaines : « tout sera payé à l'échéance » et la prévision qui
         tient compte du comportement de chaque client, des promesses et des litiges."""),
         code("""\
+        # Afficher la prévision des encaissements
         weekly = analysis.forecast.weekly
         french_table(weekly[["week", "from", "to", "naive_cents", "low_cents", "expected_cents", "high_cents"]].head(6),
                      rename={"week": "semaine", "from": "du", "to": "au", "naive_cents": "à l'échéance",
@@ -687,12 +721,13 @@ def _nb06():
         **Comparaison** : l'écart moyen entre prévision et encaissements réels des 13 semaines (connus ici
         grâce à la simulation), en pourcentage des encaissements : plus il est bas, mieux c'est."""),
         code("""\
-        measure_chart("Erreur de prévision à 13 semaines (WAPE, plus bas = mieux)", "13 semaines",
-                      analysis.forecast_error())"""),
+        # Mesurer l'erreur de prévision
+        measure_chart(analysis, "forecast_error")"""),
         _lab("estimation_encaissements"),
         md("""\
         ## 3. Lire le tableau de bord : DSO, encours, retards"""),
         code("""\
+        # Afficher les indicateurs cash
         for key in ("dso_simple", "dso_countback", "bpdso_simple", "add_simple", "pct_over_90", "cei"):
             print(analysis.kpis[key].display())""",
              tags=("nbval-check-output",)),
@@ -719,10 +754,10 @@ def _nb06():
         confirmés dans les relances que vous avez fait vérifier (carnet 04), puis vos propres temps.
         Ce qui n'a pas été mesuré est indiqué comme tel."""),
         code("""\
-        from o2c_lab.coaching import scoreboard
+        # Afficher le tableau des scores (mis à jour avec votre journal)
+        from o2c_lab.ui.measures import scoreboard_view
 
-        board = scoreboard(analysis, journal.data)
-        display(scoreboard_table(board), scoreboard_chart(board))"""),
+        scoreboard_view(analysis, journal)"""),
         _timings(*("01_prompt_relance", "02_dossier_client", "03_priorites", "04_cinq_relances", "04_script_appel",
                    "05_litige", "06_rapprochement")),
         md("""\
@@ -730,23 +765,29 @@ def _nb06():
 
         Notez-vous à nouveau sur chaque objectif, puis exécutez la cellule suivante pour voir vos progrès
         depuis le positionnement du carnet 00."""),
-        code('SelfAssessment(journal, "apres")'),
+        code('# Vous noter à nouveau\nSelfAssessment(journal, "apres")'),
         code("""\
-        from o2c_lab.coaching import self_assessment_table
+        # Afficher vos progrès (mis à jour à chaque enregistrement)
+        from o2c_lab.ui.measures import progress_view
 
-        self_assessment_table(course.journal.data)"""),
+        progress_view(journal)"""),
         md("""\
         ## 7. Votre boîte à outils
 
-        Les onze livrables du cours, construits avec vos propres saisies (prompts choisis, temps mesurés) :
-        guide, bibliothèque de prompts, modèles de relance, matrice de priorisation, méthode « e-mail ⇒
-        décision », scripts d'appel, checklist, cadre des litiges, plan à 30 jours, guide des écarts,
-        modèles d'alertes. Word, Excel et Markdown, et un fichier ZIP si vous avez indiqué votre nom."""),
+        Les onze livrables du cours, construits avec vos propres saisies (vos trois cas d'usage, vos
+        prompts, vos temps mesurés) : guide, bibliothèque de prompts, modèles de relance, matrice de
+        priorisation, méthode « e-mail ⇒ décision », scripts d'appel, checklist, cadre des litiges, plan à
+        30 jours, guide des écarts, modèles d'alertes. Remplissez d'abord votre plan (section 4), puis
+        cliquez : les fichiers Word, Excel et texte apparaissent dans le dossier « ma_boite_a_outils »
+        du panneau des fichiers, avec un lien de téléchargement pour chacun et un fichier ZIP."""),
         code("""\
-        from o2c_lab.deliverables import export_deliverables
+        # Exporter votre boîte à outils
+        from o2c_lab.ui import ToolkitExport
 
-        kit = export_deliverables(course.company, course.workdir / "livrables", course.journal.data)
-        print(f"{len(kit)} fichiers écrits dans {kit[0].parent}")"""),
+        ToolkitExport(course)"""),
+        next_step("""\
+        La journée est terminée : votre boîte à outils est prête. Appliquez votre plan à 30 jours dès lundi,
+        en commençant par le premier cas d'usage, et chronométrez-vous sur cinq occurrences réelles.""", None),
     ]
 
 

@@ -11,6 +11,7 @@ __all__ = ["EXERCISES"]
 
 def _setup():
     return code("""\
+        # Ouvrir l'entreprise de l'exercice
         import o2c_lab
         from pathlib import Path
         from o2c_lab.coaching import Analysis
@@ -50,6 +51,7 @@ def _ex01():
                "retrouvez-la en comparant la lettre aux factures du grand livre."),
         parameters(), _setup(),
         code("""\
+        # Afficher la relance à vérifier
         import re
         from o2c_lab.coaching.drills import wrong_amount_drill
         from o2c_lab.money import format_eur
@@ -57,6 +59,7 @@ def _ex01():
         drill = wrong_amount_drill(company)
         print(drill.letter)"""),
         code("""\
+        # Afficher les factures citées
         listed = re.findall(r"FA-\\d{4}-\\d{5}", drill.letter)
         invoices = company.invoices[company.invoices["invoice_id"].isin(listed)].set_index("invoice_id")
         french_table(invoices[["invoice_date", "due_date", "total_ttc_cents"]].reset_index(),
@@ -79,6 +82,7 @@ def _ex02():
                "Un signal externe vient d'arriver sur l'un de vos clients. Les signaux sont affichés ci-dessous."),
         parameters(), _setup(),
         code("""\
+        # Afficher les signaux externes
         from o2c_lab.law import claim_declaration_deadline
 
         signals = company.external_signals
@@ -99,6 +103,7 @@ def _ex04():
                "Avant d'envoyer les relances de la semaine, vous vérifiez qui relancer et à quel niveau."),
         parameters(), _setup(),
         code("""\
+        # Afficher les niveaux de relance et les fils d'e-mails
         from o2c_lab.casework import LEVELS, dunning_plan
 
         for level, (days, label, tone) in LEVELS.items():
@@ -109,6 +114,7 @@ def _ex04():
                    "parce qu'il dit avoir déjà payé ?",
                    "threads.loc['FIL-D', 'customer_id']"),
         code("""\
+        # Afficher les factures échues du retardataire chronique
         chronic = company.scenario["roles"]["chronic_late_payer"]
         items = analysis.aged.items.query("customer_id == @chronic and days_past_due > 0 and not unapplied")
         french_table(items[["document_id", "due_date", "days_past_due", "residual_cents"]],
@@ -125,6 +131,7 @@ def _ex03():
                "Vous retrouvez deux chiffres clés de la balance âgée à partir du tableau ci-dessous."),
         parameters(), _setup(),
         code("""\
+        # Afficher la balance âgée par client
         french_table(analysis.aged.by_customer.drop(columns=["procedure_collective", "litige_cents"]),
                      money=list(analysis.aged.columns) + ["Total"], index=True)"""),
         *_question("03_part_plus_90", "**Question 1.** Quelle part de l'encours total est échue depuis plus de "
@@ -149,6 +156,7 @@ def _ex05():
                "Le litige A oppose l'entreprise à un client sur des quantités. Les pièces sont affichées ci-dessous."),
         parameters(), _setup(),
         code("""\
+        # Afficher le litige et ses pièces
         dispute = company.disputes.set_index("dispute_id").loc["LIT-A"]
         invoice = company.invoices.set_index("invoice_id").loc[dispute["invoice_id"]]
         lines = company.tables["invoice_lines"].query("invoice_id == @dispute.invoice_id")
@@ -170,6 +178,7 @@ def _ex06():
                "Vous calculez le DSO de l'entreprise par la méthode simple, à partir des chiffres ci-dessous."),
         parameters(), _setup(),
         code("""\
+        # Afficher les indicateurs
         dso = analysis.kpis["dso_simple"]
         print(dso.formula)
         for label, value in dso.inputs.items():

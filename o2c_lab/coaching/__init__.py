@@ -5,11 +5,13 @@ from .journal import (COURSE_TASKS, JOURNAL_DIR_ENV, MODES, OBJECTIVES, PHASES, 
                       journal_path)
 from .quiz import PROVENANCES, QuizText, quiz_texts, score_quiz
 from .scores import TOP_N, Analysis, scoreboard
+from .settings import Settings, load_settings, save_settings, settings_path
 from .summary import NOT_MEASURED, fact_accuracy, format_duration, self_assessment_table, timing_table
 
 __all__ = [
     "COURSE_TASKS", "JOURNAL_DIR_ENV", "MODES", "OBJECTIVES", "PHASES", "Journal", "default_journal_folder", "journal_path",
     "PROVENANCES", "QuizText", "quiz_texts", "score_quiz",
     "TOP_N", "Analysis", "scoreboard",
+    "Settings", "load_settings", "save_settings", "settings_path",
     "NOT_MEASURED", "fact_accuracy", "format_duration", "self_assessment_table", "timing_table",
 ]

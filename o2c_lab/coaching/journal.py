@@ -133,6 +133,11 @@ class Journal:
         self.data = data
         #: French message for the participant (e.g. a corrupt journal was set aside), or "".
         self.notice = notice
+        self._listeners: list = []
+
+    def on_change(self, callback) -> None:
+        """Call ``callback(journal)`` after every save (live views of the notebook refresh)."""
+        self._listeners.append(callback)
 
     # ------------------------------------------------------------------ opening and saving
     @classmethod
@@ -175,11 +180,13 @@ class Journal:
                 self.notice = notice
             apply(self.data)
             self._write()
+        self._notify()
 
     def save(self) -> None:
         """Write the journal as it is in memory, under the lock."""
         with self._locked():
             self._write()
+        self._notify()
 
     def _write(self) -> None:
         """Atomic write (temporary file in the same folder, then rename); the caller holds the lock."""
@@ -201,6 +208,39 @@ class Journal:
         return OutputFolderError(
             f"Impossible d'enregistrer votre journal dans « {self.path.parent} » ({exc.strerror or exc}).",
             todo=f"vérifiez les droits sur ce dossier ou définissez {JOURNAL_DIR_ENV} vers un dossier à vous")
+
+    def _notify(self) -> None:
+        for listener in self._listeners:
+            listener(self)
+
+    def rename(self, participant: str, *, take_up: bool = False) -> None:
+        """Give the journal to ``participant``: the file is renamed, never copied (no silent fork).
+        With ``take_up``, an existing journal of ``participant`` is taken up instead (this one stays).
+
+        Raises:
+            InvalidParameterError: ``participant`` already has a journal (the caller asks which to keep).
+        """
+        target = journal_path(participant, self.path.parent)
+        if target != self.path and target.exists():
+            if not take_up:
+                raise InvalidParameterError(f"Un journal existe déjà au nom de « {participant.strip()} ».",
+                                            todo="reprenez ce journal, ou choisissez un autre nom")
+            self.path = target
+            with self._locked():
+                self.data, notice = _read(self.path, participant)
+                self.notice = notice or self.notice
+            self._notify()
+            return
+        old = self.path
+        with self._locked():
+            data, notice = _read(old, self.participant)
+            self.data, self.notice = data, notice or self.notice
+            self.data["participant"] = participant.strip()
+            self.path = target
+            self._write()
+            if old != target:
+                old.unlink(missing_ok=True)
+        self._notify()
 
     # ------------------------------------------------------------------ recording
     @property

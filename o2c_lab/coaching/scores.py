@@ -1,7 +1,8 @@
 """Objective before/after figures of the course, computed from the library on the company's truth.
 
-Each figure compares the usual manual method (« sans IA ») with the library's engine (« avec IA »),
-on the same company: nothing is hard-coded, a new seed gives new figures.
+Each figure compares the usual manual method with the library's engine on the same company, and
+names what made the difference (a business rule, statistics on the history, the matching engine,
+generative AI): nothing is hard-coded, a new seed gives new figures.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pandas as pd
 
 from .summary import NOT_MEASURED, fact_accuracy
 
-__all__ = ["Analysis", "TOP_N", "scoreboard"]
+__all__ = ["MEASURES", "Analysis", "Measure", "TOP_N", "measure", "scoreboard"]
 
 #: Number of first actions whose coverage of the at-risk cash is measured.
 TOP_N = 20
@@ -72,6 +73,14 @@ class Analysis:
         return receivable_position(self.company).kpis
 
     # ------------------------------------------------------------------ before / after
+    def measured(self, key: str) -> tuple[float, float]:
+        """The before/after pair of measure ``key`` (an :class:`Analysis` method), computed once: the
+        live scoreboard asks again after every save of the journal."""
+        cache = self.__dict__.setdefault("_measured", {})
+        if key not in cache:
+            cache[key] = getattr(self, key)()
+        return cache[key]
+
     def priority_coverage(self, n: int = TOP_N) -> tuple[float, float]:
         """Share of the truly at-risk cash named by the first ``n`` actions: by amount, by risk priority."""
         from ..analytics import amount_ranking, at_risk_cash, coverage, worklist_documents
@@ -118,33 +127,65 @@ class Analysis:
         return float(sample_check(self.company)["recall"]), float(audit_recall(self.company)["recall"])
 
 
-def scoreboard(analysis: Analysis, journal_data: dict | None = None) -> pd.DataFrame:
-    """The closing scoreboard: one row per before/after measure (« sans IA », « avec IA »).
+#: What made the difference in a before/after: the programme tells ERP automation and collection
+#: tools (rules, statistics, matching engines) apart from generative AI.
+RULE, STATISTICS, MATCHING, GENERATIVE = ("règle métier", "statistique sur l'historique", "moteur de lettrage",
+                                          "IA générative (votre outil)")
 
-    Ratios are between 0 and 1; ``mieux`` says which direction is better. The first rows are computed
-    on the company's truth; the last one, the facts confirmed in a reminder letter, comes from the
-    participant's own checked letters (``journal_data``): a side not measured is NaN and the row's
-    ``état`` is « non mesuré ».
+
+@dataclass(frozen=True)
+class Measure:
+    """One before/after measure of the scoreboard (``key``: the :class:`Analysis` method computing it)."""
+
+    key: str
+    label: str
+    before: str
+    after: str
+    better: str
+    kind: str
+
+
+#: The objective measures, in the order of the day; the last row comes from the participant's letters.
+MEASURES = (
+    Measure("risk_detection", "Vrais clients à risque parmi les clients mis sous surveillance",
+            "les plus gros retards", "niveaux de risque avec raisons", "plus haut", STATISTICS),
+    Measure("audit_recall", "Anomalies de facture trouvées (audit)", "contrôle manuel de 10 % des factures",
+            "audit systématique", "plus haut", RULE),
+    Measure("priority_coverage", f"Cash à risque couvert par les {TOP_N} premières actions", "tri par montant échu",
+            "liste priorisée par le risque", "plus haut", RULE),
+    Measure("auto_match", "Règlements affectés automatiquement", "référence et montant exacts",
+            "moteur de rapprochement", "plus haut", MATCHING),
+    Measure("forecast_error", "Erreur de prévision d'encaissement à 13 semaines", "paiement à l'échéance",
+            "comportement de paiement", "plus bas", STATISTICS),
+)
+_FACTS = Measure("facts", "Faits confirmés dans vos relances (vos lettres vérifiées)", "relance rédigée à la main",
+                 "relance rédigée avec l'IA", "plus haut", GENERATIVE)
+
+
+def measure(key: str) -> Measure:
+    """The measure ``key`` of :data:`MEASURES`."""
+    return next(m for m in (*MEASURES, _FACTS) if m.key == key)
+
+
+def scoreboard(analysis: Analysis, journal_data: dict | None = None) -> pd.DataFrame:
+    """The closing scoreboard: one row per before/after measure (« sans IA », « avec IA » columns).
+
+    Ratios are between 0 and 1; ``mieux`` says which direction is better and ``ce qui fait la
+    différence`` names the kind of tool (rule, statistics, matching engine, generative AI). The first
+    rows are computed on the company's truth; the last one, the facts confirmed in a reminder letter,
+    comes from the participant's own checked letters (``journal_data``): a side not measured is NaN
+    and the row's ``état`` is « non mesuré ».
     """
     rows = []
 
-    def add(label, method_before, method_after, better, values):
+    def add(m: Measure, values):
         before, after = (np.nan if v is None else v for v in values)
-        rows.append({"mesure": label, "méthode sans IA": method_before, "méthode avec IA": method_after,
-                     "sans IA": before, "avec IA": after, "mieux": better,
+        rows.append({"mesure": m.label, "méthode sans IA": m.before, "méthode avec IA": m.after,
+                     "sans IA": before, "avec IA": after, "mieux": m.better, "ce qui fait la différence": m.kind,
                      "état": "mesuré" if not (np.isnan(before) or np.isnan(after)) else NOT_MEASURED})
 
-    add(f"Cash à risque couvert par les {TOP_N} premières actions", "tri par montant échu",
-        "liste priorisée par le risque", "plus haut", analysis.priority_coverage())
-    add("Vrais clients à risque parmi les clients mis sous surveillance", "les plus gros retards",
-        "niveaux de risque avec raisons", "plus haut", analysis.risk_detection())
-    add("Erreur de prévision d'encaissement à 13 semaines (WAPE)", "paiement à l'échéance",
-        "comportement de paiement", "plus bas", analysis.forecast_error())
-    add("Règlements affectés automatiquement", "référence et montant exacts", "moteur de rapprochement",
-        "plus haut", analysis.auto_match())
-    add("Anomalies de facture trouvées (audit)", "contrôle manuel de 10 % des factures", "audit systématique",
-        "plus haut", analysis.audit_recall())
+    for m in MEASURES:
+        add(m, analysis.measured(m.key))
     shares = fact_accuracy(journal_data or {})
-    add("Faits confirmés dans vos relances (vos lettres vérifiées)", "relance rédigée à la main",
-        "relance rédigée avec l'IA", "plus haut", (shares["manuel"], shares["avec_ia"]))
+    add(_FACTS, (shares["manuel"], shares["avec_ia"]))
     return pd.DataFrame(rows)

@@ -72,7 +72,9 @@ def timing_table(data: dict, tasks: dict[str, str] | None = None) -> pd.DataFram
 
 
 def _gain_text(gain: float, manual: float) -> str:
-    share = format_number(100 * gain / manual, 0)
+    # The gain is written from the whole seconds shown beside it, so « 5 s → 3 s » says « 2 s ».
+    gain = round(manual) - round(manual - gain)
+    share = format_number(100 * gain / round(manual), 0) if round(manual) else "0"
     if gain >= 0:
         return f"{format_duration(gain)} gagnées ({share} %)"
     return f"{format_duration(-gain)} perdues ({share} %)"

@@ -34,7 +34,7 @@ def summary_card_html(company) -> str:
     tense = "oui" if m["is_tense"] else "non"
     return f"""<div style="{_STYLE}">
 <div style="font-size:1.25em;font-weight:600">{escape(company.name)}</div>
-<div style="color:#52606d">Situation au {format_date(company.as_of)} · graine {company.seed} ·
+<div style="color:#52606d">Situation au {format_date(company.as_of)} ·
 {len(customers)} clients ({segments})</div>
 <table style="margin-top:10px;border-collapse:collapse">
 <tr><td>Encours brut (factures ouvertes)</td><td style="text-align:right;padding-left:24px"><b>{format_eur(m['gross_receivables_cents'])}</b></td></tr>

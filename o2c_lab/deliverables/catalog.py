@@ -14,7 +14,7 @@ from ..formats.tabular import Formula
 from ..money import format_eur, format_number
 from .document import Document, Section, Table
 
-__all__ = ["DELIVERABLES", "build_document", "measured_minutes"]
+__all__ = ["DELIVERABLES", "JOURNAL_READERS", "build_document", "measured_minutes"]
 
 _UNMEASURED = "non mesuré"
 
@@ -26,7 +26,7 @@ def _who(journal: dict | None) -> str:
 
 
 def measured_minutes(journal: dict | None) -> dict[str, dict[str, float]]:
-    """Median minutes per task and mode (« manuel », « ia ») from the journal's stopwatch."""
+    """Median minutes per task and mode (« manuel », « avec_ia ») from the journal's stopwatch."""
     import statistics
 
     out: dict[str, dict[str, list]] = {}
@@ -189,28 +189,49 @@ def _disputes(company, journal) -> Document:
                     _who(journal), sections)
 
 
+#: Journal keys of the three use cases the participant writes in notebook 06 (section 4).
+PLAN_KEYS = ("06_plan_cas_1", "06_plan_cas_2", "06_plan_cas_3")
+
+
+def _prompt_title(prompt_id: str, text: str) -> str:
+    """A prompt named for a reader: its library title, or the start of the participant's own text."""
+    from ..ai import load_library
+
+    library = load_library()
+    if prompt_id in library:
+        return library[prompt_id].title
+    first = " ".join(text.split())
+    return first if len(first) <= 80 else first[:first.rfind(" ", 0, 80)] + " …"
+
+
 def _action_plan(company, journal) -> Document:
+    from ..coaching import COURSE_TASKS
+
     minutes = measured_minutes(journal)
-    measured = sorted(minutes, key=lambda t: -(minutes[t].get("manuel", 0) - minutes[t].get("ia", 0)))[:3]
+    measured = sorted(minutes, key=lambda t: -(minutes[t].get("manuel", 0) - minutes[t].get("avec_ia", 0)))[:3]
     generic = [t for t in _GENERIC_TASKS if t not in measured]
     tasks = measured + generic[: 3 - len(measured)]
-    prompts = [p["id"] for p in (journal or {}).get("prompts", [])][:3]
+    prompts = [_prompt_title(p["id"], p["text"]) for p in (journal or {}).get("prompts", [])][:3]
     rows = []
     for i, task in enumerate(tasks, start=2):
         before = minutes.get(task, {}).get("manuel")
-        after = minutes.get(task, {}).get("ia")
-        rows.append([task, prompts[i - 2] if i - 2 < len(prompts) else "", 1, before, after,
+        after = minutes.get(task, {}).get("avec_ia")
+        rows.append([COURSE_TASKS.get(task, task), prompts[i - 2] if i - 2 < len(prompts) else "", 1, before, after,
                      Formula(f'=IF(AND(ISNUMBER(D{i}),ISNUMBER(E{i})),(D{i}-E{i})*C{i}/60,"{_UNMEASURED}")')])
     last = len(rows) + 1
     rows.append(["Total par semaine", "", "", "", "", Formula(f"=SUM(F2:F{last})")])
     table = Table(["Cas d'usage", "Prompt choisi", "Fréquence (fois par semaine)", "Minutes sans IA",
                    "Minutes avec IA", "Gain hebdomadaire (heures)"], rows, [40, 30, 14, 14, 14, 18])
     shown = [[r[0], r[1] or "à choisir", r[2], _minutes_text(r[3]), _minutes_text(r[4])] for r in rows[:-1]]
+    answers = (journal or {}).get("answers", {})
+    own = [Section(f"Mon cas d'usage {n}", block=answers[key]["text"])
+           for n, key in enumerate(PLAN_KEYS, start=1) if key in answers]
     return Document("09_plan_action_30_jours", "Plan d'action à 30 jours", _who(journal) +
                     " Les durées viennent uniquement du chronomètre du cours ; une durée non mesurée reste "
                     "« non mesuré » et la formule du gain l'indique.", [
-        Section("Trois cas d'usage prioritaires", table=Table(
-            ["Cas d'usage", "Prompt", "Fréquence", "Minutes sans IA", "Minutes avec IA"], shown)),
+        *own,
+        Section("Les tâches chronométrées pendant la journée" if own else "Trois cas d'usage prioritaires",
+                table=Table(["Cas d'usage", "Prompt", "Fréquence", "Minutes sans IA", "Minutes avec IA"], shown)),
         Section("Routine", bullets=[
             "Semaine 1 : un cas d'usage, tous les jours, avec le prompt choisi et la vérification des faits.",
             "Semaine 2 : chronométrer « avant / après » sur cinq occurrences réelles.",
@@ -266,6 +287,10 @@ def _alerts(company, journal) -> Document:
         Section("Synthèse pour des collègues non financiers", block=plain_summary_text(company, drifting)),
     ])
 
+
+#: The deliverables that read more of the journal than the participant's name (prompts, timings,
+#: answers): the only ones to rebuild when the name has not changed since the last export.
+JOURNAL_READERS = ("02_bibliotheque_prompts", "09_plan_action_30_jours")
 
 #: slug -> (title, builder(company, journal_data) -> Document), in the programme's order.
 DELIVERABLES = {

@@ -3,19 +3,29 @@ fallback. Every view keeps its last output in ``.result`` so tests drive it with
 ``.click()`` without Jupyter."""
 
 from .charts import BeforeAfterChart, ChartSpec
-from .course import AI_MODE_LABELS, Course
+from .course import AI_MODE_LABELS, MODULES, Course
 from .errors import ErrorPanel, french_error_message
+from .glossary import GLOSSARY, glossary_html, kpi_table
+from .live import LiveView
 from .prompt_lab import LetterCheck, PromptLab, RcotfBuilder, checks_html
 from .quiz import ProvenanceQuiz
+from .reveal import Reveal, TryFirst
+from .settings import SettingsPanel
 from .tables import french_table
+from .toolkit import TOOLKIT_FOLDER, ToolkitExport
 from .views import PromptSaver, SelfAssessment, Stopwatch, TakeAway, View
 
 __all__ = [
     "BeforeAfterChart", "ChartSpec",
-    "AI_MODE_LABELS", "Course",
+    "AI_MODE_LABELS", "MODULES", "Course",
     "ErrorPanel", "french_error_message",
+    "GLOSSARY", "glossary_html", "kpi_table",
+    "LiveView",
     "LetterCheck", "PromptLab", "RcotfBuilder", "checks_html",
     "ProvenanceQuiz",
+    "Reveal", "TryFirst",
+    "SettingsPanel",
     "french_table",
+    "TOOLKIT_FOLDER", "ToolkitExport",
     "PromptSaver", "SelfAssessment", "Stopwatch", "TakeAway", "View",
 ]

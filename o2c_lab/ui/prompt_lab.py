@@ -4,12 +4,16 @@ paste the answer back and have it checked; the offline reference for comparison;
 from __future__ import annotations
 
 import ast
+import threading
 from html import escape
 
 import ipywidgets as widgets
+from IPython.display import HTML
 
 from ..errors import InvalidParameterError
 from ..money import format_pct
+from .glossary import plain_text
+from .reveal import TryFirst
 from .views import View
 
 __all__ = ["LetterCheck", "PromptLab", "RcotfBuilder", "checks_html", "dispute_scorer", "rubric_text"]
@@ -53,8 +57,8 @@ def dispute_scorer(company, dispute_id: str):
 
 
 def checks_html(report, assertions) -> str:
-    """French HTML of the fact-check report and of the prompt's own checks."""
-    lines = str(report).splitlines()
+    """French HTML of the fact-check report (None: not ready yet) and of the prompt's own checks."""
+    lines = str(report).splitlines() if report is not None else []
     facts = f"<b>Vérification des faits</b> : {escape(lines[0])}" if lines else ""
     problems = "".join(f"<li>{escape(line.lstrip('- '))}</li>" for line in lines[1:6])
     more = f"<li>… et {len(lines) - 6} autre(s)</li>" if len(lines) > 6 else ""
@@ -81,34 +85,41 @@ class PromptLab(View):
         self.course, self.prompt_id = course, prompt_id
         self.filled = fill(prompt_id, course.company, **subject)
         self.task = self.filled.task()
-        copy = course.assistant.prompt_to_copy(self.task)
+        copy = plain_text(course.assistant.prompt_to_copy(self.task))
         from ..ai import copy_block_html
 
+        # The copy button runs a line of JavaScript: a display output runs it, a widget's HTML does not.
+        self.copy_html = copy_block_html(copy)
+        self.copy_area = widgets.Output(layout=widgets.Layout(max_width="100%"))
+        self.copy_area.append_display_data(HTML(self.copy_html))
         self.answer = widgets.Textarea(placeholder="Collez ici la réponse de votre outil d'IA…",
                                        layout=widgets.Layout(width="95%", height="10em"))
         self.check_button = widgets.Button(description="Vérifier la réponse collée", icon="search",
                                            button_style="primary", layout=widgets.Layout(width="auto"))
-        self.reference_button = widgets.Button(description="Voir la référence", icon="eye",
-                                               layout=widgets.Layout(width="auto"))
         self.save_button = widgets.Button(description="Ajouter ce prompt à ma bibliothèque", icon="save",
                                           layout=widgets.Layout(width="auto"))
         self.output = widgets.HTML()
         self.check_button.on_click(self.panel.guard(self._check_pasted))
-        self.reference_button.on_click(self.panel.guard(self._show_reference))
+        self.gate = TryFirst(self.panel, self._show_reference)
+        self._checking: threading.Thread | None = None
+        self.reference_button = self.gate.show_button
         self.save_button.on_click(self.panel.guard(self._save))
         self.widget = widgets.VBox([
             widgets.HTML(f"<b>{escape(self.filled.prompt.title)}</b> — prompt prêt à copier "
                          "(noms et identifiants remplacés par des pseudonymes)"),
-            widgets.HTML(copy_block_html(copy)),
+            self.copy_area,
             self.answer,
-            widgets.HBox([self.check_button, self.reference_button, self.save_button]),
-            self.output, self.panel.widget])
+            widgets.HBox([self.check_button, self.save_button]),
+            self.gate.widget, self.output, self.panel.widget])
 
-    def _render(self, answer, scored: bool = False) -> None:
-        from ..ai import check_answer, run_assertions
+    def _report(self, text: str):
+        from ..ai import check_answer
 
-        report = check_answer(answer.text, self.course.fact_checker,
-                              customer_id=self.filled.context.get("customer_id"))
+        return check_answer(text, self.course.fact_checker, customer_id=self.filled.context.get("customer_id"))
+
+    def _render(self, answer, report, scored: bool = False) -> None:
+        from ..ai import run_assertions
+
         assertions = run_assertions(self.filled.prompt, answer.text, self.filled.values)
         self.result = {"answer": answer, "report": report, "assertions": assertions}
         grade = ""
@@ -117,18 +128,33 @@ class PromptLab(View):
             items = "".join(f"<li>{escape(f)}</li>" for f in self.result["score"].get("feedback", []))
             grade = (f"<b>Correction sur les faits de l'entreprise</b> : "
                      f"{format_pct(self.result['score']['score'], 0)}<ul>{items}</ul>")
+        checks = (checks_html(report, assertions) if report is not None else
+                  "<p><i>Vérification des faits de la référence en cours…</i></p>" + checks_html(None, assertions))
         self.output.value = (f"<div style='border:1px solid #c9d3e0;padding:8px;margin-top:6px'>"
-                             f"{answer._repr_html_()}{checks_html(report, assertions)}{grade}</div>")
+                             f"{answer._repr_html_()}{checks}{grade}</div>")
 
     def _check_pasted(self, _button=None):
-        self._render(self.course.assistant.paste(self.task, self.answer.value), scored=True)
+        answer = self.course.assistant.paste(self.task, self.answer.value)
+        self._render(answer, self._report(answer.text), scored=True)
+        self.gate.unlock()
         report = self.result["report"]
         if self.fact_task and report.verdicts:
             self.course.journal.record_fact_check(self.fact_task, "avec_ia", report.counts["confirmé"],
                                                   len(report.verdicts))
 
-    def _show_reference(self, _button=None):
-        self._render(self.course.assistant.ask(self.task))
+    def _show_reference(self):
+        """The reference at once; its fact check (long for a reference that lists many invoices)
+        follows in the background and completes the display (:meth:`wait` for it)."""
+        answer = self.course.assistant.ask(self.task)
+        self._render(answer, None)
+        self._checking = threading.Thread(target=self.panel.guard(lambda: self._render(answer, self._report(answer.text))),
+                                          daemon=True)
+        self._checking.start()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for the fact check of the reference shown (tests, benchmarks)."""
+        if self._checking is not None:
+            self._checking.join(timeout)
 
     def _save(self, _button=None):
         self.course.journal.record_prompt(self.prompt_id, self.filled.text)

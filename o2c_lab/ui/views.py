@@ -18,7 +18,9 @@ from .errors import ErrorPanel
 
 __all__ = ["PromptSaver", "SelfAssessment", "Stopwatch", "TakeAway", "View"]
 
-_WIDE = widgets.Layout(width="95%")
+# The chosen note must stand out from the four others (JupyterLab only greys it slightly).
+_SELECTED_CSS = ("<style>.o2c-rating .mod-active{background:#1f6feb !important;color:#fff !important;"
+                 "font-weight:bold}</style>")
 
 
 class View:
@@ -52,7 +54,7 @@ class Stopwatch(View):
                                      button_style="success", layout=widgets.Layout(width="auto"))
         self.status = widgets.HTML()
         self.button.on_click(self.panel.guard(self._toggle))
-        self.widget = widgets.VBox([widgets.HTML(f"<b>⏱ {escape(label)}</b>"), self.mode, self.button,
+        self.widget = widgets.VBox([widgets.HTML(f"<b>Chronomètre — {escape(label)}</b>"), self.mode, self.button,
                                     self.status, self.panel.widget])
         self._refresh()
 
@@ -100,10 +102,12 @@ class SelfAssessment(View):
                                      button_style="primary", layout=widgets.Layout(width="auto"))
         self.status = widgets.HTML()
         self.button.on_click(self.panel.guard(self._save))
+        for toggle in self.ratings.values():
+            toggle.add_class("o2c-rating")
         rows = [widgets.VBox([widgets.HTML(escape(OBJECTIVES[k])), w]) for k, w in self.ratings.items()]
         self.widget = widgets.VBox([
-            widgets.HTML(f"<b>{escape(PHASES[phase].capitalize())}</b> — 1 : je découvre · 3 : je sais faire "
-                         "avec de l'aide · 5 : je suis autonome et je peux l'expliquer"),
+            widgets.HTML(_SELECTED_CSS + f"<b>{escape(PHASES[phase].capitalize())}</b> — 1 : je découvre · 3 : je "
+                         "sais faire avec de l'aide · 5 : je suis autonome et je peux l'expliquer"),
             *rows, self.button, self.status, self.panel.widget])
 
     def _save(self, _button=None):
