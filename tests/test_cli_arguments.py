@@ -182,4 +182,4 @@ def test_ai_check_against_a_plain_text_server_is_a_french_diagnosis(monkeypatch,
         server.shutdown()
     out = capsys.readouterr()
     assert code == 1 and "Traceback" not in out.err
-    assert "pas une réponse d'API compatible OpenAI" in out.out
+    assert "Réponse illisible" in out.out and "API compatible OpenAI" in out.out

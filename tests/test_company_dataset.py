@@ -185,7 +185,7 @@ def test_committed_default_cohort_matches_the_generator(folder):
 
 def test_summary_card_is_french_and_names_both_disputes(company):
     html = company._repr_html_()
-    assert "Encours clients" in html and "Part échue" in html and "DSO" in html
+    assert "Encours brut" in html and "Encours net" in html and "Part échue" in html and "DSO" in html
     for invoice_id in company.disputes.query("status == 'en litige'")["invoice_id"]:
         assert invoice_id in html
     assert "\u202f" in html and "€" in html

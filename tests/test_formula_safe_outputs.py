@@ -55,8 +55,8 @@ def outputs(tmp_path_factory) -> Path:
     write_csv_fr(reconciliation_table(result), out / "rapprochement.csv")
     write_csv_fr(company.customers[["customer_id", "name"]], out / "clients.csv")
 
-    journal = {"participant": "=cmd|' /C calc'!A0", "prompts": [{"id": p} for p in PAYLOADS[:3]],
-               "timings": [{"task": "-relance", "mode": m, "seconds": s} for m, s in (("manuel", 600), ("ia", 120))]}
+    journal = {"participant": "=cmd|' /C calc'!A0", "prompts": [{"id": p, "text": p} for p in PAYLOADS[:3]],
+               "timings": [{"task": "-relance", "mode": m, "seconds": s} for m, s in (("manuel", 600), ("avec_ia", 120))]}
     export_deliverables(company, out / "livrables", journal)
 
     source = out / "factures.xlsx"

@@ -95,9 +95,10 @@ def _src_client(company, ctx, **_):
 
 def _src_factures_ouvertes(company, ctx, max_lignes=6, **_):
     rows = _open(company)
-    # the largest amounts (so the main invoice is always there), shown oldest due date first
-    rows = rows[rows["customer_id"] == ctx["customer_id"]].sort_values(["open_cents", "invoice_id"],
-                                                                        ascending=[False, True])
+    # the prompt's main invoice, then the largest amounts, shown oldest due date first
+    rows = rows[rows["customer_id"] == ctx["customer_id"]]
+    rows = rows.assign(_main=rows["invoice_id"] == ctx.get("invoice_id")).sort_values(
+        ["_main", "open_cents", "invoice_id"], ascending=[False, False, True])
     rest = rows.iloc[max_lignes:]
     rows = rows.head(max_lignes).sort_values(["due_date", "invoice_id"])
     if rows.empty:

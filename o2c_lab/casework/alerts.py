@@ -240,7 +240,8 @@ def plain_summary_text(company, customer_id: str) -> str:
         do = ("Le client a des factures en retard. Restez courtois ; si on vous parle de paiement, orientez "
               "vers le service crédit, sans promettre de délai.")
     else:
-        do = "Le client paie normalement : rien de particulier à signaler."
+        do = ("Le client paie normalement : rien de particulier à signaler. Si l'on vous parle de paiement, "
+              "orientez vers le service crédit.")
     return (f"{cust['name']} en bref : le client a {format_eur(exp['open_cents'])} de factures ouvertes, dont "
             f"{format_eur(exp['overdue_cents'])} déjà en retard. {do}")
 
