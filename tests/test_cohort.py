@@ -201,7 +201,8 @@ def test_participant_zip_holds_no_solution_truth_or_trainer_note(cohorts):
         assert "Ouvrir le kit" in readme and "jupyter lab" in readme
 
 
-@pytest.mark.parametrize("seed", SEEDS)
+# SEEDS[0]'s cohort is checked after its recording (test_record_then_replay_with_the_server_stopped).
+@pytest.mark.parametrize("seed", SEEDS[1:])
 def test_each_cohort_is_ready(cohorts, seed, capsys):
     assert main(["cohort", "check", _name(seed), "--out", str(cohorts)]) == 0
     out = capsys.readouterr().out
