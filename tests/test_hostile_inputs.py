@@ -122,3 +122,14 @@ def test_every_hostile_file_is_read_right_or_refused_in_french(outcomes):
         bad += [(family, name, outcome, detail) for name, (outcome, detail) in by_file.items()
                 if outcome not in ("right", "refused right")]
     assert bad == []
+
+
+@pytest.mark.parametrize("name, words", [("export.xls", "97-2003"), ("export.csv", "97-2003"),
+                                         ("protege.xlsx", "mot de passe")])
+def test_old_excel_and_password_protected_workbooks_are_named(tmp_path, name, words):
+    # Excel 97-2003 and password-encrypted .xlsx files are both OLE compound files (magic D0 CF 11 E0).
+    path = tmp_path / name
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + b"\x00" * 1024)
+    with pytest.raises(O2CLabError) as refused:
+        read_open_items(path)
+    assert words in str(refused.value) and "xlsx" in str(refused.value)

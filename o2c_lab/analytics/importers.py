@@ -123,6 +123,10 @@ def _normalise(text) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
+#: The first bytes of an OLE compound file: Excel 97-2003 workbooks and password-encrypted .xlsx.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 def _read_grid(path: Path, sheet=None, encoding: str = "utf-8") -> tuple[list[tuple[int, list]], str]:
     """Rows of the file as (row number the user sees, list of cells) and a description."""
     if not path.exists():
@@ -130,6 +134,10 @@ def _read_grid(path: Path, sheet=None, encoding: str = "utf-8") -> tuple[list[tu
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_excel_grid(path, sheet), "Excel"
     raw = read_file_bytes(path)
+    if raw.startswith(_OLE_MAGIC):  # an Excel 97-2003 .xls (or an encrypted workbook) whatever its name
+        raise DataFileError("ancien classeur Excel 97-2003 (.xls), que ce module ne lit pas.", path=path,
+                            valid="un classeur .xlsx ou un CSV", todo="ouvrez-le dans Excel et enregistrez-le "
+                            "au format .xlsx (Fichier > Enregistrer sous > Classeur Excel)")
     if not raw.strip(b"\xef\xbb\xbf \r\n\t"):
         raise DataFileError("le fichier est vide.", path=path, row=1,
                             valid="une ligne d'en-tête puis une ligne par pièce",
@@ -191,6 +199,12 @@ def _guess_separator(sample: list[str]) -> str:
 def _read_excel_grid(path: Path, sheet) -> list[tuple[int, list]]:
     import openpyxl
 
+    with open(path, "rb") as handle:
+        if handle.read(len(_OLE_MAGIC)) == _OLE_MAGIC:  # an encrypted .xlsx is an OLE container
+            raise DataFileError("classeur protégé par un mot de passe (ou ancien format .xls renommé).",
+                                path=path, valid="un classeur .xlsx sans mot de passe d'ouverture",
+                                todo="ouvrez-le dans Excel, retirez le mot de passe (Fichier > Informations > "
+                                     "Protéger le classeur) et enregistrez-le au format .xlsx")
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
