@@ -310,7 +310,8 @@ TRUTH_TABLES: tuple[Table, ...] = (
     ], truth=True),
     _t("bank_truth", "Vérité banque", "Nature réelle de chaque opération bancaire.", [
         ("bank_tx_id", "str", "Réf. opération", "Opération"),
-        ("kind", "str", "Nature", "reglement_client, frais_bancaires, remboursement_fournisseur, doublon"),
+        ("kind", "str", "Nature", "reglement_client, remboursement_client (avoir remboursé au client, niveau de "
+                                  "bruit « etranger »), frais_bancaires, remboursement_fournisseur, doublon"),
         _CUSTOMER,
         ("noises", "str", "Difficultés", "Difficultés de rapprochement, séparées par des virgules"),
     ], truth=True),
