@@ -460,30 +460,44 @@ def score_corpus(checker, answers, score: CorpusScore | None = None) -> CorpusSc
 
 @dataclass
 class ReferenceScore:
-    """The checker on the course's own offline references: verdicts by kind, references with an écart."""
+    """The checker on the course's own texts (offline references and reminder letters): verdicts by
+    kind, texts with an écart."""
 
     references: int = 0
+    letters: int = 0
     with_gap: int = 0
     counts: dict = field(default_factory=lambda: {"confirmé": 0, "écart": 0, "non vérifiable": 0})
-    gaps: list = field(default_factory=list)  # (prompt id, verdict)
+    gaps: list = field(default_factory=list)  # (prompt id or letter, verdict)
 
     @property
     def unverifiable_rate(self) -> float:
         n = sum(self.counts.values())
         return self.counts["non vérifiable"] / n if n else 0.0
 
+    def add(self, name: str, report) -> None:
+        for v in report.verdicts:
+            self.counts[v.verdict] += 1
+        self.gaps += [(name, v) for v in report.problems]
+        self.with_gap += bool(report.problems)
+
 
 def score_references(checker, company, score: ReferenceScore | None = None) -> ReferenceScore:
-    """Check every library prompt's reference text, with the prompt's customer scope."""
+    """Check every library prompt's reference text, with the prompt's customer scope, and every
+    reminder the dunning plan sends (each chased customer at its level, by e-mail and by letter;
+    an SMS gives a total without the invoices behind it, nothing the checker can recompute)."""
+    from ..casework.dunning import dunning_plan, reminder_text
     from .library import fill, load_library
 
     score = score or ReferenceScore()
     for prompt_id in sorted(load_library()):
         filled = fill(prompt_id, company)
-        report = checker.check(filled.reference, customer_id=filled.context.get("customer_id"))
         score.references += 1
-        for v in report.verdicts:
-            score.counts[v.verdict] += 1
-        score.gaps += [(prompt_id, v) for v in report.problems]
-        score.with_gap += bool(report.problems)
+        score.add(prompt_id, checker.check(filled.reference, customer_id=filled.context.get("customer_id")))
+    plan = dunning_plan(company)
+    chased = plan.loc[plan["action"] == "relancer", ["customer_id", "level"]].drop_duplicates()
+    for cid, level in chased.itertuples(index=False):
+        for channel in ("email", "courrier"):
+            text = reminder_text(company, cid, int(level), channel, plan=plan)
+            score.letters += 1
+            score.add(f"relance niveau {level} ({channel}) {cid}", checker.check(text, customer_id=cid))
     return score

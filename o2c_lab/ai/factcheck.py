@@ -269,7 +269,7 @@ _DAY_ROLES = [
 _PCT_ROLES = [
     (r"p[ée]nalit[ée]s? de retard|int[ée]r[êe]ts? de retard", ("taux_penalite",)),
     (r"moratoire", ("taux_moratoire",)),
-    (r"\bbce\b|refinancement", ("taux_bce",)),
+    (r"\bbce\b(?!\s+major)|refinancement", ("taux_bce",)),  # « BCE majoré de 10 points » is the penalty rate
     (r"int[ée]r[êe]t l[ée]gal", ("taux_legal", "taux_penalite")),
     (r"remise", ("remise",)), (r"escompte", ("escompte",)),
 ]
@@ -478,10 +478,10 @@ class FactChecker:
                                        _row(found[0]))
         for role in ("reste_du", "ttc"):
             owed = [e.value for i in state.cited for e in self.book.expected(i, "montant", (role,))]
-            if len(owed) > 1 and sum(owed) == f.value:
+            if owed and sum(owed) == f.value:  # one cited invoice: its total is its own amount
                 what = "reste dû" if role == "reste_du" else "TTC"
-                return Verdict(f, "confirmé", f"total des {len(owed)} factures citées ({what} d'après le grand livre), "
-                                              "recalculé", "grand livre")
+                return Verdict(f, "confirmé", f"total des {len(owed)} facture(s) citée(s) ({what} d'après le grand "
+                                              "livre), recalculé", "grand livre")
         seen = state.amounts
         values = [v for v, _ in seen]
         for i in range(len(values)):

@@ -205,6 +205,7 @@ _TOTALS = (("total_du", "encours_brut", "encours brut (factures ouvertes)"),
            ("total_du", "encours_net", "encours net des avoirs et encaissements non affectés"),
            ("total_du", "du", "montant dû (hors doublons)"),
            ("echu", "echu", "total échu"),
+           ("echu", "echu_du", "échu dû (hors doublons)"),
            ("echu", "echu_a_relancer", "échu à relancer (hors litiges, doublons et procédures collectives)"),
            ("litige", "litige", "montant des factures en litige"))
 

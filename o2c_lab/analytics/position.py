@@ -114,7 +114,12 @@ class ReceivablePosition:
 
     @cached_property
     def by_customer(self) -> pd.DataFrame:
-        """Per-customer totals (int cents), French column names, customers with an open line."""
+        """Per-customer totals (int cents), French column names, customers with an open line:
+        ``encours_brut``, ``avoirs_non_imputes``, ``encaissements_non_affectes``, ``encours_net``,
+        one column per bucket, ``echu`` (all open invoices past due), ``doublons``, ``litige``,
+        ``procedure_collective``, ``du`` (owed: duplicates excluded), ``echu_a_relancer`` (status
+        overdue), ``echu_du`` (owed and past due), ``factures_ouvertes`` (count) and ``retard_max``
+        (days late of the oldest open invoice past due)."""
         open_ = self.open_lines
         inv = open_.loc[open_["remaining_cents"] > 0]
         cred = open_.loc[open_["remaining_cents"] < 0]
@@ -137,6 +142,7 @@ class ReceivablePosition:
         add("procedure_collective", inv.loc[inv["status"].isin(["to_declare", "post_judgment"])])
         add("du", inv.loc[inv["status"].isin(OWED_STATUSES)])
         add("echu_a_relancer", inv.loc[inv["status"] == "overdue"])
+        add("echu_du", inv.loc[inv["status"].isin(OWED_STATUSES) & (inv["days_late"] > 0)])
         table["factures_ouvertes"] = inv.groupby("customer_id").size().reindex(table.index, fill_value=0)
         late = inv.loc[inv["days_late"] > 0]
         table["retard_max"] = late.groupby("customer_id")["days_late"].max().reindex(table.index, fill_value=0)
