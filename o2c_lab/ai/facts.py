@@ -140,7 +140,7 @@ def position_facts(company) -> dict:
     Everything is read from :func:`o2c_lab.analytics.receivable_position`; the plain tables only
     add what the position does not carry (invoice amounts and dates, payment dates from the
     lettering). Returns ``invoices`` (one row per invoice: remaining, paid, credited, escompte,
-    days late, status, payment date), ``by_customer`` and ``totals`` (the position's tables),
+    days late, status and its French label, payment date), ``by_customer`` and ``totals`` (the position's tables),
     ``headline`` (:meth:`Company.summary`, the position's headline figures), ``kpis`` and
     ``falling_due`` (what falls due in each of the next twelve weeks).
     """
@@ -149,7 +149,7 @@ def position_facts(company) -> dict:
     position = receivable_position(company)
     lines = position.lines.loc[position.lines["document_type"] == "facture"]
     read = lines.set_index("document_id")[["remaining_cents", "paid_cents", "credited_cents", "escompte_cents",
-                                           "days_late", "status"]]
+                                           "days_late", "status", "statut"]]
     inv = company.tables["invoices"].join(read, on="invoice_id")
     for col in ("remaining_cents", "paid_cents", "credited_cents", "escompte_cents"):
         inv[col] = inv[col].fillna(0).astype("int64")  # an invoice issued after the case date owes nothing yet
@@ -167,13 +167,17 @@ def _add_invoices(book: FactBook, pos: dict, company) -> None:
         book.owner[iid] = cid
         book.invoice_ids.add(iid)
         what = f"de la facture {iid}"
+        # a duplicate, a disputed or a declared claim says so wherever its open amount is quoted
+        flag = f" – {r.statut}" if r.remaining_cents > 0 and r.status not in ("overdue", "not_due") else ""
         for role, cents, name in (("ttc", r.total_ttc_cents, "montant TTC"), ("ht", r.total_ht_cents, "montant HT"),
                                   ("tva", r.total_vat_cents, "TVA"), ("reste_du", r.remaining_cents, "reste dû"),
                                   ("paye", r.paid_cents, "montant réglé"),
                                   ("avoir", r.credited_cents, "montant des avoirs"),
                                   ("escompte", r.escompte_cents, "escompte accordé")):
             if role in ("ttc", "ht", "tva", "reste_du") or cents:
-                book.add("montant", role, int(cents), iid, f"{name} {what}", "position clients")
+                billed = role in ("ttc", "ht", "tva")
+                book.add("montant", role, int(cents), iid, f"{name} {what}{flag if role == 'reste_du' else ''}",
+                         "factures" if billed else "position clients")
         issued, due = _day(r.invoice_date), _day(r.due_date)
         book.add("date", "emission", issued, iid, f"date d'émission {what}", "factures")
         book.add("date", "echeance", due, iid, f"échéance {what}", "factures")
@@ -207,7 +211,8 @@ _TOTALS = (("total_du", "encours_brut", "encours brut (factures ouvertes)"),
            ("echu", "echu", "total échu"),
            ("echu", "echu_du", "échu dû (hors doublons)"),
            ("echu", "echu_a_relancer", "échu à relancer (hors litiges, doublons et procédures collectives)"),
-           ("litige", "litige", "montant des factures en litige"))
+           ("litige", "litige", "montant des factures en litige"),
+           ("doublon", "doublons", "doublons à annuler par avoir (non dus)"))
 
 
 def _add_totals(book: FactBook, entity: str, row: pd.Series, at: str) -> None:
