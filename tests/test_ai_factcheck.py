@@ -377,3 +377,25 @@ def test_the_checkers_ledger_against_a_plain_pandas_reading(many_companies):
                                               as_of + pd.Timedelta(days=7 * w + 7)), "remaining"].sum())
              for w in range(12)]
     assert _own(book, COMPANY, "montant", "prevision") == sorted(weeks) and sum(weeks) > 0
+
+
+def test_rates_with_their_margin_and_duplicates_are_read_as_such(company, checker):
+    """« BCE majoré de 10 (8) points (x %) » is the penalty (moratorium) rate, not the ECB rate; « dont
+    x € de doublons » is the customer's duplicates to cancel (figures of the course's letters)."""
+    from o2c_lab import law
+    from o2c_lab.analytics import receivable_position
+
+    day = company.as_of - dt.timedelta(days=183)  # a semester whose rate is published
+    for margin, words in ((law.PENALTY_MARGIN_POINTS, "des pénalités de retard"),
+                          (law.MORATORIUM_MARGIN_POINTS, "des intérêts moratoires")):
+        rate = law.penalty_rate(day, margin_points=margin)
+        text = (f"{words} au taux de la BCE en vigueur au premier jour du semestre, majoré de {margin} points "
+                f"({format(rate, 'g').replace('.', ',')} %)")
+        assert checker.check(text).ok, text
+        assert not checker.check(text.replace(format(rate, "g").replace(".", ","), format(rate + 1, "g"))).ok
+    table = receivable_position(company).by_customer
+    cid, dup = table["doublons"].idxmax(), int(table["doublons"].max())
+    assert dup > 0
+    for cents, ok in ((dup, True), (dup + 1_000, False)):
+        report = checker.check(f"Encours : dont {format_eur(cents)} de doublons à annuler par avoir.", customer_id=cid)
+        assert report.ok is ok, str(report)

@@ -250,8 +250,8 @@ def _reminder(w: _Writer, level: int) -> str:
         if w.plant == "taux_penalite":
             rate = rate + rng.choice((-1, 1, 2, 3))  # never -2: BCE + 8 points is the public buyers' rate
         lines.append(w.mark(f"Conformément à l'article L441-10 du Code de commerce, des pénalités de retard au taux "
-                            f"de {_pct(rate, w.style)}{which} sont exigibles, ainsi que l'indemnité forfaitaire de 40 € pour "
-                            f"frais de recouvrement par facture.", "taux_penalite"))
+                            f"de {_pct(rate, w.style)}{which} sont exigibles, ainsi que l'indemnité forfaitaire de "
+                            f"40 € pour frais de recouvrement par facture.", "taux_penalite"))
     closing = {1: "Merci de procéder au règlement dans les meilleurs délais.",
                2: "Sans règlement sous quinze jours, nous serons contraints de suspendre vos livraisons.",
                3: "À défaut de paiement sous huit jours, nous engagerons une procédure de recouvrement judiciaire."}

@@ -279,7 +279,8 @@ _ROLE_TABLES = {k: [(re.compile(rx, re.I), roles) for rx, roles in table]
                                  ("pourcentage", _PCT_ROLES))}
 _SUM_FAMILY = {"ttc": "dû", "reste_du": "dû", "echu": "dû", "total_du": "dû"}
 _CUSTOMER_ROLES = {"total_du", "echu", "limite", "retard_max", "tranche"}
-_AFTER = {"montant": re.compile(rf"^{_SP}*(TTC|HT|échus?|de doublons?)\b", re.I), "jours": re.compile(rf"^{_SP}*(de retard)", re.I)}
+_AFTER = {"montant": re.compile(rf"^{_SP}*(TTC|HT|échus?|de doublons?)\b", re.I),
+          "jours": re.compile(rf"^{_SP}*(de retard)", re.I)}
 
 
 def _roles(kind: str, window: str, after: str) -> tuple[str, ...]:
