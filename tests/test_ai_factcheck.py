@@ -311,6 +311,9 @@ def test_every_figure_of_the_fact_model_is_the_positions(company, checker):
     kpis = [position.dso.value, position.kpis["dso_countback"].value, company.summary()["weighted_terms_days"]]
     assert set(_own(book, COMPANY, "jours", "dso")) == {n for v in kpis for n in (round(v), int(v))}
     assert _own(book, COMPANY, "montant", "prevision") == sorted(position.falling_due(12)["due_cents"])
+    others = [k.value for key, k in position.kpis.items() if k.unit == "jours" and not key.startswith("dso")]
+    assert set(_own(book, COMPANY, "jours", "kpi")) == {n for v in others for n in (round(v), int(v))}
+    assert Decimal(int(position.kpis["cei"].value)) in _own(book, COMPANY, "pourcentage", "part")
     with pytest.raises(InvalidParameterError, match="semaines"):
         position.falling_due(0)
     lines = position.lines[position.lines["document_type"] == "facture"]

@@ -361,12 +361,18 @@ def _add_company(book: FactBook, pos: dict) -> None:
                  "de la prévision", "échéancier")
         book.add("montant", "prevision", int(r.due_cents), COMPANY, f"montant à échoir la semaine du "
                  f"{format_date(r.week_start)}", "échéancier des factures ouvertes")
-    kpis = pos["kpis"]
-    for value, name in ((m["dso_days"], m["dso_name"]), (kpis["dso_countback"].value, kpis["dso_countback"].name),
-                        (m["weighted_terms_days"], "délai contractuel moyen")):
-        if value is not None:
-            for n in {round(value), int(value)}:
-                book.add("jours", "dso", n, COMPANY, f"{name} {at}", "indicateurs")
+    for key, kpi in pos["kpis"].items():  # DSO (both methods), best possible DSO, ADD, CEI, shares, rates
+        if kpi.value is None:
+            continue
+        if kpi.unit == "jours":
+            for n in {round(kpi.value), int(kpi.value)}:
+                book.add("jours", "dso" if key.startswith("dso") else "kpi", n, COMPANY, f"{kpi.name} {at}",
+                         "indicateurs")
+        elif kpi.unit == "%":
+            for pct in _share(round(kpi.value * 10**4), 10**6):
+                book.add("pourcentage", "part", pct, COMPANY, f"{kpi.name} {at}", "indicateurs")
+    for n in {round(m["weighted_terms_days"]), int(m["weighted_terms_days"])}:
+        book.add("jours", "dso", n, COMPANY, f"délai contractuel moyen {at}", "indicateurs")
     book.add("jours", "periode", int(m["period_days"]), COMPANY, f"période de calcul du DSO {at}", "indicateurs")
 
 
