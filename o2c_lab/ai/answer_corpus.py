@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .. import law
+from ..errors import MissingLegalRateError
 
 __all__ = ["CorpusAnswer", "ERROR_KINDS", "FORMS", "correct_answers", "planted_answers", "CorpusScore",
            "score_corpus", "ReferenceScore", "score_references"]
@@ -90,8 +91,26 @@ def _ledger(company) -> _Ledger:
     return _Ledger(company, never_paid, inv[inv["remaining_cents"] > 0], paid, company.customers.set_index("customer_id"))
 
 
-def _penalty(cents: int, due: dt.date, as_of: dt.date) -> int:
-    return law.late_penalty_cents(int(cents), due, as_of)
+def _penalty(cents: int, due: dt.date, as_of: dt.date) -> tuple[int, str]:
+    """Penalties to date as a letter states them: semesters whose rate is not published are left
+    out and said « à confirmer », as in the course's own letters."""
+    result = law.penalty_to_date(int(cents), due, as_of)
+    return result.cents, "".join(f" (taux du {_semester(s)} à confirmer)" for s in result.to_confirm)
+
+
+def _semester(start: dt.date) -> str:
+    return f"{'1er' if start.month == 1 else '2d'} semestre {start.year}"
+
+
+def _stated_rate(as_of: dt.date) -> tuple:
+    """The penalty rate a reminder states: the case date's semester or, while that rate is not
+    published, the previous semester's, said so."""
+    try:
+        return law.penalty_rate(as_of), ""
+    except MissingLegalRateError as missing:
+        before = missing.semester - dt.timedelta(days=1)
+        return law.penalty_rate(before), (f" (taux du {_semester(law.semester_start(before))}, celui du "
+                                          f"{_semester(missing.semester)} restant à confirmer)")
 
 
 # --- answers -----------------------------------------------------------------------------------
@@ -162,10 +181,10 @@ class _Writer:
         else:
             line = f"- {iid} : reste dû {self.eur(ttc)}, échue depuis le {self.date(due)}, soit un retard de {days} jours"
         if level == 3:
-            penalty = _penalty(int(r.total_ttc_cents), pd.Timestamp(r.due_date).date(), self.as_of)
+            penalty, pending = _penalty(int(r.total_ttc_cents), pd.Timestamp(r.due_date).date(), self.as_of)
             if kind == "montant_penalite":
                 penalty = self.wrong_cents(penalty) if penalty > 20_000 else penalty + self.rng.randint(150, 2_000)
-            line += f" ; pénalités de retard à ce jour : {self.eur(penalty)}"
+            line += f" ; pénalités de retard à ce jour : {self.eur(penalty)}{pending}"
         if kind:
             self.planted_line = line
         return line
@@ -227,12 +246,12 @@ def _reminder(w: _Writer, level: int) -> str:
     if len(rows) > 1 or w.plant == "total_client":
         lines.append(w.mark(f"Total dû : {w.eur(total)}", "total_client"))
     if level >= 2:
-        rate = law.penalty_rate(w.as_of)
+        rate, which = _stated_rate(w.as_of)
         if w.plant == "taux_penalite":
             rate = rate + rng.choice((-1, 1, 2, 3))  # never -2: BCE + 8 points is the public buyers' rate
         lines.append(w.mark(f"Conformément à l'article L441-10 du Code de commerce, des pénalités de retard au taux "
-                            f"de {_pct(rate, w.style)} sont exigibles, ainsi que l'indemnité forfaitaire de 40 € pour "
-                            f"frais de recouvrement par facture.", "taux_penalite"))
+                            f"de {_pct(rate, w.style)}{which} sont exigibles, ainsi que l'indemnité forfaitaire de "
+                            f"40 € pour frais de recouvrement par facture.", "taux_penalite"))
     closing = {1: "Merci de procéder au règlement dans les meilleurs délais.",
                2: "Sans règlement sous quinze jours, nous serons contraints de suspendre vos livraisons.",
                3: "À défaut de paiement sous huit jours, nous engagerons une procédure de recouvrement judiciaire."}
@@ -441,30 +460,44 @@ def score_corpus(checker, answers, score: CorpusScore | None = None) -> CorpusSc
 
 @dataclass
 class ReferenceScore:
-    """The checker on the course's own offline references: verdicts by kind, references with an écart."""
+    """The checker on the course's own texts (offline references and reminder letters): verdicts by
+    kind, texts with an écart."""
 
     references: int = 0
+    letters: int = 0
     with_gap: int = 0
     counts: dict = field(default_factory=lambda: {"confirmé": 0, "écart": 0, "non vérifiable": 0})
-    gaps: list = field(default_factory=list)  # (prompt id, verdict)
+    gaps: list = field(default_factory=list)  # (prompt id or letter, verdict)
 
     @property
     def unverifiable_rate(self) -> float:
         n = sum(self.counts.values())
         return self.counts["non vérifiable"] / n if n else 0.0
 
+    def add(self, name: str, report) -> None:
+        for v in report.verdicts:
+            self.counts[v.verdict] += 1
+        self.gaps += [(name, v) for v in report.problems]
+        self.with_gap += bool(report.problems)
+
 
 def score_references(checker, company, score: ReferenceScore | None = None) -> ReferenceScore:
-    """Check every library prompt's reference text, with the prompt's customer scope."""
+    """Check every library prompt's reference text, with the prompt's customer scope, and every
+    reminder the dunning plan sends (each chased customer at its level, by e-mail and by letter;
+    an SMS gives a total without the invoices behind it, nothing the checker can recompute)."""
+    from ..casework.dunning import dunning_plan, reminder_text
     from .library import fill, load_library
 
     score = score or ReferenceScore()
     for prompt_id in sorted(load_library()):
         filled = fill(prompt_id, company)
-        report = checker.check(filled.reference, customer_id=filled.context.get("customer_id"))
         score.references += 1
-        for v in report.verdicts:
-            score.counts[v.verdict] += 1
-        score.gaps += [(prompt_id, v) for v in report.problems]
-        score.with_gap += bool(report.problems)
+        score.add(prompt_id, checker.check(filled.reference, customer_id=filled.context.get("customer_id")))
+    plan = dunning_plan(company)
+    chased = plan.loc[plan["action"] == "relancer", ["customer_id", "level"]].drop_duplicates()
+    for cid, level in chased.itertuples(index=False):
+        for channel in ("email", "courrier"):
+            text = reminder_text(company, cid, int(level), channel, plan=plan)
+            score.letters += 1
+            score.add(f"relance niveau {level} ({channel}) {cid}", checker.check(text, customer_id=cid))
     return score

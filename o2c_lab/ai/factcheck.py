@@ -270,6 +270,7 @@ _PCT_ROLES = [
     (r"p[ée]nalit[ée]s? de retard|int[ée]r[êe]ts? de retard", ("taux_penalite",)),
     (r"moratoire", ("taux_moratoire",)),
     (r"\bbce\b|refinancement", ("taux_bce",)),
+    (r"major[ée]+e?s? de \d+ points", ("taux_penalite", "taux_moratoire")),  # « BCE … majoré de 10 points (12,15 %) »
     (r"int[ée]r[êe]t l[ée]gal", ("taux_legal", "taux_penalite")),
     (r"remise", ("remise",)), (r"escompte", ("escompte",)),
 ]
@@ -278,7 +279,8 @@ _ROLE_TABLES = {k: [(re.compile(rx, re.I), roles) for rx, roles in table]
                                  ("pourcentage", _PCT_ROLES))}
 _SUM_FAMILY = {"ttc": "dû", "reste_du": "dû", "echu": "dû", "total_du": "dû"}
 _CUSTOMER_ROLES = {"total_du", "echu", "limite", "retard_max", "tranche"}
-_AFTER = {"montant": re.compile(rf"^{_SP}*(TTC|HT|échus?)\b", re.I), "jours": re.compile(rf"^{_SP}*(de retard)", re.I)}
+_AFTER = {"montant": re.compile(rf"^{_SP}*(TTC|HT|échus?|de doublons?)\b", re.I),
+          "jours": re.compile(rf"^{_SP}*(de retard)", re.I)}
 
 
 def _roles(kind: str, window: str, after: str) -> tuple[str, ...]:
@@ -288,7 +290,7 @@ def _roles(kind: str, window: str, after: str) -> tuple[str, ...]:
     if m:
         word = m.group(1).lower().rstrip("s")
         return {"ttc": ("ttc",), "ht": ("ht", "ligne"), "échu": ("echu", "tranche"),
-                "de retard": ("retard", "retard_paiement")}[word]
+                "de retard": ("retard", "retard_paiement"), "de doublon": ("doublon",)}[word]
     best, roles = -1, ()
     for rx, rs in _ROLE_TABLES.get(kind, ()):
         for hit in rx.finditer(window):
@@ -478,10 +480,10 @@ class FactChecker:
                                        _row(found[0]))
         for role in ("reste_du", "ttc"):
             owed = [e.value for i in state.cited for e in self.book.expected(i, "montant", (role,))]
-            if len(owed) > 1 and sum(owed) == f.value:
+            if owed and sum(owed) == f.value:  # one cited invoice: its total is its own amount
                 what = "reste dû" if role == "reste_du" else "TTC"
-                return Verdict(f, "confirmé", f"total des {len(owed)} factures citées ({what} d'après le grand livre), "
-                                              "recalculé", "grand livre")
+                return Verdict(f, "confirmé", f"total des {len(owed)} facture(s) citée(s) ({what} d'après le grand "
+                                              "livre), recalculé", "grand livre")
         seen = state.amounts
         values = [v for v, _ in seen]
         for i in range(len(values)):

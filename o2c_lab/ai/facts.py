@@ -20,6 +20,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from .. import law
+from ..analytics.aging import DEFAULT_BUCKETS, bucket_labels
 from ..errors import MissingLegalRateError
 from ..money import format_date, format_eur, format_number
 
@@ -136,54 +137,27 @@ def _penalties(amount: int, due: dt.date, as_of: dt.date) -> set[int]:
 def position_facts(company) -> dict:
     """The one adapter to the company's receivable position: every ledger figure the checker uses.
 
-    Returns plain frames and numbers: ``invoices`` (one row per invoice with remaining, paid,
-    credited, payment date and source, days late), ``customer_totals`` (open gross, net of
-    credits, overdue, buckets, disputed), ``company`` (outstanding gross/net, overdue, shares, DSO).
+    Everything is read from :func:`o2c_lab.analytics.receivable_position`; the plain tables only
+    add what the position does not carry (invoice amounts and dates, payment dates from the
+    lettering). Returns ``invoices`` (one row per invoice: remaining, paid, credited, escompte,
+    days late, status and its French label, payment date), ``by_customer`` and ``totals`` (the position's tables),
+    ``headline`` (:meth:`Company.summary`, the position's headline figures), ``kpis`` and
+    ``falling_due`` (what falls due in each of the next twelve weeks).
     """
-    from ..analytics.aging import company_open_items
-    from ..company.tension import open_invoices
+    from ..analytics.position import receivable_position
 
-    t = company.tables
-    as_of = pd.Timestamp(company.as_of)
-    inv = t["invoices"].copy()
-    items = company_open_items(company)
-    residual = items.loc[items["document_type"] == "facture"].set_index("document_id")["residual_cents"]
-    inv["remaining_cents"] = inv["invoice_id"].map(residual).fillna(0).astype("int64")
-    credited = t["credit_notes"].groupby("invoice_id")["total_ttc_cents"].sum() if "credit_notes" in t else {}
-    inv["credited_cents"] = inv["invoice_id"].map(credited).fillna(0).astype("int64")
-    inv["paid_cents"] = inv["total_ttc_cents"] - inv["remaining_cents"] - inv["credited_cents"]
-    led = t["ar_ledger"]
+    position = receivable_position(company)
+    lines = position.lines.loc[position.lines["document_type"] == "facture"]
+    read = lines.set_index("document_id")[["remaining_cents", "paid_cents", "credited_cents", "escompte_cents",
+                                           "days_late", "status", "statut"]]
+    inv = company.tables["invoices"].join(read, on="invoice_id")
+    for col in ("remaining_cents", "paid_cents", "credited_cents", "escompte_cents"):
+        inv[col] = inv[col].fillna(0).astype("int64")  # an invoice issued after the case date owes nothing yet
+    led = company.tables["ar_ledger"]
     paid = led[(led["document_type"] == "facture") & (led["lettering"] != "")]
     inv["payment_date"] = inv["invoice_id"].map(paid.groupby("document_id")["lettering_date"].max())
-    inv["days_late"] = (as_of - pd.to_datetime(inv["due_date"])).dt.days
-    tension = open_invoices(company)
-    tension = tension.assign(overdue=tension["days_past_due"] > 0)
-    inv["remaining_net_cents"] = inv["invoice_id"].map(tension.set_index("invoice_id")["open_cents"]).fillna(0)
-    gross = tension.groupby("customer_id")["open_cents"].sum()
-    overdue = tension[tension["overdue"]].groupby("customer_id")["open_cents"].sum()
-    net = items.groupby("customer_id")["residual_cents"].sum()
-    debit = items[items["residual_cents"] > 0]
-    debit_overdue = debit[pd.to_datetime(debit["due_date"]) < as_of]
-    totals = pd.DataFrame({"open_gross_cents": gross, "overdue_cents": overdue, "open_net_cents": net,
-                           "open_debit_cents": debit.groupby("customer_id")["residual_cents"].sum(),
-                           "overdue_debit_cents": debit_overdue.groupby("customer_id")["residual_cents"].sum(),
-                           "max_days_late": tension[tension["overdue"]].groupby("customer_id")["days_past_due"].max(),
-                           "open_count": tension.groupby("customer_id")["invoice_id"].count()})
-    if "disputes" in t:
-        open_disputes = t["disputes"][t["disputes"]["status"] == "en litige"]
-        totals["disputed_cents"] = open_disputes.groupby("customer_id")["amount_cents"].sum()
-    buckets = {}
-    for lo, hi, label in ((-10**6, 0, "non échu"), (1, 30, "1 à 30 j"), (31, 60, "31 à 60 j"),
-                          (61, 90, "61 à 90 j"), (91, 10**6, "plus de 90 j")):
-        part = tension[tension["days_past_due"].between(lo, hi)]
-        buckets[label] = int(part["open_cents"].sum())
-        totals[f"bucket {label}"] = part.groupby("customer_id")["open_cents"].sum()
-    summary = company.summary()
-    late = (as_of - pd.to_datetime(debit["due_date"])).dt.days
-    debit_totals = {"open": int(debit["residual_cents"].sum()), "overdue": int(debit.loc[late > 0, "residual_cents"].sum()),
-                    "over_90": int(debit.loc[late > 90, "residual_cents"].sum())}
-    return {"invoices": inv, "customer_totals": totals.fillna(0), "buckets": buckets, "summary": summary,
-            "open_gross_cents": int(tension["open_cents"].sum()), "tension": tension, "debit_totals": debit_totals}
+    return {"invoices": inv, "by_customer": position.by_customer, "totals": position.totals,
+            "headline": company.summary(), "kpis": position.kpis, "falling_due": position.falling_due(12)}
 
 
 def _add_invoices(book: FactBook, pos: dict, company) -> None:
@@ -193,15 +167,17 @@ def _add_invoices(book: FactBook, pos: dict, company) -> None:
         book.owner[iid] = cid
         book.invoice_ids.add(iid)
         what = f"de la facture {iid}"
+        # a duplicate, a disputed or a declared claim says so wherever its open amount is quoted
+        flag = f" – {r.statut}" if r.remaining_cents > 0 and r.status not in ("overdue", "not_due") else ""
         for role, cents, name in (("ttc", r.total_ttc_cents, "montant TTC"), ("ht", r.total_ht_cents, "montant HT"),
                                   ("tva", r.total_vat_cents, "TVA"), ("reste_du", r.remaining_cents, "reste dû"),
                                   ("paye", r.paid_cents, "montant réglé"),
-                                  ("avoir", r.credited_cents, "montant des avoirs")):
+                                  ("avoir", r.credited_cents, "montant des avoirs"),
+                                  ("escompte", r.escompte_cents, "escompte accordé")):
             if role in ("ttc", "ht", "tva", "reste_du") or cents:
-                book.add("montant", role, int(cents), iid, f"{name} {what}", "grand livre")
-        if r.remaining_net_cents and r.remaining_net_cents != r.remaining_cents:
-            book.add("montant", "reste_du", int(r.remaining_net_cents), iid, f"reste dû net des avoirs {what}",
-                     "grand livre et avoirs")
+                billed = role in ("ttc", "ht", "tva")
+                book.add("montant", role, int(cents), iid, f"{name} {what}{flag if role == 'reste_du' else ''}",
+                         "factures" if billed else "position clients")
         issued, due = _day(r.invoice_date), _day(r.due_date)
         book.add("date", "emission", issued, iid, f"date d'émission {what}", "factures")
         book.add("date", "echeance", due, iid, f"échéance {what}", "factures")
@@ -212,7 +188,7 @@ def _add_invoices(book: FactBook, pos: dict, company) -> None:
                      lettering_source)
         if r.remaining_cents > 0 and r.days_late > 0:
             book.add("jours", "retard", int(r.days_late), iid, f"jours de retard {what} au {format_date(book.as_of)}",
-                     "grand livre")
+                     "position clients")
             for cents in _penalties(int(r.remaining_cents), due, book.as_of):
                 book.add("montant", "penalite", cents, iid, f"pénalités de retard {what} au {format_date(book.as_of)}",
                          "calcul (art. L441-10 du Code de commerce)")
@@ -228,9 +204,36 @@ def _add_invoices(book: FactBook, pos: dict, company) -> None:
                  "factures")
 
 
+#: Totals of a customer (and of the company) the checker knows: role, position column, French name.
+_TOTALS = (("total_du", "encours_brut", "encours brut (factures ouvertes)"),
+           ("total_du", "encours_net", "encours net des avoirs et encaissements non affectés"),
+           ("total_du", "du", "montant dû (hors doublons)"),
+           ("echu", "echu", "total échu"),
+           ("echu", "echu_du", "échu dû (hors doublons)"),
+           ("echu", "echu_a_relancer", "échu à relancer (hors litiges, doublons et procédures collectives)"),
+           ("litige", "litige", "montant des factures en litige"),
+           ("doublon", "doublons", "doublons à annuler par avoir (non dus)"))
+
+
+def _add_totals(book: FactBook, entity: str, row: pd.Series, at: str) -> None:
+    """The position's totals of one customer or of the company (``row``: a row of ``by_customer``
+    or ``totals``), each value once per role."""
+    seen = set()
+    for role, col, name in _TOTALS:
+        cents = int(row[col])
+        if (role, cents) not in seen and (cents or role in ("total_du", "echu")):  # « dont 0,00 € échus » too
+            seen.add((role, cents))
+            book.add("montant", role, cents, entity, f"{name} {at}", "position clients")
+    for label in bucket_labels(DEFAULT_BUCKETS):
+        if row[label]:
+            book.add("montant", "tranche", int(row[label]), entity, f"tranche « {label} » {at}", "balance âgée")
+    if row["retard_max"]:
+        book.add("jours", "retard_max", int(row["retard_max"]), entity, f"plus grand retard {at}", "balance âgée")
+
+
 def _add_customers(book: FactBook, pos: dict, company) -> None:
     t = company.tables
-    totals = pos["customer_totals"]
+    table = pos["by_customer"]
     for c in t["customers"].itertuples(index=False):
         cid = c.customer_id
         book.customer_label[cid] = str(c.name)
@@ -243,23 +246,9 @@ def _add_customers(book: FactBook, pos: dict, company) -> None:
             book.add("jours", "delai", int(digits.group()), cid, f"conditions {c.payment_terms} de {c.name}", "fiche client")
         if c.sales_rep:
             book.person_names.update(str(c.sales_rep).split())
-        if cid not in totals.index:
+        if cid not in table.index:
             continue
-        row = totals.loc[cid]
-        for role, col, name in (("total_du", "open_gross_cents", "total des factures ouvertes"),
-                                ("total_du", "open_debit_cents", "total des factures ouvertes"),
-                                ("total_du", "open_net_cents", "solde net des avoirs et paiements non affectés"),
-                                ("echu", "overdue_cents", "total échu"), ("echu", "overdue_debit_cents", "total échu"),
-                                ("litige", "disputed_cents", "montant en litige")):
-            if col in row and (row[col] or role in ("total_du", "echu")):  # « dont 0,00 € échus » is a fact too
-                book.add("montant", role, int(row[col]), cid, f"{name} de {c.name} au {format_date(book.as_of)}",
-                         "grand livre")
-        for col in [k for k in row.index if str(k).startswith("bucket ")]:
-            if row[col]:
-                book.add("montant", "tranche", int(row[col]), cid, f"tranche « {col[7:]} » de {c.name}", "balance âgée")
-        if row["max_days_late"]:
-            book.add("jours", "retard_max", int(row["max_days_late"]), cid, f"plus grand retard de {c.name}",
-                     "balance âgée")
+        _add_totals(book, cid, table.loc[cid], f"de {c.name} au {format_date(book.as_of)}")
     # « Moulin » for « Moulin SA », unless it is another customer's name or two customers share it
     shorts = [(short_names(str(n))[-1], cid) for cid, n in zip(t["customers"]["customer_id"], t["customers"]["name"])]
     counts = pd.Series([n for n, _ in shorts]).value_counts()
@@ -352,23 +341,14 @@ def _add_quotes(book: FactBook, body: str) -> None:
 
 
 def _add_company(book: FactBook, pos: dict) -> None:
-    m = pos["summary"]
+    m, totals = pos["headline"], pos["totals"]
     at = f"au {format_date(book.as_of)}"
-    for role, cents, name in (("total_du", m["receivables_cents"], "encours clients (net)"),
-                              ("total_du", m["open_invoices_cents"], "encours des factures ouvertes (brut)"),
-                              ("total_du", pos["open_gross_cents"], "encours des factures ouvertes (brut)"),
-                              ("echu", m["overdue_cents"], "encours échu"),
-                              ("tranche", m["over_90_cents"], "échu de plus de 90 jours"),
-                              ("total_du", pos["debit_totals"]["open"], "total des factures restant à payer"),
-                              ("echu", pos["debit_totals"]["overdue"], "total échu des factures restant à payer"),
-                              ("tranche", pos["debit_totals"]["over_90"], "échu de plus de 90 jours des factures "
-                                                                          "restant à payer")):
-        book.add("montant", role, int(cents), COMPANY, f"{name} {at}", "balance âgée")
-    total = pos["open_gross_cents"]
-    for label, cents in pos["buckets"].items():
-        book.add("montant", "tranche", cents, COMPANY, f"tranche « {label} » de la balance âgée {at}", "balance âgée")
-        for pct in _share(cents, total):
-            book.add("pourcentage", "part", pct, COMPANY, f"part de la tranche « {label} »", "balance âgée")
+    _add_totals(book, COMPANY, totals, f"de l'entreprise {at}")
+    gross = int(totals["encours_brut"])
+    for label in bucket_labels(DEFAULT_BUCKETS):
+        for pct in _share(int(totals[label]), gross):
+            book.add("pourcentage", "part", pct, COMPANY, f"part de la tranche « {label} » de l'encours brut",
+                     "balance âgée")
     for key, name in (("overdue_share", "part de l'échu"), ("over_90_share", "part de plus de 90 jours"),
                       ("top10_overdue_share", "part des 10 premiers clients dans l'échu")):
         for pct in _share(round(m[key] * 10**6), 10**6):
@@ -376,17 +356,24 @@ def _add_company(book: FactBook, pos: dict) -> None:
     for days in (30, 60, 90, 120, 180):
         book.add("jours", "tranche", days, COMPANY, f"borne de tranche de la balance âgée ({days} jours)",
                  "balance âgée")
-    tension = pos["tension"]
-    for week in range(12):  # the cash-in forecast by week: what falls due in each of the next weeks
-        lo = pd.Timestamp(book.as_of) + pd.Timedelta(days=7 * week + 1)
-        due = tension.loc[pd.to_datetime(tension["due_date"]).between(lo, lo + pd.Timedelta(days=6)), "open_cents"]
-        book.add("date", "prevision", lo.date(), COMPANY, f"début de la semaine {week + 1} de la prévision",
-                 "échéancier")
-        book.add("montant", "prevision", int(due.sum()), COMPANY, f"montant à échoir la semaine du "
-                 f"{format_date(lo.date())}", "échéancier des factures ouvertes")
-    for key, name in (("dso_days", "DSO"), ("weighted_terms_days", "délai contractuel moyen")):
-        for n in {round(m[key]), int(m[key])}:
-            book.add("jours", "dso", n, COMPANY, f"{name} {at}", "indicateurs")
+    for r in pos["falling_due"].itertuples(index=False):  # the cash-in schedule of the next weeks
+        book.add("date", "prevision", r.week_start, COMPANY, f"début de la semaine du {format_date(r.week_start)} "
+                 "de la prévision", "échéancier")
+        book.add("montant", "prevision", int(r.due_cents), COMPANY, f"montant à échoir la semaine du "
+                 f"{format_date(r.week_start)}", "échéancier des factures ouvertes")
+    for key, kpi in pos["kpis"].items():  # DSO (both methods), best possible DSO, ADD, CEI, shares, rates
+        if kpi.value is None:
+            continue
+        if kpi.unit == "jours":
+            for n in {round(kpi.value), int(kpi.value)}:
+                book.add("jours", "dso" if key.startswith("dso") else "kpi", n, COMPANY, f"{kpi.name} {at}",
+                         "indicateurs")
+        elif kpi.unit == "%":
+            for pct in _share(round(kpi.value * 10**4), 10**6):
+                book.add("pourcentage", "part", pct, COMPANY, f"{kpi.name} {at}", "indicateurs")
+    for n in {round(m["weighted_terms_days"]), int(m["weighted_terms_days"])}:
+        book.add("jours", "dso", n, COMPANY, f"délai contractuel moyen {at}", "indicateurs")
+    book.add("jours", "periode", int(m["period_days"]), COMPANY, f"période de calcul du DSO {at}", "indicateurs")
 
 
 def _add_law(book: FactBook) -> None:

@@ -312,15 +312,12 @@ def _src_operations_non_lettrees(company, ctx, n=6, **_):
 
 
 def _src_echeancier(company, ctx, semaines=8, **_):
-    rows = _open(company)
-    rows = rows.loc[rows["status"] != "duplicate"]  # cancelled by a credit note: no cash to come
-    as_of = pd.Timestamp(company.as_of)
-    overdue = int(rows.loc[rows["days_past_due"] > 0, "open_cents"].sum())
-    out = [f"- déjà échu au {format_date(company.as_of)} : {format_eur(overdue)}"]
-    for w in range(semaines):
-        lo, hi = as_of + pd.Timedelta(days=7 * w + 1), as_of + pd.Timedelta(days=7 * w + 7)
-        part = int(rows.loc[rows["due_date"].between(lo, hi), "open_cents"].sum())
-        out.append(f"- semaine du {format_date(lo)} : {format_eur(part)} à échoir")
+    from ..analytics.position import receivable_position
+
+    position = receivable_position(company)  # duplicates left out: cancelled by a credit note, no cash to come
+    out = [f"- déjà échu au {format_date(company.as_of)} : {format_eur(int(position.totals['echu_du']))}"]
+    out += [f"- semaine du {format_date(r.week_start)} : {format_eur(int(r.due_cents))} à échoir"
+            for r in position.falling_due(semaines).itertuples()]
     return "\n".join(out)
 
 

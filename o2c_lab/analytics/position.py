@@ -114,7 +114,12 @@ class ReceivablePosition:
 
     @cached_property
     def by_customer(self) -> pd.DataFrame:
-        """Per-customer totals (int cents), French column names, customers with an open line."""
+        """Per-customer totals (int cents), French column names, customers with an open line:
+        ``encours_brut``, ``avoirs_non_imputes``, ``encaissements_non_affectes``, ``encours_net``,
+        one column per bucket, ``echu`` (all open invoices past due), ``doublons``, ``litige``,
+        ``procedure_collective``, ``du`` (owed: duplicates excluded), ``echu_a_relancer`` (status
+        overdue), ``echu_du`` (owed and past due), ``factures_ouvertes`` (count) and ``retard_max``
+        (days late of the oldest open invoice past due)."""
         open_ = self.open_lines
         inv = open_.loc[open_["remaining_cents"] > 0]
         cred = open_.loc[open_["remaining_cents"] < 0]
@@ -137,13 +142,34 @@ class ReceivablePosition:
         add("procedure_collective", inv.loc[inv["status"].isin(["to_declare", "post_judgment"])])
         add("du", inv.loc[inv["status"].isin(OWED_STATUSES)])
         add("echu_a_relancer", inv.loc[inv["status"] == "overdue"])
+        add("echu_du", inv.loc[inv["status"].isin(OWED_STATUSES) & (inv["days_late"] > 0)])
         table["factures_ouvertes"] = inv.groupby("customer_id").size().reindex(table.index, fill_value=0)
+        late = inv.loc[inv["days_late"] > 0]
+        table["retard_max"] = late.groupby("customer_id")["days_late"].max().reindex(table.index, fill_value=0)
         return table.astype(np.int64)
 
     @cached_property
     def totals(self) -> pd.Series:
-        """Company totals: the column sums of :attr:`by_customer`."""
-        return self.by_customer.sum().astype(np.int64)
+        """Company totals: the column sums of :attr:`by_customer` (``retard_max``: the largest)."""
+        table = self.by_customer
+        out = table.drop(columns="retard_max").sum()
+        out["retard_max"] = table["retard_max"].max() if len(table) else 0
+        return out.astype(np.int64)
+
+    def falling_due(self, weeks: int = 12) -> pd.DataFrame:
+        """Cash to come by week: what the open invoices (duplicates excluded: they are cancelled,
+        not paid) leave due in each of the ``weeks`` weeks after ``as_of`` — ``week_start``,
+        ``week_end`` (dates) and ``due_cents``."""
+        if not isinstance(weeks, (int, np.integer)) or isinstance(weeks, bool) or weeks < 1:
+            raise InvalidParameterError(f"Nombre de semaines invalide : {weeks!r}.", valid="un entier ≥ 1",
+                                        todo="indiquez par exemple weeks=12")
+        o = self.open_lines
+        o = o.loc[(o["remaining_cents"] > 0) & (o["status"] != "duplicate")]
+        start = pd.Timestamp(self.as_of) + pd.to_timedelta(np.arange(weeks) * 7 + 1, unit="D")
+        week = (o["due_date"] - pd.Timestamp(self.as_of) - pd.Timedelta(days=1)).dt.days // 7
+        due = o["remaining_cents"].groupby(week).sum().reindex(range(weeks), fill_value=0)
+        return pd.DataFrame({"week_start": start.date, "week_end": (start + pd.Timedelta(days=6)).date,
+                             "due_cents": due.to_numpy(dtype=np.int64)})
 
     @property
     def dso(self):
