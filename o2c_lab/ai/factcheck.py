@@ -150,6 +150,7 @@ def render_text(report: FactCheckReport) -> str:
 
 
 _COLOURS = {"confirmé": "#2f9e44", "écart": "#c0392b", "non vérifiable": "#52606d", "omis": "#b7791f"}
+_MARKS = {"confirmé": "✔", "écart": "✘", "non vérifiable": "–"}
 
 
 def _count(n: int, noun: str) -> str:
@@ -176,9 +177,11 @@ def render_html(report: FactCheckReport, *, show_confirmed: bool = True) -> str:
     """HTML of ``report`` for a notebook or a widget, readable without knowing the checker: the
     verdict, each écart as what the text says against what the data say, the facts that could not
     be checked (not errors), the omissions, then the confirmed facts folded (``show_confirmed``)."""
-    ok, c = report.ok, report.counts
-    colour = _COLOURS["confirmé" if ok else "écart"]
-    head = (f"<div style='font-weight:600;color:{colour}'>{'✔' if ok else '✘'} Vérification des faits : "
+    c = report.counts
+    # nothing to check is neither a pass nor a failure
+    state = "non vérifiable" if not report.verdicts and not report.omitted else "confirmé" if report.ok else "écart"
+    colour = _COLOURS[state]
+    head = (f"<div style='font-weight:600;color:{colour}'>{_MARKS[state]} Vérification des faits : "
             f"{escape(report.headline)}</div>")
     parts = [head]
     if report.verdicts:
