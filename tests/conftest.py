@@ -160,3 +160,28 @@ def jupyter_server(argv: list[str], port: int, token: str, log_path: Path, env: 
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def chased_letter_pair(company):
+    """A reminder the dunning plan sends and the same letter with one amount wrong.
+
+    The letter is the library's level-1 reminder (``reminder_text``) of the first customer the plan
+    chases at that level for two invoices or more; in the wrong copy, one invoice that is still fully
+    unpaid (its remaining amount is its TTC in the invoice table) is written 100 € too high. Returns
+    ``(letter, wrong_letter, invoice_id, amount_written, amount_in_the_ledger)``, amounts as written.
+    """
+    from o2c_lab.casework.dunning import dunning_plan, reminder_text
+    from o2c_lab.money import format_eur
+
+    plan = dunning_plan(company)
+    chased = plan[(plan["action"] == "relancer") & (plan["level"] == 1)]
+    per_customer = chased.groupby("customer_id").size()
+    customer_id = per_customer[per_customer >= 2].index[0]
+    letter = reminder_text(company, customer_id, 1, plan=plan)
+    ttc = company.invoices.set_index("invoice_id")["total_ttc_cents"]
+    mine = chased[chased["customer_id"] == customer_id]
+    invoice = mine[mine["residual_cents"] == ttc.loc[mine["invoice_id"]].to_numpy()].iloc[0]
+    right, wrong = format_eur(int(invoice["residual_cents"])), format_eur(int(invoice["residual_cents"]) + 10_000)
+    line = next(line for line in letter.splitlines() if invoice["invoice_id"] in line)
+    assert line.count(right) == 1, line
+    return letter, letter.replace(line, line.replace(right, wrong)), invoice["invoice_id"], wrong, right

@@ -22,7 +22,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import free_port, jupyter_server
+from conftest import chased_letter_pair, free_port, jupyter_server
 
 from o2c_lab.authoring.language import visible_problems
 
@@ -296,6 +296,44 @@ def test_a_trainee_does_the_day_without_editing_a_cell(context, jupyterlab, arte
     expect(listing.filter(has_text="livrables_Camille.zip")).to_have_count(1, timeout=60_000)
     expect(listing.filter(has_text="09_plan_action_30_jours.docx")).to_have_count(1)
     browser_page.screenshot(path=str(artefacts / "navigateur_de_fichiers.png"))
+
+
+def _spaced(text: str) -> str:
+    """``text`` on one line with plain spaces (French amounts use narrow no-break spaces)."""
+    return re.sub(r"[\s\u202f\u00a0]+", " ", text).strip()
+
+
+def test_letter_check_shows_the_verdicts_she_can_act_on(context, jupyterlab, artefacts):
+    """Notebook 04: she pastes a reminder the dunning plan sends (computed here from the course
+    dataset), then the same letter with one amount 100 € too high. The first is exact (0 écart, the
+    confirmed facts folded); the second shows that one écart: her amount against the ledger's."""
+    import o2c_lab
+
+    expect = playwright_sync.expect
+    letter, wrong_letter, invoice_id, written, ledger = chased_letter_pair(
+        o2c_lab.load_company(ROOT / "datasets" / "fil_rouge"))
+    page = context.new_page()
+    _open_and_run_all(page, jupyterlab, "04_relances.ipynb", artefacts)
+    check = _output_with(page, "Vérifier les faits de ma relance")
+    verdict = check.locator(".o2c-factcheck")
+    check.locator("textarea").fill(letter)
+    _button(page, "Vérifier les faits de ma relance", check).click()
+    expect(verdict).to_contain_text("Réponse exacte sur tous les faits vérifiables")
+    expect(verdict).to_contain_text("0 écart")
+    expect(verdict.locator(".o2c-verdict-écart")).to_have_count(0)
+    expect(verdict.locator("summary")).to_contain_text(re.compile(r"Voir les \d+ faits confirmés"))
+    expect(verdict.locator(".o2c-verdict-confirmé").first).to_be_hidden()  # folded until she opens them
+
+    check.locator("textarea").fill(wrong_letter)
+    _button(page, "Vérifier les faits de ma relance", check).click()
+    expect(verdict).to_contain_text("À corriger avant envoi : 1 écart.")
+    gaps = verdict.locator(".o2c-verdict-écart")
+    expect(gaps).to_have_count(1)
+    said, data = map(_spaced, gaps.locator("td").all_inner_texts())
+    assert said == _spaced(f"« {written} »")
+    assert _spaced(ledger) in data and invoice_id in data, data
+    check.screenshot(path=str(artefacts / "verification_relance.png"))
+    _check_what_she_sees(page, "04_relances_verification.ipynb", artefacts)
 
 
 def test_copy_button_copies_and_confirms(browser, tmp_path):

@@ -17,10 +17,16 @@ def course(small_company, tmp_path):
                   Assistant("hors_ligne", anonymizer=Anonymizer.from_company(small_company)))
 
 
-def test_reference_is_labelled_and_checked(course):
+def test_reference_is_labelled_and_checked(course, monkeypatch):
+    import threading
+
     lab = PromptLab(course, "relance_niveau1_courtoise")
+    # the check waits for the assertion below: with the facts already indexed it could finish first
+    release, check = threading.Event(), lab._report
+    monkeypatch.setattr(lab, "_report", lambda text: release.wait(30) and check(text))
     lab.reference_button.click()
     assert lab.result["report"] is None and "en cours" in lab.output.value  # shown at once, checked next
+    release.set()
     lab.wait()
     assert lab.panel.result == ""
     answer = lab.result["answer"]

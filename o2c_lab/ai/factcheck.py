@@ -69,13 +69,15 @@ class Fact:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The verdict on one fact, its explanation in French, and the source of the right value."""
+    """The verdict on one fact, its explanation in French, and the source of the right value;
+    ``expected``: for an « écart » on a value, what the data say instead, one line per candidate."""
 
     fact: Fact
     verdict: str
     explanation: str
     source_table: str | None = None
     source_row: dict | None = None
+    expected: tuple[str, ...] = ()
 
 
 @dataclass
@@ -116,7 +118,7 @@ class FactCheckReport:
         if self.ok:
             return "Réponse exacte sur tous les faits vérifiables."
         n, o = len(self.problems), len(self.omitted)
-        parts = ([f"{n} écart{'s' if n > 1 else ''}"] if n else []) + ([f"{o} oubli{'s' if o > 1 else ''}"] if o else [])
+        parts = ([_count(n, "écart")] if n else []) + ([_count(o, "oubli")] if o else [])
         return f"À corriger avant envoi : {' et '.join(parts)}."
 
     def to_frame(self) -> pd.DataFrame:
@@ -133,6 +135,9 @@ class FactCheckReport:
     def _repr_html_(self) -> str:
         return render_html(self)
 
+    def _repr_pretty_(self, printer, cycle) -> None:  # IPython's plain-text view: the French report
+        printer.text(render_text(self))
+
 
 def render_text(report: FactCheckReport) -> str:
     """French text of ``report``: the counts, the verdict, then every écart, unverifiable fact and omission."""
@@ -145,24 +150,69 @@ def render_text(report: FactCheckReport) -> str:
 
 
 _COLOURS = {"confirmé": "#2f9e44", "écart": "#c0392b", "non vérifiable": "#52606d", "omis": "#b7791f"}
+_MARKS = {"confirmé": "✔", "écart": "✘", "non vérifiable": "–"}
+
+
+def _count(n: int, noun: str) -> str:
+    """« 0 écart », « 1 écart », « 2 écarts » (French: 0 and 1 are singular)."""
+    return f"{n} {noun}{'s' if n > 1 else ''}"
+
+
+def _css_class(verdict: str) -> str:
+    return "o2c-verdict-" + verdict.replace(" ", "-")
+
+
+def _section(title: str, verdict: str, body: str) -> str:
+    return (f"<div style='margin-top:6px;font-weight:600;color:{_COLOURS[verdict]}'>{title}</div>{body}")
+
+
+def _items(verdict: str, rows) -> str:
+    """A list of (fact text, explanation) rows, each marked with its verdict's class."""
+    items = "".join(f"<li class='{_css_class(verdict)}'>{'« ' + escape(t) + ' » : ' if t else ''}{escape(e)}</li>"
+                    for t, e in rows)
+    return f"<ul style='margin:2px 0'>{items}</ul>"
 
 
 def render_html(report: FactCheckReport, *, show_confirmed: bool = True) -> str:
-    """HTML of ``report`` for a notebook widget: the verdict, then one line per fact (écarts first)."""
-    ok = report.ok
-    head = (f"<div style='font-weight:600;color:{'#2f9e44' if ok else '#c0392b'}'>{'✔' if ok else '✘'} "
-            f"{escape(report.headline)}</div>")
+    """HTML of ``report`` for a notebook or a widget, readable without knowing the checker: the
+    verdict, each écart as what the text says against what the data say, the facts that could not
+    be checked (not errors), the omissions, then the confirmed facts folded (``show_confirmed``)."""
     c = report.counts
-    counts = (f"<div>{c['confirmé']} confirmé(s) · {c['écart']} écart(s) · {c['non vérifiable']} non vérifiable(s)"
-              f" · {len(report.omitted)} oubli(s)</div>")
-    rank = {"écart": 0, "non vérifiable": 1, "confirmé": 2}
-    rows = [(v.verdict, v.fact.text, v.explanation) for v in sorted(report.verdicts, key=lambda v: rank[v.verdict])
-            if show_confirmed or v.verdict != "confirmé"]
-    rows += [("omis", "", o) for o in report.omitted]
-    items = "".join(f"<li class='o2c-verdict-{escape(k).replace(' ', '-')}'><span style='color:{_COLOURS[k]};"
-                    f"font-weight:600'>{escape(k)}</span> {'« ' + escape(t) + ' » ' if t else ''}— {escape(e)}</li>"
-                    for k, t, e in rows)
-    return f"<div class='o2c-factcheck'>{head}{counts}<ul>{items}</ul></div>"
+    # nothing to check is neither a pass nor a failure
+    state = "non vérifiable" if not report.verdicts and not report.omitted else "confirmé" if report.ok else "écart"
+    colour = _COLOURS[state]
+    head = (f"<div style='font-weight:600;color:{colour}'>{_MARKS[state]} Vérification des faits : "
+            f"{escape(report.headline)}</div>")
+    parts = [head]
+    if report.verdicts:
+        parts.append(f"<div>Faits relevés dans le texte : {len(report.verdicts)} ({_count(c['confirmé'], 'confirmé')}, "
+                     f"{_count(c['écart'], 'écart')}, {_count(c['non vérifiable'], 'non vérifiable')})"
+                     f"{' ; ' + _count(len(report.omitted), 'oubli') if report.omitted else ''}.</div>")
+    if report.problems:
+        cell = "border:1px solid #d9dee5;padding:3px 6px;text-align:left;vertical-align:top"
+        rows = "".join(f"<tr class='{_css_class('écart')}'><td style='{cell};white-space:nowrap'>"
+                       f"« {escape(v.fact.text)} »</td><td style='{cell}'>"
+                       f"{'<br>'.join(map(escape, v.expected or (v.explanation,)))}</td></tr>"
+                       for v in report.problems)
+        parts.append(_section(
+            f"{'Écart' if len(report.problems) == 1 else 'Écarts'} : le texte diffère des données", "écart",
+            f"<table style='border-collapse:collapse;margin:2px 0'><tr><th style='{cell}'>Le texte indique</th>"
+            f"<th style='{cell}'>Les données de l'entreprise indiquent</th></tr>{rows}</table>"))
+    unverifiable = [(v.fact.text, v.explanation) for v in report.verdicts if v.verdict == "non vérifiable"]
+    if unverifiable:
+        parts.append(_section("Non vérifiable : rien à comparer dans les données (ce n'est pas une erreur ; "
+                              "contrôlez-le vous-même si besoin)", "non vérifiable",
+                              _items("non vérifiable", unverifiable)))
+    if report.omitted:
+        parts.append(_section("Oublis : faits attendus mais absents de la réponse", "omis",
+                              _items("omis", [("", o) for o in report.omitted])))
+    confirmed = [(v.fact.text, v.explanation) for v in report.verdicts if v.verdict == "confirmé"]
+    if confirmed and show_confirmed:
+        parts.append(f"<details style='margin-top:6px'><summary style='cursor:pointer;color:{_COLOURS['confirmé']}'>"
+                     f"Voir {'le fait confirmé' if len(confirmed) == 1 else f'les {len(confirmed)} faits confirmés'}"
+                     f"</summary>{_items('confirmé', confirmed)}</details>")
+    return (f"<div class='o2c-factcheck' style='border-left:4px solid {colour};padding:2px 0 2px 10px;"
+            f"margin:4px 0'>{''.join(parts)}</div>")
 
 
 # --- extraction -----------------------------------------------------------------------------
@@ -563,11 +613,12 @@ def _gap(f: Fact, expected: list[LedgerFact], lead: str | None = None) -> Verdic
         item = f"{e.label} : {show_value(e.kind, e.value)} ({e.source})"
         if item not in shown:
             shown.append(item)
-    right = " ; ".join(shown[:3]) + (f" (et {len(shown) - 3} autre(s))" if len(shown) > 3 else "")
+    more = f"(et {len(shown) - 3} autre(s))" if len(shown) > 3 else ""
+    right = " ; ".join(shown[:3]) + (f" {more}" if more else "")
     said = f"la réponse indique {f.text}"
     text = "; ".join(p for p in (lead, said) if p) + (f" — attendu : {right}" if right else "")
     return Verdict(f, "écart", text, expected[0].source if expected else "grand livre",
-                   _row(expected[0]) if expected else None)
+                   _row(expected[0]) if expected else None, tuple(p for p in (lead, *shown[:3], more) if p))
 
 
 def check_answer(text: str, company, *, customer_id: str | None = None, required=()) -> FactCheckReport:

@@ -252,23 +252,23 @@ def _nb01():
         erreur de montant suffit à décrédibiliser le service et à déclencher un litige.
 
         **Essai** : on prend une relance de référence et on y glisse une erreur (un montant modifié de
-        100 €). Le vérificateur compare chaque montant, date, numéro de facture et client au grand livre."""),
+        100 €). Le vérificateur compare chaque montant, date, numéro de facture et client au grand livre.
+        Son verdict se lit ainsi : **confirmé**, la valeur est celle des données de l'entreprise ;
+        **écart**, elle en diffère (la bonne valeur et sa source sont affichées en face) ; **non
+        vérifiable**, rien à comparer dans les données (ce n'est pas une erreur : contrôlez-la vous-même)."""),
         code("""\
-        # Vérifier les faits d'une relance modifiée
+        # Vérifier les faits d'une relance de référence, puis de la même relance modifiée
         import re
+        from IPython.display import HTML
         from o2c_lab.ai import check_answer, fill
         from o2c_lab.money import to_cents
 
         letter = fill("relance_niveau1_courtoise", company).reference
         total = re.findall(r"\\d[\\d\\u202f\\u00a0 ]*,\\d{2}\\s?€", letter)[-1]
-        wrong = letter.replace(total, format_eur(to_cents(total) + 10_000))
-        before, after = check_answer(letter, course.fact_checker), check_answer(wrong, course.fact_checker)
-        print(f"Écarts signalés : {before.counts['écart']} dans la relance de référence, "
-              f"{after.counts['écart']} dans la relance modifiée.")
-        known = {v.fact.text for v in before.problems}
-        for verdict in after.problems:
-            if verdict.fact.text not in known:
-                print(f"Nouvel écart repéré : « {verdict.fact.text} » ; le grand livre dit : {verdict.explanation}")"""),
+        changed = format_eur(to_cents(total) + 10_000)
+        wrong = letter.replace(total, changed)
+        display(HTML("<b>La relance de référence</b>"), check_answer(letter, course.fact_checker),
+                HTML(f"<b>La même relance, où {total} devient {changed}</b>"), check_answer(wrong, course.fact_checker))"""),
         md("""\
         **À retenir** : relisez les montants, les dates, les numéros de facture et le nom du client de
         toute réponse d'IA, ou faites-les vérifier automatiquement comme ci-dessus. Un « écart » se

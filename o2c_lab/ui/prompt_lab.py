@@ -57,14 +57,15 @@ def dispute_scorer(company, dispute_id: str):
 
 
 def checks_html(report, assertions) -> str:
-    """French HTML of the fact-check report (None: not ready yet) and of the prompt's own checks."""
-    lines = str(report).splitlines() if report is not None else []
-    facts = f"<b>Vérification des faits</b> : {escape(lines[0])}" if lines else ""
-    problems = "".join(f"<li>{escape(line.lstrip('- '))}</li>" for line in lines[1:6])
-    more = f"<li>… et {len(lines) - 6} autre(s)</li>" if len(lines) > 6 else ""
+    """French HTML of the fact check (the one rendering of :func:`~o2c_lab.ai.render_html`; None:
+    still running) and of the prompt's own checks."""
+    from ..ai import render_html
+
+    facts = (render_html(report) if report is not None else
+             "<p><i>Vérification des faits de la référence en cours…</i></p>")
     rubric = "".join(f"<li>{'✔' if a.passed else '✘'} {escape(rubric_text(a))}</li>" for a in assertions)
     rubric = f"<b>Points de contrôle du prompt</b><ul>{rubric}</ul>" if assertions else ""
-    return f"<div>{facts}<ul>{problems}{more}</ul>{rubric}</div>"
+    return f"<div>{facts}{rubric}</div>"
 
 
 class PromptLab(View):
@@ -128,10 +129,8 @@ class PromptLab(View):
             items = "".join(f"<li>{escape(f)}</li>" for f in self.result["score"].get("feedback", []))
             grade = (f"<b>Correction sur les faits de l'entreprise</b> : "
                      f"{format_pct(self.result['score']['score'], 0)}<ul>{items}</ul>")
-        checks = (checks_html(report, assertions) if report is not None else
-                  "<p><i>Vérification des faits de la référence en cours…</i></p>" + checks_html(None, assertions))
         self.output.value = (f"<div style='border:1px solid #c9d3e0;padding:8px;margin-top:6px'>"
-                             f"{answer._repr_html_()}{checks}{grade}</div>")
+                             f"{answer._repr_html_()}{checks_html(report, assertions)}{grade}</div>")
 
     def _check_pasted(self, _button=None):
         answer = self.course.assistant.paste(self.task, self.answer.value)
