@@ -1,4 +1,4 @@
-"""Analytics on generated companies, scored against their ground truth over 50 seeds.
+"""Analytics on generated companies, scored against their ground truth over 20 seeds.
 
 The observable tables feed every computation; the truth is read only to score. Figures per seed
 are printed (run with ``-s`` to see the table).
@@ -16,7 +16,7 @@ from o2c_lab.analytics import (aged_balance, amount_ranking, at_risk_cash, colle
                                open_items_at, payment_behaviour, receivable_kpis, risk_levels, wape,
                                weekly_actuals, worklist, worklist_documents)
 
-SEEDS = range(50)
+SEEDS = range(20)
 CUSTOMERS = 80
 TOP_N = 20
 

@@ -1,4 +1,4 @@
-"""The engine scored on generated companies' truth (20 + 8 seeds; the full sweep is
+"""The engine scored on generated companies' truth (12 + 6 seeds; the full sweep is
 ``benchmarks/bench_cashapp.py --qualite``), against the exact-reference rule.
 
 Every bank line of each company's history is matched against the items open at its booking
@@ -15,8 +15,8 @@ import pytest
 from o2c_lab.cashapp import EngineConfig, compare_with_baseline, replay_history, score
 from o2c_lab.cashapp.scoring import score_seeds
 
-SEEDS_DEFAULT = range(20)
-SEEDS_HARD = range(100, 108)
+SEEDS_DEFAULT = range(12)
+SEEDS_HARD = range(100, 106)
 CUSTOMERS = 60
 
 
