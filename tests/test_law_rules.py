@@ -222,7 +222,7 @@ def _letters(company, plan):
 
 def test_legal_texts_style(many_companies):
     checked = 0
-    for seed in SEEDS:
+    for seed in range(20):  # the invariant sweep's companies, already built for the audit tests
         company = many_companies[seed]
         plan = dunning_plan(company)
         segment = company.customers.set_index("customer_id")["segment"]
