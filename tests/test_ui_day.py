@@ -217,3 +217,16 @@ def test_toolkit_is_exported_on_click_next_to_the_notebook_with_links(course, tm
     assert "Plan d'action à 30 jours" in text and "_" not in text.replace("ma_boite_a_outils", "")
     written = (notebooks / "ma_boite_a_outils" / "09_plan_action_30_jours.md").read_text(encoding="utf-8")
     assert "Je passe de 2 heures à 30 minutes par semaine." in written
+
+
+def test_a_new_name_after_the_preparation_prepares_her_kit_again(course, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    course.journal.rename("Alix")
+    export = ToolkitExport(course, folder=tmp_path / "kit")
+    assert export.wait_prepared(120)
+    course.journal.rename("Bérénice")  # the settings panel renames the journal
+    assert export.wait_prepared(120) and export._prepared_for == "Bérénice"
+    staged = {p.name for p in export._staging.iterdir()}
+    assert "livrables_Bérénice.zip" in staged and not any("Alix" in name for name in staged)
+    export.button.click()
+    assert {p.name for p in export.result} == {n for n in staged if not n.startswith(".")}

@@ -53,13 +53,24 @@ class ToolkitExport(View):
         self.widget = widgets.VBox([self.button, self.status, self.output, self.panel.widget])
         self._staging = course.workdir / "boite_a_outils_preparee"
         self._prepared_for: str | None = None
-        self._thread = threading.Thread(target=self._prepare, args=(copy.deepcopy(course.journal.data),),
+        self._start_preparing()
+        course.journal.on_change(self._on_journal_change)
+
+    def _start_preparing(self) -> None:
+        self._thread = threading.Thread(target=self._prepare, args=(copy.deepcopy(self.course.journal.data),),
                                         daemon=True)
         self._thread.start()
+
+    def _on_journal_change(self, journal) -> None:
+        """Another name means another kit: it is prepared in the background as well."""
+        if journal.participant != self._prepared_for and not self._thread.is_alive():
+            self._start_preparing()
 
     def _prepare(self, journal: dict) -> None:
         from ..deliverables import export_deliverables
 
+        if self._prepared_for is not None and journal.get("participant", "") != self._prepared_for:
+            shutil.rmtree(self._staging, ignore_errors=True)  # nothing of the old name's kit is kept
         try:
             export_deliverables(self.course.company, self._staging, journal)
         except Exception:  # the click will export everything itself, and show any error then
