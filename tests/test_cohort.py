@@ -344,3 +344,13 @@ def test_unknown_cohort_gets_a_french_error(tmp_path, capsys):
     assert "cohorte introuvable" in capsys.readouterr().err
     assert main(["cohort", "create", "../ailleurs", "--seed", "1", "--out", str(tmp_path)]) == 2
     assert "Nom de cohorte invalide" in capsys.readouterr().err
+
+
+def test_kit_notebooks_follow_the_mode_chosen_in_the_settings(cohorts):
+    # The settings panel of notebook 00 chooses the AI mode: a kit pins only its seed and data
+    # (and « rejeu » once the trainer recorded the answers).
+    for name in NOTEBOOKS:
+        nb = nbformat.read(cohorts / _name(SEEDS[0]) / "participant" / "carnets" / name, as_version=4)
+        parameters = next(c.source for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+        assert re.search(r"^ai_mode = None\b", parameters, re.M), name
+        assert re.search(rf"^seed = {SEEDS[0]}\b", parameters, re.M), name

@@ -156,7 +156,7 @@ def _source_problems(folder: Path, manifest: dict, out: Path, skip: set[str]) ->
     from .answer_key import expected_answers
 
     seed, fix = manifest["seed"], _recreate(manifest, out)
-    mode = "rejeu" if manifest.get("recordings") else "hors_ligne"
+    mode = "rejeu" if manifest.get("recordings") else None
     expected = {f"{PARTICIPANT}/{NOTEBOOKS}/{n}": participant_notebook(n, seed, mode) for n in COURSE}
     expected |= {f"{PARTICIPANT}/{EXERCISES}/{n}": participant_exercise(n, seed) for n in SOURCE}
     expected |= {f"{TRAINER}/{SOLUTIONS}/{n}": None for n in SOURCE}

@@ -110,12 +110,16 @@ def _text(nb) -> str:
     return nbformat.writes(nb) + "\n"
 
 
-def participant_notebook(name: str, seed: int, ai_mode: str = "hors_ligne") -> str:
-    """The JSON text of course notebook ``name`` for a participant kit."""
+def participant_notebook(name: str, seed: int, ai_mode: str | None = None) -> str:
+    """The JSON text of course notebook ``name`` for a participant kit.
+
+    Without ``ai_mode`` the notebook keeps the mode the participant chooses in notebook 00's
+    settings (offline until she chooses); a recorded cohort pins « rejeu »."""
     from ..authoring import render_notebook
 
     nb = nbformat.reads(render_notebook(name), as_version=4)
-    return _text(set_parameters(nb, seed=seed, data_folder=f"../{DATA}", ai_mode=ai_mode))
+    values = {"seed": seed, "data_folder": f"../{DATA}"} | ({"ai_mode": ai_mode} if ai_mode else {})
+    return _text(set_parameters(nb, **values))
 
 
 def _exercise_copies(name: str):
