@@ -1353,11 +1353,13 @@ class CashMatcher:
             if len(found) >= limit or budget[0] <= 0:
                 return
             budget[0] -= 1
-            if total == target and len(chosen) >= 2:
-                found.append([items[k][0] for k in chosen])
             if i == n or total + pos_rest[i] < target or total + neg_rest[i] > target:
                 return
             chosen.append(i)
+            # A set is recorded when its last item is taken, not again on every branch that
+            # skips the items after it (the same set twice would read as an ambiguity).
+            if total + values[i] == target and len(chosen) >= 2:
+                found.append([items[k][0] for k in chosen])
             dfs(i + 1, total + values[i])
             chosen.pop()
             dfs(i + 1, total)
