@@ -125,6 +125,15 @@ def test_grouped_payment_by_subset_sum():
         ("AV-2026-00001", -10000), ("FA-2026-00001", 120000), ("FA-2026-00003", 30000)]
 
 
+def test_unique_group_not_ending_on_the_last_open_item_is_automatic():
+    # 1 200 + 500 = 1 700 € : C1's only combination, though 300 € and the credit note follow.
+    res, _ = _match(_line("T5b", 170000, iban=IBAN_C1))
+    assert res["T5b"].status == STATUS_AUTO
+    assert sorted(res["T5b"].chosen.allocations) == [("FA-2026-00001", 120000),
+                                                     ("FA-2026-00002", 50000)]
+    assert "autre combinaison" not in res["T5b"].explanation
+
+
 def test_penalty_deduction_opens_a_dispute_not_a_write_off():
     res, result = _match(_line("T6", 40000, name="BERNARD ET FILS",
                                remittance="FA-2026-00005 DEDUCTION PENALITE LOGISTIQUE"))
@@ -353,3 +362,19 @@ def test_small_group_search_is_exhaustive():
                     if sum(values) == target}
         found = CashMatcher._small_groups(choices, target, limit=10**6)
         assert len(found) == len(expected) and {tuple(f) for f in found} == expected
+
+
+def test_subset_search_finds_each_set_once():
+    # Sets of at least 2 items (credit notes negative) summing to the target, against brute force.
+    matcher = CashMatcher(ITEMS, CUSTOMERS, config=EngineConfig(subset_node_budget=10**7))
+    rng = random.Random(11)
+    for _ in range(200):
+        items = [(f"D{i}", rng.choice((-1, 1, 1, 1)) * rng.randint(1, 30))
+                 for i in range(rng.randint(2, 9))]
+        target = rng.randint(1, 60)
+        expected = {frozenset(d for d, _ in picked)
+                    for size in range(2, len(items) + 1)
+                    for picked in itertools.combinations(items, size)
+                    if sum(v for _, v in picked) == target}
+        found = matcher._subsets(items, target, limit=10**6)
+        assert len(found) == len(expected) and {frozenset(f) for f in found} == expected
