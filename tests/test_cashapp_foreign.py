@@ -260,13 +260,14 @@ def test_recall_per_kind_of_payment(quality):
     assert tot["auto_pairs_correct"] / tot["truth_pairs"] >= 0.86
     assert kinds["une_facture"] >= 0.98
     assert kinds["avoir"] >= 0.80
+    assert kinds["plusieurs"] >= 0.85  # the issue's target for several invoices, met
     if noise == "etranger":
         assert kinds["remboursement"] >= 0.9
         assert kinds["trop_percu"] >= 0.6
 
 
 @pytest.mark.xfail(strict=True, reason="objectif non atteint : paiements partiels sans référence "
-                                       "et paiements groupés ambigus restent des suggestions")
+                                       "et trop-perçus restent des suggestions")
 def test_recall_targets_of_the_issue(quality):
     _, _, tot, kinds, _ = quality
     assert tot["auto_pairs_correct"] / tot["truth_pairs"] >= 0.93
