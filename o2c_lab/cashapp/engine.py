@@ -565,7 +565,8 @@ class CashMatcher:
             candidates += self._pass_customer(customers[0], strength, method, amount, day, text)
         elif len(customers) > 1:
             for cid in customers:
-                candidates += self._pass_customer(cid, 0.85, method, amount, day, text)
+                candidates += self._pass_customer(cid, 0.85, method, amount, day, text,
+                                                  sole=False)
         strong = strength >= 0.98 and method != "règle apprise"
         best = max((c.confidence for c in candidates), default=0.0)
         if (not strong and best < cfg.auto_threshold) or best < cfg.suggestion_threshold * 1.5:
@@ -1051,12 +1052,13 @@ class CashMatcher:
                 items.append((d, o))
         return items
 
-    def _pass_customer(self, cid, strength, method, amount, day, text) -> list[Candidate]:
+    def _pass_customer(self, cid, strength, method, amount, day, text,
+                       sole=True) -> list[Candidate]:
         items = self._customer_items(cid, day)
         if not items:
             return []
         who = f"client {cid} ({self.customer_name.get(cid, '')}) identifié par {method}"
-        found = self._customer_exact(cid, items, who, strength, amount, day)
+        found = self._customer_exact(cid, items, who, strength, amount, day, sole)
         if any(c.confidence >= self.config.auto_threshold for c in found):
             return found
         # No reading proven: the other readings of a payment that names nothing are ranked
@@ -1064,9 +1066,11 @@ class CashMatcher:
         return found + self._customer_readings(cid, items, who, strength, amount, day, text,
                                                exact_found=bool(found))
 
-    def _customer_exact(self, cid, items, who, strength, amount, day) -> list[Candidate]:
+    def _customer_exact(self, cid, items, who, strength, amount, day,
+                        sole=True) -> list[Candidate]:
         """Readings where the amount is exactly that of the customer's items: one item, an
-        invoice net of its credit note, a discount within terms, a group of items."""
+        invoice net of its credit note, a discount within terms, a group of items (``sole``:
+        the only customer the payer may be)."""
         same = [(d, o) for d, o in items if o == amount]
         if same:
             conf = PASSES["montant_client"][1] * strength
@@ -1112,6 +1116,10 @@ class CashMatcher:
         conf = PASSES["groupe"][1] * strength
         if len(solutions) > 1 or unproven:
             conf = min(conf, 0.7)
+        elif sole and strength >= 0.85:
+            # Several items summing to the cent, and no other group of them: this confirms a
+            # payer read from its acronym or a close name, when no other customer is possible.
+            conf = max(conf, self.config.auto_threshold + 0.01)
         return [Candidate("groupe", cid, [(d, opens[d]) for d in sol], conf,
                           f"{who} ; {len(sol)} pièces ({', '.join(sol)}) dont la somme "
                           f"fait exactement {format_eur(amount)}"
