@@ -378,3 +378,18 @@ def test_subset_search_finds_each_set_once():
                     if sum(v for _, v in picked) == target}
         found = matcher._subsets(items, target, limit=10**6)
         assert len(found) == len(expected) and {frozenset(f) for f in found} == expected
+
+
+def test_unique_group_confirms_a_payer_read_from_its_acronym_only_if_alone():
+    # « STE DI » : Dupont Industrie SAS, whose 1 200 + 500 € are the only group making 1 700 €.
+    res, _ = _match(_line("T40", 170000, name="STE DI"))
+    assert res["T40"].status == STATUS_AUTO and "sigle" in res["T40"].explanation
+    assert sorted(res["T40"].chosen.allocations) == [("FA-2026-00001", 120000),
+                                                     ("FA-2026-00002", 50000)]
+    # « STE GM » : two customers bear that acronym; a group of one of them stays a suggestion.
+    items = _ledger(("FA-2026-00101", "C4", "2026-01-05", "2026-02-04", 30000),
+                    ("FA-2026-00102", "C4", "2026-01-06", "2026-02-05", 40000),
+                    ("FA-2026-00103", "C5", "2026-01-06", "2026-02-05", 10000))
+    res, _ = _match(_line("T41", 70000, name="STE GM"), items=items)
+    assert res["T41"].status != STATUS_AUTO
+    assert frozenset({("FA-2026-00101", 30000), ("FA-2026-00102", 40000)}) in _proposed(res["T41"])
