@@ -551,7 +551,7 @@ def escompte_split(discount_ttc_cents: int, invoice_ht_cents: int, invoice_vat_c
     return int(discount_ttc_cents) - vat, vat
 
 
-_JUDGMENT = re.compile(r"Jugement du (\d{2})/(\d{2})/(\d{4})")
+_JUDGMENT = re.compile(r"jugement du (\d{2})/(\d{2})/(\d{4})", re.I)
 
 
 def judgment_date_in_notice(text: str) -> dt.date | None:

@@ -22,7 +22,6 @@ Two totals are named apart: « encours brut » (open invoices, as the ledger car
 from __future__ import annotations
 
 import datetime as dt
-import re
 import weakref
 from dataclasses import dataclass
 from functools import cached_property
@@ -31,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidParameterError
+from ..law import judgment_date_in_notice
 from .aging import (DEFAULT_BUCKETS, UNAPPLIED_COLUMN, _day, _days, _open_dispute, bucket_labels,
                     open_items_at, with_due_dates)
 
@@ -52,7 +52,6 @@ STATUS_LABELS = {
 #: Statuses of open invoices the customer owes (a duplicate is not owed).
 OWED_STATUSES = ("disputed", "to_declare", "post_judgment", "not_due", "overdue")
 
-_JUDGMENT = re.compile(r"jugement du (\d{2}/\d{2}/\d{4})", re.I)
 
 
 def linked_ledger(ledger: pd.DataFrame, credit_notes: pd.DataFrame) -> pd.DataFrame:
@@ -77,9 +76,7 @@ def _judgment_dates(signals: pd.DataFrame, day: np.datetime64) -> dict[str, dt.d
                          & (_days(signals["published_on"]) <= day)]
     out = {}
     for r in bodacc.sort_values("published_on").itertuples():
-        found = _JUDGMENT.search(str(r.text))
-        when = (dt.datetime.strptime(found.group(1), "%d/%m/%Y").date() if found
-                else pd.Timestamp(r.published_on).date())
+        when = judgment_date_in_notice(str(r.text)) or pd.Timestamp(r.published_on).date()
         out.setdefault(str(r.customer_id), when)
     return out
 
