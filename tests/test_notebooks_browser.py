@@ -236,7 +236,9 @@ def test_a_trainee_does_the_day_without_editing_a_cell(context, jupyterlab, arte
             break
         scroller.evaluate("e => e.scrollTop += 500")
         page.wait_for_timeout(200)
-    page.locator(f"{PANEL} .js-plotly-plot").first.scroll_into_view_if_needed()
+    chart = page.locator(f"{PANEL} .js-plotly-plot").first
+    chart.wait_for(state="attached", timeout=90_000)  # plotly.js can take long on a loaded 2-core machine
+    chart.scroll_into_view_if_needed()
     expect(page.locator(f"{PANEL} .js-plotly-plot .main-svg").first).to_be_visible(timeout=60_000)
     worklist = _output_with(page, "Voir la liste priorisée")
     expect(_button(page, "Voir la liste priorisée", worklist)).to_be_disabled()
