@@ -193,3 +193,46 @@ def test_random_operations_match_a_simple_model(tmp_path):
         assert {(s["objective"], s["phase"]): s["score"] for s in data["self_assessments"]} == scores
 
     check()
+
+
+def test_forms_quizzes_visits_and_consent_are_kept_on_disk(tmp_path):
+    journal = Journal.open("Inès", folder=tmp_path)
+    journal.record_form("preparation", {"role": "chargée de recouvrement", "heures": [3, 2.5]})
+    journal.record_form("preparation", {"role": "credit manager"})  # a new submission replaces
+    journal.record_quiz_item("essentiels", "q1", answer="B", correct=True)
+    journal.record_quiz_item("essentiels", "q1", answer="C", correct=False)
+    journal.record_quiz_item("essentiels", "q2", answer=3, correct=True)
+    journal.record_visit("00_bienvenue")
+    journal.record_visit("00_bienvenue")
+    journal.set_report_consent(True)
+
+    data = json.loads(journal.path.read_text(encoding="utf-8"))
+    assert data["forms"]["preparation"]["answers"] == {"role": "credit manager"}
+    assert {k: (v["answer"], v["correct"]) for k, v in data["quizzes"]["essentiels"].items()} == {
+        "q1": ("C", False), "q2": (3, True)}
+    assert data["visits"]["00_bienvenue"]["count"] == 2
+    assert data["consent_report"] is True
+
+
+def test_journal_written_before_forms_and_quizzes_still_opens(tmp_path):
+    old = {"version": 1, "participant": "Léa", "created": "2026-01-01T09:00:00+01:00", "answers": {},
+           "timings": [], "prompts": [], "self_assessments": []}
+    path = tmp_path / "journal-lea.json"
+    path.write_text(json.dumps(old), encoding="utf-8")
+    journal = Journal.open("Léa", folder=tmp_path)
+    assert not journal.notice
+    assert (journal.data["forms"], journal.data["quizzes"], journal.data["visits"]) == ({}, {}, {})
+    assert journal.data["consent_report"] is False
+
+
+@pytest.mark.parametrize("call", [
+    lambda j: j.record_form("preparation", ["pas", "un", "dictionnaire"]),
+    lambda j: j.record_form("preparation", {"objet": object()}),
+    lambda j: j.record_quiz_item("essentiels", "q1", answer="A", correct="oui"),
+    lambda j: j.record_quiz_item("", "q1", answer="A", correct=True),
+    lambda j: j.set_report_consent("oui"),
+])
+def test_new_records_refuse_bad_values_in_french(tmp_path, call):
+    with pytest.raises(InvalidParameterError) as info:
+        call(Journal.open("Inès", folder=tmp_path))
+    assert info.value.args[0][0].isupper()

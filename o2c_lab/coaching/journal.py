@@ -32,8 +32,9 @@ JOURNAL_DIR_ENV = "O2C_LAB_JOURNAL_DIR"
 #: Timing modes: the task done by hand, then with the help of AI.
 MODES = {"manuel": "sans IA", "avec_ia": "avec IA"}
 
-#: Self-assessment phases: positioning at the start of the day, final assessment at the end.
-PHASES = {"avant": "positionnement (début)", "apres": "évaluation finale"}
+#: Self-assessment phases: positioning at the start of the day, final assessment at the end, and
+#: the follow-up 40 days after the training (transfer to real work).
+PHASES = {"avant": "positionnement (début)", "apres": "évaluation finale", "j40": "suivi à J+40"}
 
 #: The course objectives the participant rates from 1 to 5 (seed 000's programme).
 OBJECTIVES = {
@@ -91,14 +92,18 @@ def _now() -> str:
 
 def _empty(participant: str) -> dict:
     return {"version": _VERSION, "participant": participant, "created": _now(),
-            "answers": {}, "timings": [], "prompts": [], "self_assessments": [], "fact_checks": []}
+            "answers": {}, "timings": [], "prompts": [], "self_assessments": [], "fact_checks": [],
+            "forms": {}, "quizzes": {}, "visits": {}, "consent_report": False}
+
+#: Parts added after the first journals: an older journal gets them empty when it is read.
+_LATER_PARTS = {"fact_checks": list, "forms": dict, "quizzes": dict, "visits": dict}
 
 
 def _valid(data) -> bool:
     return (isinstance(data, dict) and data.get("version") == _VERSION
             and isinstance(data.get("answers"), dict)
             and all(isinstance(data.get(k), list) for k in ("timings", "prompts", "self_assessments"))
-            and isinstance(data.get("fact_checks", []), list))
+            and all(isinstance(data.get(k, kind()), kind) for k, kind in _LATER_PARTS.items()))
 
 
 def _read(path: Path, participant: str) -> tuple[dict, str]:
@@ -108,7 +113,9 @@ def _read(path: Path, participant: str) -> tuple[dict, str]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if _valid(data):
-            data.setdefault("fact_checks", [])  # journals written before the fact-check measure
+            for part, kind in _LATER_PARTS.items():  # journals written before these parts existed
+                data.setdefault(part, kind())
+            data.setdefault("consent_report", False)
             return data, ""
         problem = "son contenu n'a pas la structure attendue"
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -307,6 +314,56 @@ class Journal:
                                              "at": _now()})
 
         self._change(apply)
+
+    def record_form(self, form: str, answers: dict) -> None:
+        """Keep the answers of a questionnaire (``preparation``, ``evaluation_a_chaud``, ``j40``…);
+        ``answers`` is a JSON-serialisable dict; a new submission replaces the old one."""
+        key = _key(form, "questionnaire")
+        if not isinstance(answers, dict):
+            raise InvalidParameterError("Les réponses d'un questionnaire sont un dictionnaire.",
+                                        valid="{question: réponse}")
+        try:
+            answers = json.loads(json.dumps(answers, ensure_ascii=False))
+        except (TypeError, ValueError):
+            raise InvalidParameterError(f"Réponses impossibles à enregistrer pour « {key} ».",
+                                        valid="du texte, des nombres, des listes") from None
+
+        def apply(data):
+            data["forms"][key] = {"answers": answers, "at": _now()}
+
+        self._change(apply)
+
+    def record_quiz_item(self, quiz: str, item: str, *, answer, correct: bool) -> None:
+        """Keep the participant's answer to one scored question ``item`` of ``quiz`` (a module's
+        quiz, the final assessment); answering again replaces the previous answer."""
+        quiz_key, item_key = _key(quiz, "quiz"), _key(item, "question")
+        if not isinstance(correct, bool):
+            raise InvalidParameterError(f"Résultat de question impossible : {correct!r}.", valid="True ou False")
+        answer = answer if isinstance(answer, (str, int, float, bool, type(None))) else str(answer)
+
+        def apply(data):
+            data["quizzes"].setdefault(quiz_key, {})[item_key] = {"answer": answer, "correct": correct,
+                                                                  "at": _now()}
+
+        self._change(apply)
+
+    def record_visit(self, notebook: str) -> None:
+        """Note that ``notebook`` was opened (attendance: first and last opening, how many times)."""
+        key = _key(notebook, "carnet")
+
+        def apply(data):
+            now = _now()
+            visit = data["visits"].setdefault(key, {"first": now, "count": 0})
+            visit["last"] = now
+            visit["count"] += 1
+
+        self._change(apply)
+
+    def set_report_consent(self, consent: bool) -> None:
+        """Whether the participant agrees that the trainer's cohort report reads this journal."""
+        if not isinstance(consent, bool):
+            raise InvalidParameterError(f"Accord impossible : {consent!r}.", valid="True ou False")
+        self._change(lambda data: data.__setitem__("consent_report", consent))
 
 
 def _key(value: str, what: str) -> str:
