@@ -24,8 +24,7 @@ from leaks import identifiers, leaks
 from openai_server import FakeOpenAIServer
 
 from o2c_lab import generate_company
-from o2c_lab.authoring import NOTEBOOKS
-from o2c_lab.authoring.exercise_source import EXERCISES
+from o2c_lab.authoring import course_exercises, course_notebooks
 from o2c_lab.cli import main
 
 SIZE = 40
@@ -158,7 +157,7 @@ def _secrets(cohort: Path) -> list[bytes]:
     truth = cohort / "formateur" / "donnees" / "verite"
     found = [p.read_text(encoding="utf-8-sig").splitlines()[0].encode("utf-8") for p in truth.glob("*.csv")]
     found += [r["Issue juste"].encode("utf-8") for r in _csv_rows(truth / "dispute_truth.csv")]
-    for name in EXERCISES:
+    for name in course_exercises():
         for cell in exercise_source(name).cells:
             for line in cell.source.splitlines():
                 if line.rstrip().endswith("# SOLUTION"):
@@ -236,7 +235,7 @@ def test_record_then_replay_with_the_server_stopped(cohorts, tmp_path, monkeypat
     text = str(report)
     assert report.ready and report.ai_mode == "rejeu"
     assert "cohorte prête" in text and "échec" not in text
-    assert len(re.findall(r"\.ipynb +réussi", text)) == len(NOTEBOOKS) + 2 * len(EXERCISES)
+    assert len(re.findall(r"\.ipynb +réussi", text)) == len(course_notebooks()) + 2 * len(course_exercises())
     assert report.replayed == len(recordings) and report.missing == {}
 
 
@@ -349,7 +348,7 @@ def test_unknown_cohort_gets_a_french_error(tmp_path, capsys):
 def test_kit_notebooks_follow_the_mode_chosen_in_the_settings(cohorts):
     # The settings panel of notebook 00 chooses the AI mode: a kit pins only its seed and data
     # (and « rejeu » once the trainer recorded the answers).
-    for name in NOTEBOOKS:
+    for name in course_notebooks():
         nb = nbformat.read(cohorts / _name(SEEDS[0]) / "participant" / "carnets" / name, as_version=4)
         parameters = next(c.source for c in nb.cells if "parameters" in c.metadata.get("tags", []))
         assert re.search(r"^ai_mode = None\b", parameters, re.M), name

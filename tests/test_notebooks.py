@@ -15,9 +15,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from o2c_lab.authoring import NOTEBOOKS, stale_notebooks
+from o2c_lab.authoring import course_notebooks, stale_notebooks
 from o2c_lab.authoring.language import leftovers, visible_problems
-from o2c_lab.authoring.programme import PROGRAMME, parse_programme
+from o2c_lab.authoring.programme import parse_programme, programme
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "notebooks"
@@ -48,7 +48,7 @@ def executed(request, tmp_path_factory):
         patch.setenv("O2C_AI_BASE_URL", "http://127.0.0.1:9/v1")
         patch.setenv("O2C_AI_MODEL", "modele-test")
         OUTPUT_FOLDERS[seed] = out
-        for name in NOTEBOOKS:
+        for name in course_notebooks():
             started = time.monotonic()
             papermill.execute_notebook(
                 str(FOLDER / name), str(out / name), kernel_name="python3", cwd=str(FOLDER),
@@ -65,7 +65,7 @@ def test_notebooks_match_their_source():
     assert stale_notebooks(FOLDER) == [], "régénérez : build_notebooks('notebooks')"
 
 
-@pytest.mark.parametrize("name", list(NOTEBOOKS))
+@pytest.mark.parametrize("name", course_notebooks())
 def test_committed_without_outputs_and_parameters_first(name):
     nb = _read(FOLDER / name)
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
@@ -93,14 +93,14 @@ def test_no_python_in_sight():
     """A collapsed cell shows its first line only: in every notebook, that line is a short French
     comment saying what the cell does (« # Afficher la balance âgée »), never code."""
     shown = {name: [line for c in _read(FOLDER / name).cells if c.cell_type == "code" for line in _visible_python(c)]
-             for name in NOTEBOOKS}
-    assert shown == {name: [] for name in NOTEBOOKS}
+             for name in course_notebooks()}
+    assert shown == {name: [] for name in course_notebooks()}
     # the check can fail: a cell that starts with code is counted
     assert _visible_python(nbformat.v4.new_code_cell("drifting = company.role('x')\n")) == ["drifting = company.role('x')"]
     assert _visible_python(nbformat.v4.new_code_cell("# Afficher la balance âgée\nx = 1")) == []
 
 
-@pytest.mark.parametrize("name", [n for n in NOTEBOOKS if n != "00_bienvenue.ipynb"])
+@pytest.mark.parametrize("name", [n for n in course_notebooks() if n != "00_bienvenue.ipynb"])
 def test_each_course_notebook_says_which_programme_part(name):
     first = _read(FOLDER / name).cells[0]
     assert first.cell_type == "markdown" and "Partie du programme couverte" in first.source
@@ -120,7 +120,7 @@ def _widget_texts(widget) -> list[str]:
     return texts + [t for t in titles if t]
 
 
-@pytest.mark.parametrize("name", list(NOTEBOOKS))
+@pytest.mark.parametrize("name", course_notebooks())
 def test_markdown_is_french_without_template_syntax(name):
     found = {c.id: leftovers(c.source) for c in _read(FOLDER / name).cells if c.cell_type == "markdown"}
     assert {k: v for k, v in found.items() if v} == {}
@@ -148,7 +148,7 @@ def test_widget_labels_are_french(tmp_path):
 
 def test_readme_maps_every_programme_bullet():
     readme = (FOLDER / "README.md").read_text(encoding="utf-8")
-    for bullet, where in PROGRAMME:
+    for bullet, where in programme():
         assert f"| {bullet} | {where} |" in readme
         for ref in re.findall(r"(\d\d_\w+\.ipynb) §(\d+)", where):
             notebook, section = ref
@@ -163,7 +163,7 @@ def test_programme_list_matches_the_seed():
     bullets = parse_programme(seeds[0].read_text(encoding="utf-8"))
     assert len(bullets) >= 40
     assert any(b.startswith("Cas fil rouge 5/5") for b in bullets)
-    assert bullets == [b for b, _ in PROGRAMME]
+    assert bullets == [b for b, _ in programme()]
 
 
 # ----------------------------------------------------------------------------- executed
@@ -243,7 +243,7 @@ def test_api_key_never_appears_in_outputs_or_journal(executed):
         if path.is_file():
             scanned += 1
             assert SENTINEL_KEY not in path.read_bytes().decode("utf-8", "replace"), path.name
-    assert scanned >= len(NOTEBOOKS) + 1  # the executed notebooks and at least one journal file
+    assert scanned >= len(course_notebooks()) + 1  # the executed notebooks and at least one journal file
 
 
 # ----------------------------------------------------------------------------- nbval summary cells

@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from o2c_lab.authoring.exercises import (EXERCISES, build_exercises, check_exercises, exercise_source,
+from o2c_lab.authoring.exercises import (build_exercises, check_exercises, course_exercises, exercise_source,
                                          split_notebook, strip_solutions)
 from o2c_lab.errors import InvalidParameterError
 
@@ -39,7 +39,7 @@ def test_split_removes_trainer_cells_and_hides_solution_cells():
                                                   "Corrigé : 12", "Note formateur"]
 
 
-@pytest.mark.parametrize("name", list(EXERCISES))
+@pytest.mark.parametrize("name", course_exercises())
 def test_exercise_text_is_french(name):
     from o2c_lab.authoring.language import leftovers
 
@@ -55,7 +55,7 @@ def test_committed_copies_are_current_and_leak_nothing():
 def test_check_detects_stale_and_leaking_copies(tmp_path):
     build_exercises(tmp_path)
     assert check_exercises(tmp_path) == []
-    name = next(iter(EXERCISES))
+    name = course_exercises()[0]
     solution = exercise_source(name)
     secret = next(line.split("#")[0].strip() for c in solution.cells for line in c.source.splitlines()
                   if line.rstrip().endswith("# SOLUTION"))
@@ -82,7 +82,7 @@ def executed(tmp_path_factory):
 
 def _run_all(papermill, out, results):
     for folder in ("exercises", "solutions"):
-        for name in EXERCISES:
+        for name in course_exercises():
             target = out / folder / name
             target.parent.mkdir(exist_ok=True)
             papermill.execute_notebook(str(ROOT / folder / name), str(target), kernel_name="python3",

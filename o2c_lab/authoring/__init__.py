@@ -1,8 +1,9 @@
-"""Authoring: the course notebooks are generated from one Python source (``course.py``) so they can
-be rebuilt, checked for staleness, and (later) split into exercises and solutions."""
+"""Authoring: the course notebooks, exercises and solutions are built from their MyST Markdown
+sources (``course/``), checked for staleness, solution leaks and broken references."""
 
-from .build import build_notebooks, render_notebook, stale_notebooks
-from .course import NOTEBOOKS
-from .exercises import build_exercises, check_exercises
+from .build import build_notebooks, course_notebooks, render_notebook, stale_notebooks
+from .exercises import build_exercises, check_exercises, course_exercises
+from .sources import COURSE_DIR_ENV, course_folder
 
-__all__ = ["NOTEBOOKS", "build_exercises", "build_notebooks", "check_exercises", "render_notebook", "stale_notebooks"]
+__all__ = ["COURSE_DIR_ENV", "build_exercises", "build_notebooks", "check_exercises", "course_exercises",
+           "course_folder", "course_notebooks", "render_notebook", "stale_notebooks"]

@@ -17,11 +17,11 @@ from pathlib import Path
 import nbformat
 
 from ..errors import InvalidParameterError
-from .build import _METADATA
-from .exercise_source import EXERCISES
+from .build import new_notebook
+from .sources import read_source, source_names
 
-__all__ = ["BEGIN", "END", "build_exercises", "check_exercises", "exercise_source", "solution_leaks",
-           "solution_lines", "split_notebook", "strip_solutions"]
+__all__ = ["BEGIN", "END", "build_exercises", "check_exercises", "course_exercises", "exercise_source",
+           "solution_leaks", "solution_lines", "split_notebook", "strip_solutions"]
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 _LINE = re.compile(r"^(?P<indent>\s*)(?P<target>[^=#]+?)\s*=\s*.+?\s*# SOLUTION\s*$")
@@ -104,13 +104,14 @@ def split_notebook(nb):
     return exercise, solution
 
 
+def course_exercises() -> list[str]:
+    """The exercise notebooks' file names, in the order of the course's ``sommaire.yml``."""
+    return source_names("exercises")
+
+
 def exercise_source(name: str):
     """The source notebook ``name`` (with its solutions), with deterministic cell ids."""
-    nb = nbformat.v4.new_notebook(metadata=dict(_METADATA))
-    nb.cells = EXERCISES[name]()
-    for index, cell in enumerate(nb.cells):
-        cell.id = f"ex-{Path(name).stem.split('_')[1]}-{index:03d}"
-    return nb
+    return new_notebook(read_source("exercises", name), f"ex-{Path(name).stem.split('_')[1]}")
 
 
 def _texts(name: str) -> tuple[str, str]:
@@ -122,7 +123,7 @@ def build_exercises(root: str | Path) -> list[Path]:
     """Write ``exercises/`` and ``solutions/`` under ``root`` from the single source; return the files."""
     root = Path(root)
     written = []
-    for name in EXERCISES:
+    for name in course_exercises():
         for folder, text in zip(("exercises", "solutions"), _texts(name)):
             path = root / folder / name
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -135,7 +136,7 @@ def check_exercises(root: str | Path) -> list[str]:
     """French problems: a copy missing or stale (differs from the source), or an exercise leaking a solution."""
     root = Path(root)
     problems = []
-    for name in EXERCISES:
+    for name in course_exercises():
         for folder, text in zip(("exercises", "solutions"), _texts(name)):
             path = root / folder / name
             if not path.is_file():

@@ -1,7 +1,7 @@
 """Answer keys: for each exercise, the expected answer of every question for one company.
 
 Questions, their order, the reference computation and the trainer notes come from the exercises'
-single source (:mod:`o2c_lab.authoring.exercise_source`); the expected values come from
+single source (``course/exercises/``); the expected values come from
 :meth:`o2c_lab.coaching.checks.Verifier.expected`, i.e. from the company's truth.
 """
 
@@ -59,10 +59,10 @@ def _json_value(value):
 
 def expected_answers(verifier) -> dict[str, dict]:
     """Every exercise question's expected answer: ``{id: {"exercice", "valeur", "affichage", "tolerance"}}``."""
-    from ..authoring.exercise_source import EXERCISES
+    from ..authoring import course_exercises
 
     out = {}
-    for name in EXERCISES:
+    for name in course_exercises():
         for question in exercise_questions(name):
             expected = verifier.expected(question.question_id)
             out[question.question_id] = {"exercice": name, "valeur": _json_value(expected.value),

@@ -150,16 +150,15 @@ def integrity_problems(folder: Path, manifest: dict, out: Path) -> list[Problem]
 
 def _source_problems(folder: Path, manifest: dict, out: Path, skip: set[str]) -> list[Problem]:
     from .. import load_company
-    from ..authoring import NOTEBOOKS as COURSE
-    from ..authoring.exercise_source import EXERCISES as SOURCE
+    from ..authoring import course_exercises, course_notebooks
     from ..coaching.checks import Verifier
     from .answer_key import expected_answers
 
     seed, fix = manifest["seed"], _recreate(manifest, out)
     mode = "rejeu" if manifest.get("recordings") else None
-    expected = {f"{PARTICIPANT}/{NOTEBOOKS}/{n}": participant_notebook(n, seed, mode) for n in COURSE}
-    expected |= {f"{PARTICIPANT}/{EXERCISES}/{n}": participant_exercise(n, seed) for n in SOURCE}
-    expected |= {f"{TRAINER}/{SOLUTIONS}/{n}": None for n in SOURCE}
+    expected = {f"{PARTICIPANT}/{NOTEBOOKS}/{n}": participant_notebook(n, seed, mode) for n in course_notebooks()}
+    expected |= {f"{PARTICIPANT}/{EXERCISES}/{n}": participant_exercise(n, seed) for n in course_exercises()}
+    expected |= {f"{TRAINER}/{SOLUTIONS}/{n}": None for n in course_exercises()}
     problems = [Problem(PARTS[1], path, "absent du kit : le cours a changé depuis la création de la cohorte.", fix)
                 for path in expected if path not in skip and not (folder / path).is_file()]
     for path, text in expected.items():
@@ -167,7 +166,7 @@ def _source_problems(folder: Path, manifest: dict, out: Path, skip: set[str]) ->
                 and (folder / path).read_bytes() != text.encode("utf-8"):
             problems.append(Problem(PARTS[1], path, "différent de la source du cours (cohorte créée avec une "
                                     "autre version du cours, ou fichier modifié).", fix))
-    for name in SOURCE:
+    for name in course_exercises():
         path = folder / TRAINER / SOLUTIONS / name
         if path.is_file() and path.relative_to(folder).as_posix() not in skip:
             sources = [c.source for c in nbformat.read(path, as_version=4).cells]
@@ -200,11 +199,11 @@ def _participant_files(folder: Path, archive: Path):
 
 def _secrets() -> tuple[set[str], list[bytes]]:
     """Solution lines of every exercise, and byte patterns that only trainer material contains."""
-    from ..authoring.exercise_source import EXERCISES as SOURCE
+    from ..authoring import course_exercises
     from ..authoring.exercises import BEGIN, END, exercise_source, solution_lines
     from ..company.schema import TRUTH_TABLES
 
-    lines = set().union(*(solution_lines(exercise_source(n)) for n in SOURCE))
+    lines = set().union(*(solution_lines(exercise_source(n)) for n in course_exercises()))
     patterns = [m.encode() for m in (BEGIN, END, "# SOLUTION", "Note pour le formateur")]
     patterns += [";".join(c.header for c in t.columns).encode("utf-8") for t in TRUTH_TABLES]
     patterns += [f'name="{t.sheet}"'.encode("utf-8") for t in TRUTH_TABLES]  # xlsx sheet names
@@ -252,16 +251,15 @@ def static_problems(folder: Path, manifest: dict, out: Path) -> list[Problem]:
 
 
 def _jobs(copy: Path) -> list[Job]:
-    from ..authoring import NOTEBOOKS as COURSE
-    from ..authoring.exercise_source import EXERCISES as SOURCE
+    from ..authoring import course_exercises, course_notebooks
 
     jobs = []
-    for name in COURSE:
+    for name in course_notebooks():
         path = copy / PARTICIPANT / NOTEBOOKS / name
         add_probe(path)
         jobs.append(Job(path, f"{PARTICIPANT}/{NOTEBOOKS}/{name}"))
-    jobs += [Job(copy / PARTICIPANT / EXERCISES / n, f"{PARTICIPANT}/{EXERCISES}/{n}") for n in SOURCE]
-    jobs += [Job(copy / TRAINER / SOLUTIONS / n, f"{TRAINER}/{SOLUTIONS}/{n}") for n in SOURCE]
+    jobs += [Job(copy / PARTICIPANT / EXERCISES / n, f"{PARTICIPANT}/{EXERCISES}/{n}") for n in course_exercises()]
+    jobs += [Job(copy / TRAINER / SOLUTIONS / n, f"{TRAINER}/{SOLUTIONS}/{n}") for n in course_exercises()]
     return jobs
 
 

@@ -89,10 +89,10 @@ Les données de ce kit sont fictives. Ne donnez jamais à un outil d'IA un fichi
 
 
 def _notebooks_readme() -> str:
-    from ..authoring import NOTEBOOKS as COURSE
+    from ..authoring import course_notebooks
     from ..authoring.programme import programme_table
 
-    listing = "\n".join(f"- `{name}`" for name in COURSE)
+    listing = "\n".join(f"- `{name}`" for name in course_notebooks())
     return f"""\
 # Carnets du cours « IA et Order to Cash »
 
@@ -122,17 +122,16 @@ def write_documents(document, folder: Path) -> list[Path]:
 
 def _participant_kit(kit: Path, name: str, company) -> None:
     from .. import write_dataset
-    from ..authoring import NOTEBOOKS as COURSE
-    from ..authoring.exercise_source import EXERCISES as SOURCE
+    from ..authoring import course_exercises, course_notebooks
     from ..company.dataset import FORMATS
 
     write_dataset(company, kit / DATA, formats=tuple(f for f in FORMATS if f != "truth"))
     (kit / NOTEBOOKS).mkdir()
-    for notebook in COURSE:
+    for notebook in course_notebooks():
         (kit / NOTEBOOKS / notebook).write_text(participant_notebook(notebook, company.seed), encoding="utf-8")
     (kit / NOTEBOOKS / "README.md").write_text(_notebooks_readme(), encoding="utf-8")
     (kit / EXERCISES).mkdir()
-    for exercise in SOURCE:
+    for exercise in course_exercises():
         (kit / EXERCISES / exercise).write_text(participant_exercise(exercise, company.seed), encoding="utf-8")
     (kit / "LISEZMOI.md").write_text(participant_readme(name, company), encoding="utf-8")
 
@@ -141,7 +140,7 @@ def _trainer_kit(kit: Path, company, workers: int) -> None:
     import nbformat
 
     from .. import write_dataset
-    from ..authoring.exercise_source import EXERCISES as SOURCE
+    from ..authoring import course_exercises
     from ..coaching.checks import Verifier
     from .answer_key import answer_key, expected_answers
     from .execute import Job, execute, feedback
@@ -150,7 +149,7 @@ def _trainer_kit(kit: Path, company, workers: int) -> None:
     write_dataset(company, kit / DATA)
     (kit / SOLUTIONS).mkdir()
     jobs = []
-    for exercise in SOURCE:
+    for exercise in course_exercises():
         path = kit / SOLUTIONS / exercise
         nbformat.write(solution_notebook(exercise, company.seed), path)
         jobs.append(Job(path, f"{TRAINER}/{SOLUTIONS}/{exercise}"))
@@ -169,7 +168,7 @@ def _trainer_kit(kit: Path, company, workers: int) -> None:
         nb.metadata.get("papermill", {}).update(input_path=job.path.name, output_path=job.path.name)
         nbformat.write(nb, job.path)
     verifier = Verifier(company)
-    for exercise in SOURCE:
+    for exercise in course_exercises():
         write_documents(answer_key(exercise, verifier), kit / KEYS)
     (kit / KEYS / "reponses_attendues.json").write_text(
         json.dumps(expected_answers(verifier), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

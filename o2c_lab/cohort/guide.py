@@ -2,7 +2,7 @@
 cohort's company, and the mistakes trainees commonly make, block by block.
 
 The blocks are the sections of the course programme and their content comes from
-:data:`o2c_lab.authoring.programme.PROGRAMME` (each bullet and where the notebooks cover it). The
+:func:`o2c_lab.authoring.programme.programme` (each bullet and where the notebooks cover it). The
 programme fixes the length of the day (7 hours) but not the time of each block: the timings here
 are a proposal, and the guide says so.
 """
@@ -105,10 +105,10 @@ def agenda(blocks=BLOCKS, start: dt.time = DAY_START) -> list[tuple[str, str, Bl
 
 def _covered(block: Block) -> list[str]:
     """The programme bullets the block covers: first place of each bullet in the block's notebook."""
-    from ..authoring.programme import PROGRAMME
+    from ..authoring.programme import programme
 
     found = []
-    for bullet, where in PROGRAMME:
+    for bullet, where in programme():
         match = _PLACE.search(where)
         if match and match[1] == block.notebook and block.sections[0] <= int(match[2]) <= block.sections[1]:
             found.append(f"{bullet} — {where}")

@@ -41,14 +41,14 @@ class Recorded:
 
 def course_prompts(kit: Path, workers: int = 2) -> list[dict]:
     """The distinct prompts the participant notebooks of ``kit`` send (probe of a headless run)."""
-    from ..authoring import NOTEBOOKS as COURSE
+    from ..authoring import course_notebooks
     from .execute import Job, add_probe, execute, probed_prompts
 
     with tempfile.TemporaryDirectory(prefix="o2c-cohorte-") as tmp:
         copy = Path(tmp) / PARTICIPANT
         shutil.copytree(kit, copy, ignore=shutil.ignore_patterns(AI))
         jobs = []
-        for name in COURSE:
+        for name in course_notebooks():
             add_probe(copy / NOTEBOOKS / name)
             jobs.append(Job(copy / NOTEBOOKS / name, name, {"ai_mode": "hors_ligne"}))
         runs = execute(jobs, Path(tmp) / "journal", workers)
@@ -100,7 +100,7 @@ def record_cohort(name: str, out: str | Path = DEFAULT_OUT, *, config=None, work
     notebooks to the « rejeu » mode. The cohort is rebuilt next to itself, then swapped in."""
     from .. import load_company
     from ..ai import Anonymizer, Assistant, RecordingStore, check_connection, load_config
-    from ..authoring import NOTEBOOKS as COURSE
+    from ..authoring import course_notebooks
     from .check import static_problems
     from .kit import participant_notebook
 
@@ -136,7 +136,7 @@ def record_cohort(name: str, out: str | Path = DEFAULT_OUT, *, config=None, work
         recs = [store.get(p["hash"]) for p in prompts]
         doc, cost = _cost_document(recs, manifest)
         write_documents(doc, built / TRAINER / AI)
-        for notebook in COURSE:
+        for notebook in course_notebooks():
             (built / PARTICIPANT / NOTEBOOKS / notebook).write_text(
                 participant_notebook(notebook, manifest["seed"], "rejeu"), encoding="utf-8")
         (built / PARTICIPANT / "LISEZMOI.md").write_text(participant_readme(name, company, recorded=True),
