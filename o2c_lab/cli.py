@@ -218,9 +218,11 @@ def _build_parser() -> _FrenchParser:
 
     build = commands.add_parser(
         "build", help="régénérer les carnets, exercices, corrigés et livrables génériques",
-        description="Régénère, à partir de leur source unique, les carnets (notebooks/), les exercices\n"
-                    "(exercises/), les corrigés (solutions/) et les livrables génériques (deliverables/).\n"
-                    "Avec --check, ne modifie rien : signale les copies périmées et toute fuite de corrigé.")
+        description="Régénère, à partir de leurs sources Markdown (course/), les carnets (notebooks/), les\n"
+                    "exercices (exercises/), les corrigés (solutions/) et les livrables génériques\n"
+                    "(deliverables/). Une source fautive (cellule sans commentaire en français, fonction ou\n"
+                    "widget inexistant) est signalée et rien n'est écrit. Avec --check, ne modifie rien :\n"
+                    "signale aussi les copies périmées et toute fuite de corrigé dans un exercice.")
     build.add_argument("--check", action="store_true", help="vérifier seulement (code de sortie 1 si problème)")
     build.set_defaults(handler=_cmd_build)
 
@@ -523,17 +525,25 @@ def _cmd_ai_record(args) -> int:
 def _cmd_build(args) -> int:
     from . import load_company
     from .authoring import build_exercises, build_notebooks, check_exercises, stale_notebooks
+    from .authoring.checks import source_problems
     from .deliverables import export_deliverables
 
     root = repo_root()
     if args.check:
-        problems = [f"carnet périmé : notebooks/{name}" for name in stale_notebooks(root / "notebooks")]
+        problems = source_problems()
+        problems += [f"carnet périmé : notebooks/{name}" for name in stale_notebooks(root / "notebooks")]
         problems += check_exercises(root)
         for line in problems:
             print(line)
         print("Tout est à jour." if not problems else
               f"{len(problems)} problème(s) : lancez « o2c-lab build » puis relisez les différences.")
         return 1 if problems else 0
+    problems = source_problems()
+    if problems:
+        print("\n".join(problems))
+        print(f"{len(problems)} problème(s) dans les sources du cours : rien n'a été régénéré. Corrigez-les, "
+              "puis relancez « o2c-lab build ».")
+        return 1
     written = build_notebooks(root / "notebooks") + build_exercises(root)
     written += export_deliverables(load_company(_ensure_default_dataset(root)), root / "deliverables")
     print(f"{len(written)} fichiers régénérés (carnets, exercices, corrigés, livrables).")
