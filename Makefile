@@ -50,8 +50,10 @@ lab: setup
 run: setup
 	$(O2C) run
 
+# Two test processes on a 2-core machine (pytest-xdist); each test file stays in one process,
+# so the companies and servers a file shares are built once.
 test: setup $(CHP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 hub-proxy: $(CHP)
 

@@ -618,7 +618,9 @@ def _cmd_cohort_record(args) -> int:
 
 
 def _run_pytest(pytest_args: list[str]) -> int:
-    return subprocess.call([sys.executable, "-m", "pytest", *pytest_args], cwd=repo_root())
+    # As make test: one test process per core, each test file in one process (unless -n is given).
+    parallel = [] if any(a.startswith("-n") for a in pytest_args) else ["-n", "auto", "--dist", "loadfile"]
+    return subprocess.call([sys.executable, "-m", "pytest", *parallel, *pytest_args], cwd=repo_root())
 
 
 # ----------------------------------------------------------------------------- entry point
