@@ -534,17 +534,18 @@ class CashMatcher:
         if not payers:
             ref_customers = {self.doc_customer[d] for d, _ in refs}
             customers, method, strength, near = self._identify(line, ref_customers)
-        if refs:
-            # The same transfer again (same documents, amount and payer within a few days):
-            # an accounts-payable department paying twice, not a new payment to apply.
-            payer = normalise_iban(line.get("counterparty_iban", "")) or \
-                normalise_name(line.get("counterparty_name", ""))
-            key = (frozenset(d for d, _ in refs), amount, payer)
-            previous = self._seen.get(key)
-            self._seen[key] = day
-            if previous is not None and 0 <= (day - previous).days <= 5:
-                return self._decide(tx, amount, customers, method,
-                                    self._pass_duplicate(refs, amount, day, previous))
+        # The same transfer again (same documents, amount and payer within a few days): an
+        # accounts-payable department paying twice, not a new payment to apply.
+        payer = normalise_iban(line.get("counterparty_iban", "")) or \
+            normalise_name(line.get("counterparty_name", ""))
+        key = (frozenset(d for d, _ in refs), amount, payer)
+        previous = self._seen.get(key)
+        self._seen[key] = day
+        again = previous if payer and previous is not None and 0 <= (day - previous).days <= 5 \
+            else None
+        if refs and again is not None:
+            return self._decide(tx, amount, customers, method,
+                                self._pass_duplicate(refs, amount, day, again))
         if refs and all(self.open_at(d, day) == 0 for d, _ in refs):
             # Everything the customer names is already settled: a second payment, not a
             # reason to take other items of the customer.
@@ -562,7 +563,8 @@ class CashMatcher:
         if any(c.confidence >= cfg.auto_threshold for c in candidates):
             pass  # a reference or an advice decides; the customer's other items are no rivals
         elif len(customers) == 1 and strength > 0:
-            candidates += self._pass_customer(customers[0], strength, method, amount, day, text)
+            candidates += self._pass_customer(customers[0], strength, method, amount, day, text,
+                                              again=again)
         elif len(customers) > 1:
             for cid in customers:
                 candidates += self._pass_customer(cid, 0.85, method, amount, day, text,
@@ -969,16 +971,20 @@ class CashMatcher:
                     dispute=(d, opens[d] - part) if penalty else None))
         return [in_order] + others
 
-    def _next_instalments(self, doc: str, open_: int) -> set[int]:
+    def _next_instalments(self, doc: str, open_: int, parts=(2, 3, 4),
+                          last: bool = False) -> set[int]:
         """The next instalment of ``doc`` if it is paid in 2, 3 or 4 equal parts (rounded down
-        or up to the cent), given what is already paid; the last one is the open amount."""
+        or up to the cent), given what is already paid; the last one is the open amount
+        (included with ``last``)."""
         total = self.total.get(doc, open_)
         paid = total - open_
         out = set()
-        for k in (2, 3, 4):
+        for k in parts:
             for part in {total // k, -(-total // k)}:
                 if 0 < part < open_ and paid % part == 0 and paid // part < k - 1:
                     out.add(part)
+                elif last and 0 < part and open_ > 0 and paid == (k - 1) * part:
+                    out.add(open_)
         return out
 
     @staticmethod
@@ -1042,7 +1048,11 @@ class CashMatcher:
                     alloc = list(zip(docs, combo))
                     if alloc not in found:
                         found.append(alloc)
-        return found[:2]
+        # Readings that differ by a rounding cent: what each document has already received
+        # tells which instalment comes next.
+        follow = [alloc for alloc in found
+                  if all(c in self._next_instalments(d, opens[d], last=True) for d, c in alloc)]
+        return follow if len(found) > 1 and len(follow) == 1 else found[:2]
 
     def _customer_items(self, cid: str, day: dt.date) -> list[tuple[str, int]]:
         items = []
@@ -1053,7 +1063,9 @@ class CashMatcher:
         return items
 
     def _pass_customer(self, cid, strength, method, amount, day, text,
-                       sole=True) -> list[Candidate]:
+                       sole=True, again: dt.date | None = None) -> list[Candidate]:
+        """Readings among the open items of customer ``cid`` (``again``: the day the payer
+        already sent this amount, naming nothing, a few days ago)."""
         items = self._customer_items(cid, day)
         if not items:
             return []
@@ -1064,7 +1076,7 @@ class CashMatcher:
         # No reading proven: the other readings of a payment that names nothing are ranked
         # for the reviewer, the most specific first.
         return found + self._customer_readings(cid, items, who, strength, amount, day, text,
-                                               exact_found=bool(found))
+                                               exact_found=bool(found), again=again)
 
     def _customer_exact(self, cid, items, who, strength, amount, day,
                         sole=True) -> list[Candidate]:
@@ -1128,7 +1140,7 @@ class CashMatcher:
                 for sol in solutions]
 
     def _customer_readings(self, cid, items, who, strength, amount, day, text,
-                           exact_found=False) -> list[Candidate]:
+                           exact_found=False, again=None) -> list[Candidate]:
         """Hypotheses for a payment of the customer that matches no item exactly, ranked: an
         equal instalment of one item (payment plan), a penalty withheld, a small overpayment,
         the legal imputation (art. 1342-10), items paid partly by an instalment or net of the
@@ -1136,13 +1148,24 @@ class CashMatcher:
         out = []
         bigger = [(d, o) for d, o in items if o > amount]  # legal order: oldest due first
         plan = [(d, o) for d, o in bigger if amount in self._next_instalments(d, o)]
+        # The next equal instalment of one item to the cent, and of no other, from a payer
+        # identified with certainty: the customer is following a payment plan.
+        certain = len(plan) == 1 and strength >= 0.95 and again is None
+        if again is not None:
+            out.append(Candidate("doublon", cid, [], PASSES["doublon"][1],
+                                 f"{who} ; même montant déjà reçu de ce payeur le "
+                                 f"{format_date(again)} : paiement en double possible, à "
+                                 "vérifier avant d'imputer", unapplied_cents=amount))
         for d, o in plan:
             out.append(Candidate("echeance_client", cid, [(d, amount)],
+                                 0.92 if certain else
                                  (PASSES["echeance_client"][1] if len(plan) == 1 else 0.65)
                                  * strength,
                                  f"{who} ; {format_eur(amount)} est exactement une échéance "
                                  f"égale de {d} ({format_eur(self.total.get(d, o))}), reste dû "
-                                 f"{format_eur(o - amount)} : à confirmer"))
+                                 f"{format_eur(o - amount)}"
+                                 + (" ; seule pièce du client dont c'est l'échéance suivante"
+                                    if certain else " : à confirmer")))
         if not plan and not exact_found:  # a reading of exact amounts exists already
             out += self._reduced_groups(cid, items, who, strength, amount, day)
         if _PENALTY.search(_ascii_upper(text)):
