@@ -1182,20 +1182,24 @@ class CashMatcher:
                                      "(art. L441-17 C. com.)", dispute=(d, o - amount)))
         over = sorted(((d, o) for d, o in items if 0 < o < amount <= o + max(5000, o // 50)),
                       key=lambda x: amount - x[1])
-        # One item only a few euros below the amount (at most 50 € and 2 %), none above it (so
-        # not a part payment of a larger one), the payer surely identified: that item is paid
-        # and the surplus waits in unapplied cash.
-        close = [(d, o) for d, o in over if amount - o <= min(5000, o // 50)]
-        sure = len(close) == 1 and not bigger and not exact_found and strength >= 0.95 and \
-            not _PENALTY.search(_ascii_upper(text))
+        # One item only a few euros below the amount (at most 50 €), the payer surely
+        # identified, and either no item above the amount (so not a part payment of a larger
+        # one) or no older item already due (the legal order, art. 1342-10, points to it too):
+        # that item is paid and the surplus waits in unapplied cash.
+        close = [(d, o) for d, o in over if amount - o <= 5000]
+        older_due = any(self.doc_due[d] <= day for d, o in items[: items.index(close[0])]
+                        if o > 0) if len(close) == 1 else True
+        sure = len(close) == 1 and (not bigger or not older_due) and not exact_found \
+            and strength >= 0.95 and again is None and not _PENALTY.search(_ascii_upper(text))
         for d, o in over[:2]:
             certain = sure and d == close[0][0]
             out.append(Candidate("trop_percu", cid, [(d, o)], 0.91 if certain else 0.6 * strength,
                                  f"{who} ; {d} ({format_eur(o)}) payée avec un trop-perçu de "
                                  f"{format_eur(amount - o)}"
-                                 + (" (seule pièce ouverte juste en dessous du montant), laissé "
-                                    "en compte d'attente pour remboursement ou imputation"
-                                    if certain else ", à confirmer"),
+                                 + (" (seule pièce ouverte juste en dessous du montant"
+                                    + (", aucune pièce échue plus ancienne" if bigger else "")
+                                    + "), laissé en compte d'attente pour remboursement ou "
+                                    "imputation" if certain else ", à confirmer"),
                                  unapplied_cents=amount - o))
         total = sum(o for _, o in items if o > 0)
         if amount >= total:
