@@ -564,7 +564,7 @@ class CashMatcher:
             pass  # a reference or an advice decides; the customer's other items are no rivals
         elif len(customers) == 1 and strength > 0:
             candidates += self._pass_customer(customers[0], strength, method, amount, day, text,
-                                              again=again)
+                                              again=again, named=bool(refs))
         elif len(customers) > 1:
             for cid in customers:
                 candidates += self._pass_customer(cid, 0.85, method, amount, day, text,
@@ -1063,9 +1063,11 @@ class CashMatcher:
         return items
 
     def _pass_customer(self, cid, strength, method, amount, day, text,
-                       sole=True, again: dt.date | None = None) -> list[Candidate]:
+                       sole=True, again: dt.date | None = None,
+                       named: bool = False) -> list[Candidate]:
         """Readings among the open items of customer ``cid`` (``again``: the day the payer
-        already sent this amount, naming nothing, a few days ago)."""
+        already sent this amount, naming nothing, a few days ago; ``named``: the line names
+        documents, so a reading that ignores them is never applied automatically)."""
         items = self._customer_items(cid, day)
         if not items:
             return []
@@ -1076,7 +1078,8 @@ class CashMatcher:
         # No reading proven: the other readings of a payment that names nothing are ranked
         # for the reviewer, the most specific first.
         return found + self._customer_readings(cid, items, who, strength, amount, day, text,
-                                               exact_found=bool(found), again=again)
+                                               exact_found=bool(found), again=again,
+                                               named=named)
 
     def _customer_exact(self, cid, items, who, strength, amount, day,
                         sole=True) -> list[Candidate]:
@@ -1140,7 +1143,7 @@ class CashMatcher:
                 for sol in solutions]
 
     def _customer_readings(self, cid, items, who, strength, amount, day, text,
-                           exact_found=False, again=None) -> list[Candidate]:
+                           exact_found=False, again=None, named=False) -> list[Candidate]:
         """Hypotheses for a payment of the customer that matches no item exactly, ranked: an
         equal instalment of one item (payment plan), a penalty withheld, a small overpayment,
         the legal imputation (art. 1342-10), items paid partly by an instalment or net of the
@@ -1150,7 +1153,7 @@ class CashMatcher:
         plan = [(d, o) for d, o in bigger if amount in self._next_instalments(d, o)]
         # The next equal instalment of one item to the cent, and of no other, from a payer
         # identified with certainty: the customer is following a payment plan.
-        certain = len(plan) == 1 and strength >= 0.95 and again is None
+        certain = len(plan) == 1 and strength >= 0.95 and again is None and not named
         if again is not None:
             out.append(Candidate("doublon", cid, [], PASSES["doublon"][1],
                                  f"{who} ; même montant déjà reçu de ce payeur le "
@@ -1190,7 +1193,8 @@ class CashMatcher:
         older_due = any(self.doc_due[d] <= day for d, o in items[: items.index(close[0])]
                         if o > 0) if len(close) == 1 else True
         sure = len(close) == 1 and (not bigger or not older_due) and not exact_found \
-            and strength >= 0.95 and again is None and not _PENALTY.search(_ascii_upper(text))
+            and strength >= 0.95 and again is None and not named \
+            and self.total.get(close[0][0]) == close[0][1] and not _PENALTY.search(_ascii_upper(text))
         for d, o in over[:2]:
             certain = sure and d == close[0][0]
             out.append(Candidate("trop_percu", cid, [(d, o)], 0.91 if certain else 0.6 * strength,
@@ -1201,6 +1205,24 @@ class CashMatcher:
                                     + "), laissé en compte d'attente pour remboursement ou "
                                     "imputation" if certain else ", à confirmer"),
                                  unapplied_cents=amount - o))
+        # The oldest items paid in full and a few euros more (at most 50 €): the legal order
+        # and a small overpayment read together, for a payer surely identified.
+        owed = [(d, o) for d, o in items if o > 0]
+        cumulated = list(itertools.accumulate(o for _, o in owed))
+        firsts = [k for k, c in enumerate(cumulated, start=1) if k >= 2 and 0 < amount - c <= 5000]
+        if len(firsts) == 1:
+            paid = owed[: firsts[0]]
+            surplus = amount - cumulated[firsts[0] - 1]
+            certain = strength >= 0.95 and not plan and not exact_found and again is None and \
+                not named and all(self.total.get(d) == o for d, o in paid) and \
+                not _PENALTY.search(_ascii_upper(text))
+            out.append(Candidate("trop_percu", cid, paid, 0.91 if certain else 0.6 * strength,
+                                 f"{who} ; les {len(paid)} pièces les plus anciennes "
+                                 f"({', '.join(d for d, _ in paid)}) payées en totalité "
+                                 f"(art. 1342-10 C. civ.) et trop-perçu de {format_eur(surplus)}"
+                                 + (", laissé en compte d'attente pour remboursement ou imputation"
+                                    if certain else ", à confirmer"),
+                                 unapplied_cents=surplus))
         total = sum(o for _, o in items if o > 0)
         if amount >= total:
             alloc = [(d, o) for d, o in items if o > 0]
