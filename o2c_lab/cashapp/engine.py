@@ -1190,9 +1190,11 @@ class CashMatcher:
         # one) or no older item already due (the legal order, art. 1342-10, points to it too):
         # that item is paid and the surplus waits in unapplied cash.
         close = [(d, o) for d, o in over if amount - o <= 5000]
+        # A reading to the cent (an instalment, items net of the discount) beats a surplus.
+        to_the_cent = exact_found or any(sum(c for _, c in x.allocations) == amount for x in out)
         older_due = any(self.doc_due[d] <= day for d, o in items[: items.index(close[0])]
                         if o > 0) if len(close) == 1 else True
-        sure = len(close) == 1 and (not bigger or not older_due) and not exact_found \
+        sure = len(close) == 1 and (not bigger or not older_due) and not to_the_cent \
             and strength >= 0.95 and again is None and not named \
             and self.total.get(close[0][0]) == close[0][1] and not _PENALTY.search(_ascii_upper(text))
         for d, o in over[:2]:
@@ -1213,7 +1215,7 @@ class CashMatcher:
         if len(firsts) == 1:
             paid = owed[: firsts[0]]
             surplus = amount - cumulated[firsts[0] - 1]
-            certain = strength >= 0.95 and not plan and not exact_found and again is None and \
+            certain = strength >= 0.95 and not to_the_cent and again is None and \
                 not named and all(self.total.get(d) == o for d, o in paid) and \
                 not _PENALTY.search(_ascii_upper(text))
             out.append(Candidate("trop_percu", cid, paid, 0.91 if certain else 0.6 * strength,
