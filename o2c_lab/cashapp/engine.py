@@ -29,7 +29,11 @@ Each bank line goes through passes ordered from the most certain to the least:
    instalment of an item (payment plan in 2, 3 or 4 parts), a penalty withheld, a small
    overpayment, the legal order of Code civil art. 1342-10 (oldest due debt first), two to four
    items some paid by an instalment or net of the discount, a part payment of an old item —
-   suggestions only, because the customer may still say otherwise;
+   suggestions, because the customer may still say otherwise; applied only when the payer is
+   identified with certainty, names no document, did not send the same amount days before, and
+   the reading is the only one: the next instalment of a single item to the cent, or a surplus
+   of at most 50 € over the only item just below the amount (none larger open, or no older item
+   due) or over the oldest items in full — the surplus waits as unapplied cash;
 7. payer unknown: the only open item of that exact, non-round amount; otherwise hypotheses
    (items of that amount, an equal instalment of one invoice of the ledger);
 8. a transfer to a customer refunds the credit note it names, or its only open credit note
