@@ -568,7 +568,7 @@ class CashMatcher:
             pass  # a reference or an advice decides; the customer's other items are no rivals
         elif len(customers) == 1 and strength > 0:
             candidates += self._pass_customer(customers[0], strength, method, amount, day, text,
-                                              again=again, named=bool(refs))
+                                              again=again, named=bool(refs or others))
         elif len(customers) > 1:
             for cid in customers:
                 candidates += self._pass_customer(cid, 0.85, method, amount, day, text,
