@@ -273,6 +273,10 @@ def test_exact_instalment_of_one_invoice_from_a_certain_payer_is_applied():
     # Named only by an acronym, the payer is not certain: a suggestion.
     r = _match(_line("P1", third, name="DIS SA"), items=items)[0]["P1"]
     assert r.status != STATUS_AUTO
+    # The payer names a document, here another customer's invoice: it says something else.
+    other = pd.concat([items, _ledger(("FA-2026-00004", "C2", "2026-01-05", "2026-02-04", 99900))])
+    r = _match(_line("P1", third, iban=IBAN_C1, remittance="FA-2026-00004"), items=other)[0]["P1"]
+    assert r.status != STATUS_AUTO
 
 
 def test_instalments_differing_by_a_rounding_cent_follow_what_each_invoice_received():
