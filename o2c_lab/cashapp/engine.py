@@ -568,7 +568,9 @@ class CashMatcher:
             pass  # a reference or an advice decides; the customer's other items are no rivals
         elif len(customers) == 1 and strength > 0:
             candidates += self._pass_customer(customers[0], strength, method, amount, day, text,
-                                              again=again, named=bool(refs or others))
+                                              again=again,
+                                              sure=strength >= 0.95 and not (refs or others)
+                                              and method != "règle apprise")
         elif len(customers) > 1:
             for cid in customers:
                 candidates += self._pass_customer(cid, 0.85, method, amount, day, text,
@@ -1068,10 +1070,11 @@ class CashMatcher:
 
     def _pass_customer(self, cid, strength, method, amount, day, text,
                        sole=True, again: dt.date | None = None,
-                       named: bool = False) -> list[Candidate]:
+                       sure: bool = False) -> list[Candidate]:
         """Readings among the open items of customer ``cid`` (``again``: the day the payer
-        already sent this amount, naming nothing, a few days ago; ``named``: the line names
-        documents, so a reading that ignores them is never applied automatically)."""
+        already sent this amount, naming nothing, a few days ago; ``sure``: the payer is
+        identified with certainty, not by a learned rule that a group's treasury may share, and
+        the line names no document — only then may a reading without exact amount be applied)."""
         items = self._customer_items(cid, day)
         if not items:
             return []
@@ -1083,7 +1086,7 @@ class CashMatcher:
         # for the reviewer, the most specific first.
         return found + self._customer_readings(cid, items, who, strength, amount, day, text,
                                                exact_found=bool(found), again=again,
-                                               named=named)
+                                               sure=sure)
 
     def _customer_exact(self, cid, items, who, strength, amount, day,
                         sole=True) -> list[Candidate]:
@@ -1147,7 +1150,7 @@ class CashMatcher:
                 for sol in solutions]
 
     def _customer_readings(self, cid, items, who, strength, amount, day, text,
-                           exact_found=False, again=None, named=False) -> list[Candidate]:
+                           exact_found=False, again=None, sure=False) -> list[Candidate]:
         """Hypotheses for a payment of the customer that matches no item exactly, ranked: an
         equal instalment of one item (payment plan), a penalty withheld, a small overpayment,
         the legal imputation (art. 1342-10), items paid partly by an instalment or net of the
@@ -1157,7 +1160,10 @@ class CashMatcher:
         plan = [(d, o) for d, o in bigger if amount in self._next_instalments(d, o)]
         # The next equal instalment of one item to the cent, and of no other, from a payer
         # identified with certainty: the customer is following a payment plan.
-        certain = len(plan) == 1 and strength >= 0.95 and again is None and not named
+        # Applied only for a payer sure (see _pass_customer), not sending the same amount again,
+        # without a penalty in the label.
+        sure = sure and again is None and not _PENALTY.search(_ascii_upper(text))
+        certain = len(plan) == 1 and sure
         if again is not None:
             out.append(Candidate("doublon", cid, [], PASSES["doublon"][1],
                                  f"{who} ; même montant déjà reçu de ce payeur le "
@@ -1198,11 +1204,10 @@ class CashMatcher:
         to_the_cent = exact_found or any(sum(c for _, c in x.allocations) == amount for x in out)
         older_due = any(self.doc_due[d] <= day for d, o in items[: items.index(close[0])]
                         if o > 0) if len(close) == 1 else True
-        sure = len(close) == 1 and (not bigger or not older_due) and not to_the_cent \
-            and strength >= 0.95 and again is None and not named \
-            and self.total.get(close[0][0]) == close[0][1] and not _PENALTY.search(_ascii_upper(text))
+        single = len(close) == 1 and (not bigger or not older_due) and not to_the_cent \
+            and sure and self.total.get(close[0][0]) == close[0][1]
         for d, o in over[:2]:
-            certain = sure and d == close[0][0]
+            certain = single and d == close[0][0]
             out.append(Candidate("trop_percu", cid, [(d, o)], 0.91 if certain else 0.6 * strength,
                                  f"{who} ; {d} ({format_eur(o)}) payée avec un trop-perçu de "
                                  f"{format_eur(amount - o)}"
@@ -1219,9 +1224,7 @@ class CashMatcher:
         if len(firsts) == 1:
             paid = owed[: firsts[0]]
             surplus = amount - cumulated[firsts[0] - 1]
-            certain = strength >= 0.95 and not to_the_cent and again is None and \
-                not named and all(self.total.get(d) == o for d, o in paid) and \
-                not _PENALTY.search(_ascii_upper(text))
+            certain = sure and not to_the_cent and all(self.total.get(d) == o for d, o in paid)
             out.append(Candidate("trop_percu", cid, paid, 0.91 if certain else 0.6 * strength,
                                  f"{who} ; les {len(paid)} pièces les plus anciennes "
                                  f"({', '.join(d for d, _ in paid)}) payées en totalité "
