@@ -23,7 +23,7 @@ from .views import View
 __all__ = ["OWN_DATA_FOLDER", "WorkbookAnonymiser", "uploaded_file"]
 
 #: The folder, next to the notebooks, that receives what the participant's own data gives (ignored by git).
-OWN_DATA_FOLDER = "mes_donnees"
+OWN_DATA_FOLDER = "mes-donnees"
 
 _PRIVACY = ("Votre fichier est lu par ce carnet, sur votre poste (ou le serveur de la formation) : il n'est "
             "envoyé à aucune IA ni à aucun service extérieur.")
@@ -45,7 +45,7 @@ def _upload_widget(description: str) -> widgets.FileUpload:
 class WorkbookAnonymiser(View):
     """« Anonymiser votre fichier Excel »: upload, columns to hide, anonymised copy and its table.
 
-    ``folder`` defaults to ``mes_donnees`` in the notebook's folder. :meth:`load` takes a file
+    ``folder`` defaults to ``mes-donnees`` in the notebook's folder. :meth:`load` takes a file
     without the upload button (tests, a path given to the notebook). ``.result`` is the last
     :class:`~o2c_lab.ai.workbook.AnonymizedWorkbook`, ``.paths`` the two files written.
     """
