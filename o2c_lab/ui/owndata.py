@@ -20,7 +20,7 @@ from .tables import table_html
 from .toolkit import download_link
 from .views import View
 
-__all__ = ["OWN_DATA_FOLDER", "WorkbookAnonymiser", "uploaded_file"]
+__all__ = ["OWN_DATA_FOLDER", "OwnDataWizard", "WorkbookAnonymiser", "uploaded_file"]
 
 #: The folder, next to the notebooks, that receives what the participant's own data gives (ignored by git).
 OWN_DATA_FOLDER = "mes-donnees"
@@ -134,3 +134,246 @@ class WorkbookAnonymiser(View):
         self.status.value = f"<p>{escape(_PRIVACY)}</p>"
         self.output.outputs = ()
         self.output.append_display_data(HTML(self.links_html + table_html(first.head(5).astype(str))))
+
+
+_NONE = ""  # the dropdown choice « no column »
+_DATE_ORDERS = [("jour/mois/année", "JMA"), ("mois/jour/année", "MJA")]
+_DECIMALS = [("virgule (1 234,56)", ","), ("point (1,234.56)", ".")]
+_PREVIEW_ROWS = 10
+
+
+class OwnDataWizard(View):
+    """Her own export, from upload to analyses, in four steps, each a box of this view:
+
+    1. upload (.xlsx, .csv, or a FEC): the header is found, the columns guessed (or a saved
+       correspondence whose columns are all there applied);
+    2. the correspondence: one dropdown per field, pre-filled, a preview of ten rows, the date
+       order and decimal separator (« à choisir » when the file reads two ways: reading is refused
+       until she chooses); saved under a name, reused next time;
+    3. reading with a progress bar, the quality report shown and downloadable;
+    4. the analyses at a chosen date (see :meth:`analyse`).
+
+    ``.own`` is the last :class:`~o2c_lab.owndata.OwnData` read, ``.result`` the last analysis;
+    ``folder`` receives the downloadable files (``mes-donnees`` next to the notebook).
+    """
+
+    def __init__(self, course=None, folder: str | Path | None = None, profile_folder: str | Path | None = None):
+        import datetime as dt
+
+        from ..owndata.layouts import FIELDS
+
+        super().__init__()
+        self.course = course
+        self.folder = Path(folder) if folder is not None else Path.cwd() / OWN_DATA_FOLDER
+        self.profile_folder = profile_folder
+        self.own = None
+        self.links_html = ""
+        self._raw, self._name, self._header, self._body, self._mapping, self._pending = b"", "", [], [], None, {}
+        self.upload = _upload_widget("Choisir mon export")
+        self.upload.observe(self.panel.guard(self._on_upload), names="value")
+        self.found = widgets.HTML(f"<p>{escape(_PRIVACY)} Formats acceptés : export de pièces ouvertes ou de "
+                                  "balance âgée (.xlsx ou .csv), FEC.</p>")
+        style = {"description_width": "12em"}
+        self.fields = {f: widgets.Dropdown(options=[("— aucune —", _NONE)], description=label, style=style,
+                                           layout=widgets.Layout(width="32em"))
+                       for f, (label, _required) in FIELDS.items()}
+        for dropdown in self.fields.values():
+            dropdown.observe(self.panel.guard(self._refresh_conventions), names="value")
+        self.date_order = widgets.ToggleButtons(options=[("déduit du fichier", _NONE)] + _DATE_ORDERS,
+                                                description="Ordre des dates", style=style)
+        self.decimal = widgets.ToggleButtons(options=[("déduit du fichier", _NONE)] + _DECIMALS,
+                                             description="Séparateur décimal", style=style)
+        self.preview = widgets.HTML()
+        self.profile_name = widgets.Text(placeholder="par exemple : export Sage du service", description="Nom",
+                                         style={"description_width": "initial"})
+        self.save_button = widgets.Button(description="Enregistrer la correspondance", icon="save",
+                                          layout=widgets.Layout(width="auto"))
+        self.save_button.on_click(self.panel.guard(self._save_profile))
+        self.read_button = widgets.Button(description="Lire le fichier", icon="check", button_style="primary",
+                                          layout=widgets.Layout(width="auto"))
+        self.read_button.on_click(self.panel.guard(self._read))
+        self.progress = widgets.IntProgress(value=0, min=0, max=1, description="Lecture",
+                                            layout=widgets.Layout(width="32em", visibility="hidden"))
+        self.quality = widgets.Output(layout=widgets.Layout(max_width="100%"))
+        self.as_of = widgets.DatePicker(value=dt.date.today(), description="Date d'arrêté",
+                                        style={"description_width": "initial"})
+        self.analyse_button = widgets.Button(description="Lancer les analyses", icon="line-chart",
+                                             button_style="primary", layout=widgets.Layout(width="auto"))
+        self.analyse_button.on_click(self.panel.guard(self._analyse))
+        self.analyses = widgets.Output(layout=widgets.Layout(max_width="100%"))
+        self.mapping_box = widgets.VBox([
+            widgets.HTML("<b>2. Correspondance des colonnes</b> — vérifiez chaque champ (aperçu ci-dessous)"),
+            *self.fields.values(), self.date_order, self.decimal, self.preview,
+            widgets.HBox([self.profile_name, self.save_button]), self.read_button, self.progress])
+        self.analysis_box = widgets.VBox([widgets.HTML("<b>4. Analyses</b>"), self.as_of, self.analyse_button,
+                                          self.analyses])
+        for box in (self.mapping_box, self.analysis_box):
+            box.layout.display = "none"
+        self.widget = widgets.VBox([widgets.HTML("<b>1. Votre fichier</b>"), self.upload, self.found,
+                                    self.mapping_box, self.quality, self.analysis_box, self.panel.widget])
+
+    # -- 1. the file -------------------------------------------------------------------------
+    def _on_upload(self, _change=None):
+        chosen = uploaded_file(self.upload)
+        if chosen is not None:
+            self.load(*chosen)
+
+    def load(self, name: str, data: bytes) -> None:
+        """Take a file (the upload, or a file given to the notebook): guess its correspondence."""
+        from ..owndata.layouts import find_header
+        from ..owndata.mapping import guess_mapping, matching_profile
+        from ..owndata.reader import _grid, _is_fec
+
+        self._raw, self._name = bytes(data), name
+        self.quality.outputs, self.analyses.outputs = (), ()
+        self.analysis_box.layout.display = "none"
+        if _is_fec(self._raw, name):
+            self.mapping_box.layout.display = "none"
+            self.found.value = f"<p>« {escape(name)} » : fichier des écritures comptables (FEC).</p>"
+            self._read()
+            return
+        rows = [cells for _, cells in _grid(self._raw, name)]
+        guess = find_header(rows)
+        if guess is not None:
+            index, n_rows, header, why = guess.header_index, guess.header_rows, list(guess.header), escape(guess.why)
+        else:  # a layout no tool of the library writes: the first row of several cells is the header
+            index = next((i for i, cells in enumerate(rows[:30]) if sum(bool(_cell(c).strip()) for c in cells) >= 2),
+                         None)
+            if index is None:
+                raise InvalidParameterError(
+                    f"Aucune ligne d'intitulés de colonnes dans les 30 premières lignes de « {name} ».",
+                    valid="une ligne d'intitulés (code client, pièce, échéance, montant…) puis une ligne par pièce",
+                    todo="vérifiez le fichier : il doit lister les pièces ouvertes ou la balance âgée")
+            n_rows, header = 1, [_cell(c).strip() for c in rows[index]]
+            why = (f"intitulés lus ligne {index + 1}, disposition inconnue : indiquez la colonne de chaque champ "
+                   "ci-dessous")
+        self._header, self._body = header, rows[index + n_rows:]
+        found = matching_profile(header, self.profile_folder)
+        if found:
+            mapping, why = found[1], escape(f"correspondance enregistrée « {found[0]} » appliquée")
+        else:
+            mapping = guess_mapping(header, self._body[:2000], layout=guess.layout if guess else None)
+            mapping.header_rows = n_rows
+        self._show_mapping(mapping)
+        self.preview.value = "<p><b>Aperçu</b> (dix premières lignes)</p>" + table_html(
+            _frame(self._header, self._body[:_PREVIEW_ROWS]))
+        self.found.value = f"<p>« {escape(name)} » : {why}.</p><p>{escape(_PRIVACY)}</p>"
+        self.mapping_box.layout.display = ""
+
+    def _show_mapping(self, mapping) -> None:
+        options = [("— aucune —", _NONE)] + [(h, h) for h in self._header if h]
+        self._mapping = None  # no convention refresh while the dropdowns change one by one
+        for f, dropdown in self.fields.items():
+            dropdown.options = options
+            dropdown.value = mapping.columns.get(f, _NONE)
+        self._mapping = mapping
+        self.date_order.value = mapping.date_order or _NONE
+        self.decimal.value = mapping.decimal or _NONE
+        self._refresh_conventions()
+
+    def _refresh_conventions(self, _change=None) -> None:
+        """What the mapped columns settle: a convention they read two ways is « à choisir »."""
+        from ..owndata.mapping import _conventions
+
+        if self._mapping is None:
+            return
+        columns = {f: self._header.index(d.value) for f, d in self.fields.items() if d.value != _NONE}
+        _settled, self._pending, _ = _conventions(self._body[:2000], self._header, columns)
+        for toggle, key in ((self.date_order, "date_order"), (self.decimal, "decimal")):
+            chosen = toggle.value
+            first = "à choisir" if key in self._pending else "déduit du fichier"
+            toggle.options = [(first, _NONE)] + (_DATE_ORDERS if key == "date_order" else _DECIMALS)
+            toggle.value = chosen
+            toggle.tooltip = self._pending.get(key, "")
+
+    # -- 2. the correspondence ----------------------------------------------------------------
+    @property
+    def mapping(self):
+        """The :class:`~o2c_lab.owndata.ColumnMapping` the dropdowns and toggles say."""
+        from dataclasses import replace
+
+        from ..owndata.mapping import ColumnMapping
+        from ..owndata.layouts import DEBIT_CREDIT, SIGNED
+
+        if self._mapping is None:
+            raise InvalidParameterError("Aucun fichier choisi.", todo="cliquez sur « Choisir mon export » d'abord")
+        columns = {f: d.value for f, d in self.fields.items() if d.value != _NONE}
+        chosen = list(columns.values())
+        doubles = sorted({h for h in chosen if chosen.count(h) > 1})
+        if doubles:
+            raise InvalidParameterError(f"Colonne choisie pour deux champs : {', '.join(doubles)}.",
+                                        todo="choisissez une colonne différente pour chaque champ")
+        sign = SIGNED if "amount" in columns or not {"debit", "credit"} <= set(columns) else DEBIT_CREDIT
+        if sign == DEBIT_CREDIT:
+            columns.pop("amount", None)
+        pending = {k: why for k, why in self._pending.items() if getattr(self, k).value == _NONE}
+        base = ColumnMapping(columns, sign, layout=self._mapping.layout, header_rows=self._mapping.header_rows)
+        return replace(base, date_order=self.date_order.value or None, decimal=self.decimal.value or None,
+                       pending=pending, confidence=dict(self._mapping.confidence))
+
+    def _checked_mapping(self):
+        mapping = self.mapping
+        if mapping.missing():
+            raise InvalidParameterError("Champ(s) obligatoire(s) sans colonne : " + ", ".join(mapping.missing()) + ".",
+                                        todo="choisissez la colonne de votre fichier pour chacun")
+        if mapping.pending:
+            labels = {"date_order": "l'ordre des dates", "decimal": "le séparateur décimal"}
+            raise InvalidParameterError(
+                "Le fichier se lit de deux façons : " + " ; ".join(mapping.pending.values()),
+                valid=", ".join(labels[k] for k in mapping.pending) + " choisi(s) ci-dessus",
+                todo="choisissez " + " et ".join(labels[k] for k in mapping.pending) + " (bouton « à choisir »), "
+                     "puis cliquez de nouveau sur « Lire le fichier »")
+        return mapping
+
+    def _save_profile(self, _button=None):
+        from ..owndata.mapping import save_profile
+
+        name = self.profile_name.value.strip()
+        if not name:
+            raise InvalidParameterError("Nom de la correspondance vide.",
+                                        todo="donnez-lui un nom, par exemple « export Sage du service »")
+        save_profile(name, self._checked_mapping(), self.profile_folder)
+        self.found.value += (f"<p>✔ Correspondance « {escape(name)} » enregistrée : elle sera appliquée au "
+                             "prochain fichier qui a les mêmes colonnes.</p>")
+
+    # -- 3. reading -----------------------------------------------------------------------------
+    def _on_progress(self, done: int, total: int, label: str) -> None:
+        self.progress.max, self.progress.value = max(total, 1), min(done, max(total, 1))
+        self.progress.description = label[:1].upper() + label[1:20]
+
+    def _read(self, _button=None):
+        from IPython.display import HTML
+
+        from ..owndata.reader import read_export
+
+        mapping = None if self.mapping_box.layout.display == "none" else self._checked_mapping()
+        self.progress.layout.visibility = "visible"
+        self.own = read_export(self._raw, self._name, mapping=mapping, progress=self._on_progress,
+                               profile_folder=self.profile_folder)
+        report = self.own.quality
+        path = report.write(self.folder / f"{Path(self._name).stem}-controle-qualite.xlsx")
+        self.quality.outputs = ()
+        self.quality.append_display_data(HTML(
+            "<b>3. Contrôle qualité du fichier</b><ul>" + "".join(f"<li>{escape(line)}</li>"
+                                                              for line in report.summary_lines()) + "</ul>"
+            + table_html(report.to_frame().head(30).astype(str).replace("<NA>", ""))
+            + f"<p>{download_link(path, 'Télécharger le rapport de contrôle qualité (Excel)')}</p>"))
+        self.analysis_box.layout.display = ""
+
+
+def _frame(header: list, rows: list):
+    """A preview table: the header's names over the rows' cells as text."""
+    import pandas as pd
+
+    width = len(header)
+    names = [h or f"colonne {j + 1}" for j, h in enumerate(header)]
+    cells = [[_cell(r[j]) if j < len(r) else "" for j in range(width)] for r in rows]
+    return pd.DataFrame(cells, columns=pd.Index(names).astype(str))
+
+
+def _cell(value) -> str:
+    import datetime as dt
+
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
