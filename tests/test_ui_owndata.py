@@ -87,3 +87,104 @@ def test_unreadable_upload_gets_a_french_message(tmp_path):
     _upload(view, "balance.pdf", b"%PDF-1.4")
     assert "non pris en charge" in view.panel.result
     assert view.button.disabled
+
+
+# ----------------------------------------------------------------------------- the mapping widget
+
+def _wizard(tmp_path, course=None):
+    from o2c_lab.ui.owndata import OwnDataWizard
+
+    return OwnDataWizard(course, folder=tmp_path / "mes-donnees", profile_folder=tmp_path / "profils")
+
+
+def test_unknown_layout_mapped_through_the_widget_gives_the_courses_aged_balance(small_company, tmp_path):
+    from o2c_lab.analytics import aged_balance
+    from o2c_lab.analytics.importers import read_open_items
+    from owndata_files import own_items
+
+    export = own_export(small_company)
+    view = _wizard(tmp_path)
+    _upload(view, "balance.xlsx", xlsx_bytes(export))
+    assert view.panel.result == "" and "disposition inconnue" in view.found.value
+    assert view.preview.value.count("<tr") == 11  # header + ten rows
+    view.read_button.click()  # the code, the document and the due date are not recognised
+    assert "obligatoire" in view.panel.result and view.own is None
+    for header, field in HEADERS.items():
+        view.fields[field].value = header
+    view.read_button.click()
+    assert view.panel.result == ""
+    assert view.progress.value == view.progress.max
+    assert view.own.quality.balanced and view.own.quality.kept == len(export)
+    view.as_of.value = small_company.as_of
+    view.analyse_button.click()
+    assert view.panel.result == ""
+    aged = view.result.aged["EUR"]
+    columns = aged.columns + ["Total"]
+    # ground truth: the company's own ledger, aged by the course
+    truth = aged_balance(own_items(small_company), small_company.as_of)
+    assert aged.by_customer[columns].equals(truth.by_customer[columns])
+    # second method: the course's reader of open-items files, with the same correspondence
+    path = tmp_path / "balance.csv"
+    path.write_bytes(csv_bytes(export))
+    course_read = read_open_items(path, mapping={f: h for h, f in HEADERS.items() if f != "customer_name"})
+    assert aged.by_customer[columns].equals(aged_balance(course_read.data, small_company.as_of).by_customer[columns])
+    # the results downloadable as Excel hold the same total
+    results = tmp_path / "mes-donnees" / "balance-analyses.xlsx"
+    sheet = pd.read_excel(results, sheet_name="Balance âgée")
+    assert round(sheet["Total"].sum() * 100) == truth.total_cents
+    shown = view.analyses.outputs[0]["data"]["text/html"]
+    assert "balance-analyses.xlsx" in shown and "Copier" in shown and "non calculable" in shown
+
+
+def _ambiguous_csv() -> bytes:
+    lines = ["Compte;Pièce;Échéance;Montant", "C1;F1;03/04/2026;1 234,56", "C1;F2;05/06/2026;100,00",
+             "C2;F3;11/02/2026;-50,00"]
+    return "\r\n".join(lines).encode("utf-8-sig")
+
+
+def test_ambiguous_dates_must_be_chosen_before_reading(tmp_path):
+    view = _wizard(tmp_path)
+    view.load("balance.csv", _ambiguous_csv())
+    view.fields["customer_id"].value, view.fields["document_id"].value = "Compte", "Pièce"
+    view.fields["due_date"].value, view.fields["amount"].value = "Échéance", "Montant"
+    assert view.date_order.options[0][0] == "à choisir" and view.date_order.value == ""
+    assert view.decimal.options[0][0] == "déduit du fichier"
+    view.read_button.click()
+    assert "deux façons" in view.panel.result and "ordre des dates" in view.panel.result and view.own is None
+    view.date_order.value = "MJA"
+    view.read_button.click()
+    assert view.panel.result == ""
+    assert [d.date() for d in view.own.items["due_date"]] == [dt.date(2026, 3, 4), dt.date(2026, 5, 6),
+                                                               dt.date(2026, 11, 2)]
+    assert list(view.own.items["residual_cents"]) == [123_456, 10_000, -5_000]
+    report = tmp_path / "mes-donnees" / "balance-controle-qualite.xlsx"
+    assert "3 pièce(s) retenue(s)" in " ".join(pd.read_excel(report)["Détail"].astype(str))
+
+
+def test_saved_correspondence_is_applied_to_the_next_file(tmp_path):
+    first = _wizard(tmp_path)
+    first.load("balance.csv", _ambiguous_csv())
+    first.fields["customer_id"].value, first.fields["document_id"].value = "Compte", "Pièce"
+    first.fields["due_date"].value, first.fields["amount"].value = "Échéance", "Montant"
+    first.save_button.click()
+    assert "Nom de la correspondance vide" in first.panel.result
+    first.profile_name.value = "Export du service"
+    first.save_button.click()
+    assert "deux façons" in first.panel.result  # an undecided correspondence is not saved
+    first.date_order.value = "JMA"
+    first.save_button.click()
+    assert first.panel.result == "" and "enregistrée" in first.found.value
+    later = _wizard(tmp_path)
+    later.load("balance_mars.csv", _ambiguous_csv())
+    assert "« Export du service » appliquée" in later.found.value
+    assert later.fields["due_date"].value == "Échéance" and later.date_order.value == "JMA"
+    later.read_button.click()
+    assert later.panel.result == "" and later.own.items["due_date"].iloc[0].date() == dt.date(2026, 4, 3)
+
+
+def test_no_file_and_no_header_get_french_messages(tmp_path):
+    view = _wizard(tmp_path)
+    view.analyse_button.click()
+    assert "Aucun fichier lu" in view.panel.result
+    _upload(view, "vide.csv", b"\r\n\r\n")
+    assert "vide" in view.panel.result and "Que faire" in view.panel.result

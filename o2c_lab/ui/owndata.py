@@ -153,7 +153,9 @@ class OwnDataWizard(View):
     3. reading with a progress bar, the quality report shown and downloadable;
     4. the analyses at a chosen date (see :meth:`analyse`).
 
-    ``.own`` is the last :class:`~o2c_lab.owndata.OwnData` read, ``.result`` the last analysis;
+    ``.own`` is the last :class:`~o2c_lab.owndata.OwnData` read, ``.result`` the last
+    :class:`~o2c_lab.owndata.OwnAnalysis`, ``.prompts`` its anonymised prompts, ``.answers`` the AI's
+    answers (API mode);
     ``folder`` receives the downloadable files (``mes-donnees`` next to the notebook).
     """
 
@@ -167,7 +169,8 @@ class OwnDataWizard(View):
         self.folder = Path(folder) if folder is not None else Path.cwd() / OWN_DATA_FOLDER
         self.profile_folder = profile_folder
         self.own = None
-        self.links_html = ""
+        self.prompts: list[tuple[str, str]] = []
+        self.answers: list = []
         self._raw, self._name, self._header, self._body, self._mapping, self._pending = b"", "", [], [], None, {}
         self.upload = _upload_widget("Choisir mon export")
         self.upload.observe(self.panel.guard(self._on_upload), names="value")
@@ -278,7 +281,7 @@ class OwnDataWizard(View):
         if self._mapping is None:
             return
         columns = {f: self._header.index(d.value) for f, d in self.fields.items() if d.value != _NONE}
-        _settled, self._pending, _ = _conventions(self._body[:2000], self._header, columns)
+        self._pending, _ = _conventions(self._body[:2000], columns)
         for toggle, key in ((self.date_order, "date_order"), (self.decimal, "decimal")):
             chosen = toggle.value
             first = "à choisir" if key in self._pending else "déduit du fichier"
@@ -360,6 +363,64 @@ class OwnDataWizard(View):
             + f"<p>{download_link(path, 'Télécharger le rapport de contrôle qualité (Excel)')}</p>"))
         self.analysis_box.layout.display = ""
 
+    # -- 4. the analyses ------------------------------------------------------------------------
+    def _analyse(self, _button=None):
+        from IPython.display import HTML
+
+        from ..ai.assistant import copy_block_html
+        from ..owndata import analyse_open_items, anonymised_prompts
+        from .tables import french_table
+
+        if self.own is None:
+            raise InvalidParameterError("Aucun fichier lu.", todo="choisissez votre export puis cliquez sur "
+                                                                  "« Lire le fichier »")
+        if self.as_of.value is None:
+            raise InvalidParameterError("Date d'arrêté vide.", todo="choisissez la date de la balance âgée")
+        analysis = analyse_open_items(self.own.items, self.as_of.value)
+        path = analysis.to_excel(self.folder / f"{Path(self._name).stem}-analyses.xlsx")
+        self.result, self.prompts = analysis, anonymised_prompts(analysis)
+        frames = analysis.frames()
+        buckets = [c for aged in analysis.aged.values() for c in aged.columns + ["Total"]]
+        parts = [f"<p>{download_link(path, 'Télécharger les résultats (Excel : balance âgée, indicateurs, à relancer, ne pas relancer)')}</p>",
+                 f"<h4>Balance âgée au {self.as_of.value:%d/%m/%Y}</h4>",
+                 table_html(_euro_cells(frames["Balance âgée"], buckets)),
+                 "<h4>Indicateurs</h4><p>Ce qu'une liste de pièces ouvertes ne permet pas de calculer est dit, avec "
+                 "la raison.</p>",
+                 table_html(french_table(frames["Indicateurs"], numbers=["Valeur"], decimals=1)),
+                 f"<h4>À relancer ({len(analysis.chase)})</h4>",
+                 table_html(french_table(_euro_cells(frames["À relancer"], ["Montant"]).head(30))),
+                 f"<h4>Ne pas relancer ({len(analysis.do_not_chase)})</h4>",
+                 table_html(french_table(_euro_cells(frames["Ne pas relancer"], ["Montant"]).head(30))),
+                 "<h4>Les prompts du cours, remplis avec vos données anonymisées</h4><p>Les clients y sont des "
+                 "pseudonymes (« CLIENT_1 » est celui qui a le plus d'échu) : copiez le prompt dans votre outil "
+                 "d'IA.</p>"]
+        for title, text in self.prompts:
+            parts += [f"<p><b>{escape(title)}</b></p>", copy_block_html(text)]
+        self.analyses.outputs = ()
+        self.analyses.append_display_data(HTML("".join(parts)))
+        self._ask_buttons()
+
+    def _ask_buttons(self) -> None:
+        """In the API mode, one button per prompt sends it (pseudonymised) and shows the answer."""
+        assistant = getattr(self.course, "assistant", None)
+        if assistant is None or assistant.mode != "api":
+            return
+        for title, text in self.prompts:
+            button = widgets.Button(description=f"Demander à l'IA : {title}"[:60], icon="comment",
+                                    layout=widgets.Layout(width="auto"))
+            button.on_click(self.panel.guard(lambda _b, t=title, x=text: self._ask(t, x)))
+            self.analyses.append_display_data(button)
+
+    def _ask(self, title: str, text: str) -> None:
+        from IPython.display import HTML
+
+        from ..ai.assistant import Task
+
+        answer = self.course.assistant.ask(Task(text, title=title))
+        self.answers.append(answer)
+        self.analyses.append_display_data(HTML(f"<p><b>{escape(answer.label)}</b></p>"
+                                               f"<div style='white-space:pre-wrap'>{escape(answer.text)}</div>"))
+
 
 def _frame(header: list, rows: list):
     """A preview table: the header's names over the rows' cells as text."""
@@ -377,3 +438,14 @@ def _cell(value) -> str:
     if isinstance(value, (dt.datetime, dt.date)):
         return value.strftime("%d/%m/%Y")
     return str(value)
+
+
+def _euro_cells(frame, columns):
+    """``frame`` with its euro amounts (Decimal) written the French way, for display."""
+    from ..money import format_eur
+
+    out = frame.copy()
+    for column in columns:
+        if column in out:
+            out[column] = [format_eur(int(v * 100)) if v == v and v is not None else "" for v in out[column]]
+    return out
