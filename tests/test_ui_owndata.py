@@ -188,3 +188,44 @@ def test_no_file_and_no_header_get_french_messages(tmp_path):
     assert "Aucun fichier lu" in view.panel.result
     _upload(view, "vide.csv", b"\r\n\r\n")
     assert "vide" in view.panel.result and "Que faire" in view.panel.result
+
+
+def test_api_mode_sends_only_pseudonymised_text(small_company, tmp_path):
+    """Her file through the widget in API mode, against the real loopback OpenAI-protocol server:
+    no identifier of the file (customer codes and names, contacts, e-mails, phones, IBAN, SIREN)
+    is in any request body."""
+    import json
+
+    from openai_server import FakeOpenAIServer
+
+    from o2c_lab.ai import AIConfig, Assistant
+    from o2c_lab.ai.anonymize import Anonymizer
+    from o2c_lab.coaching import Journal
+    from o2c_lab.ui import Course
+
+    export = own_export(small_company, rows=120)
+    secrets = original_identifiers(export) | set(export["Cpte"])
+    with FakeOpenAIServer(models=("modele-test",)) as server:
+        config = AIConfig(base_url=server.base_url, api_key="cle-de-test", model="modele-test", timeout_s=10,
+                          max_retries=0)
+        course = Course(small_company, Journal.open("", folder=tmp_path / "journal"),
+                        Assistant("api", config=config,  # the fast engine: only the widget's pseudonyms protect
+                                  anonymizer=Anonymizer.from_company(small_company, use_nlp=False)))
+        view = _wizard(tmp_path, course)
+        view.load("balance.xlsx", xlsx_bytes(export))
+        for header, field in HEADERS.items():
+            view.fields[field].value = header
+        view.read_button.click()
+        view.as_of.value = small_company.as_of
+        view.analyse_button.click()
+        assert view.panel.result == "" and len(view.ask_buttons) == len(view.prompts) == 3
+        for button in view.ask_buttons:
+            button.click()
+        sent = "\n".join(m["content"] for r in server.requests for m in json.loads(r["body"])["messages"])
+    assert len(server.requests) == 3 and all(a.is_ai for a in view.answers) and view.panel.result == ""
+    assert "<CLIENT_1>" in sent
+    # the test can fail: what the analysis shows on her screen names her customers
+    shown = " ".join(view.result.frames()["À relancer"].astype(str).to_numpy().ravel())
+    assert any(v in shown for v in secrets)
+    assert sorted(v for v in secrets if v in sent) == []
+

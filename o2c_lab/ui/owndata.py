@@ -171,6 +171,7 @@ class OwnDataWizard(View):
         self.own = None
         self.prompts: list[tuple[str, str]] = []
         self.answers: list = []
+        self.ask_buttons: list[widgets.Button] = []
         self._raw, self._name, self._header, self._body, self._mapping, self._pending = b"", "", [], [], None, {}
         self.upload = _upload_widget("Choisir mon export")
         self.upload.observe(self.panel.guard(self._on_upload), names="value")
@@ -403,12 +404,14 @@ class OwnDataWizard(View):
     def _ask_buttons(self) -> None:
         """In the API mode, one button per prompt sends it (pseudonymised) and shows the answer."""
         assistant = getattr(self.course, "assistant", None)
+        self.ask_buttons = []
         if assistant is None or assistant.mode != "api":
             return
         for title, text in self.prompts:
             button = widgets.Button(description=f"Demander à l'IA : {title}"[:60], icon="comment",
                                     layout=widgets.Layout(width="auto"))
             button.on_click(self.panel.guard(lambda _b, t=title, x=text: self._ask(t, x)))
+            self.ask_buttons.append(button)
             self.analyses.append_display_data(button)
 
     def _ask(self, title: str, text: str) -> None:
