@@ -134,6 +134,15 @@ def test_unknown_layout_mapped_through_the_widget_gives_the_courses_aged_balance
     assert round(sheet["Total"].sum() * 100) == truth.total_cents
     shown = view.analyses.outputs[0]["data"]["text/html"]
     assert "balance-analyses.xlsx" in shown and "Copier" in shown and "non calculable" in shown
+    # with the period's sales the DSO is computed: open debits / sales × days (worked out here)
+    view.sales.value = "1 200 000,00"
+    view.analyse_button.click()
+    assert "durée de la période" in view.panel.result
+    view.period_days.value = 90
+    view.analyse_button.click()
+    debits = own_items(small_company).query("residual_cents > 0")["residual_cents"].sum()
+    dso = next(k for k in view.result.kpis if k.name.startswith("DSO"))
+    assert dso.result.value == pytest.approx(debits / 120_000_000 * 90, abs=0.05)
 
 
 def _ambiguous_csv() -> bytes:

@@ -201,6 +201,11 @@ class OwnDataWizard(View):
         self.quality = widgets.Output(layout=widgets.Layout(max_width="100%"))
         self.as_of = widgets.DatePicker(value=dt.date.today(), description="Date d'arrêté",
                                         style={"description_width": "initial"})
+        self.sales = widgets.Text(description="Ventes TTC de la période (facultatif)",
+                                  placeholder="par exemple 1 250 000,00", style={"description_width": "initial"},
+                                  layout=widgets.Layout(width="32em"))
+        self.period_days = widgets.BoundedIntText(value=0, min=0, max=3660, description="Durée de la période (jours)",
+                                                  style={"description_width": "initial"})
         self.analyse_button = widgets.Button(description="Lancer les analyses", icon="line-chart",
                                              button_style="primary", layout=widgets.Layout(width="auto"))
         self.analyse_button.on_click(self.panel.guard(self._analyse))
@@ -209,8 +214,10 @@ class OwnDataWizard(View):
             widgets.HTML("<b>2. Correspondance des colonnes</b> — vérifiez chaque champ (aperçu ci-dessous)"),
             *self.fields.values(), self.date_order, self.decimal, self.preview,
             widgets.HBox([self.profile_name, self.save_button]), self.read_button, self.progress])
-        self.analysis_box = widgets.VBox([widgets.HTML("<b>4. Analyses</b>"), self.as_of, self.analyse_button,
-                                          self.analyses])
+        self.analysis_box = widgets.VBox([
+            widgets.HTML("<b>4. Analyses</b> — le DSO demande les ventes de la période, absentes d'une liste de "
+                         "pièces ouvertes : indiquez-les si vous les avez"),
+            self.as_of, self.sales, self.period_days, self.analyse_button, self.analyses])
         for box in (self.mapping_box, self.analysis_box):
             box.layout.display = "none"
         self.widget = widgets.VBox([widgets.HTML("<b>1. Votre fichier</b>"), self.upload, self.found,
@@ -377,7 +384,17 @@ class OwnDataWizard(View):
                                                                   "« Lire le fichier »")
         if self.as_of.value is None:
             raise InvalidParameterError("Date d'arrêté vide.", todo="choisissez la date de la balance âgée")
-        analysis = analyse_open_items(self.own.items, self.as_of.value)
+        sales = None
+        if self.sales.value.strip():
+            from ..money import to_cents
+
+            sales = to_cents(self.sales.value.strip())
+            if self.period_days.value <= 0:
+                raise InvalidParameterError("Ventes indiquées sans la durée de la période.",
+                                            valid="un nombre de jours supérieur à 0, par exemple 90 pour un trimestre",
+                                            todo="indiquez la durée de la période de ces ventes")
+        analysis = analyse_open_items(self.own.items, self.as_of.value, sales_cents=sales,
+                                      period_days=self.period_days.value or None)
         path = analysis.to_excel(self.folder / f"{Path(self._name).stem}-analyses.xlsx")
         self.result, self.prompts = analysis, anonymised_prompts(analysis)
         frames = analysis.frames()
