@@ -133,7 +133,7 @@ class WorkbookAnonymiser(View):
         first = next(iter(result.sheets.values()))
         self.status.value = f"<p>{escape(_PRIVACY)}</p>"
         self.output.outputs = ()
-        self.output.append_display_data(HTML(self.links_html + table_html(first.head(5).astype(str))))
+        self.output.append_display_data(HTML(self.links_html + _scrolled(first.head(5).astype(str))))
 
 
 _NONE = ""  # the dropdown choice « no column »
@@ -266,7 +266,7 @@ class OwnDataWizard(View):
             mapping = guess_mapping(header, self._body[:2000], layout=guess.layout if guess else None)
             mapping.header_rows = n_rows
         self._show_mapping(mapping)
-        self.preview.value = "<p><b>Aperçu</b> (dix premières lignes)</p>" + table_html(
+        self.preview.value = "<p><b>Aperçu</b> (dix premières lignes)</p>" + _scrolled(
             _frame(self._header, self._body[:_PREVIEW_ROWS]))
         self.found.value = f"<p>« {escape(name)} » : {why}.</p><p>{escape(_PRIVACY)}</p>"
         self.mapping_box.layout.display = ""
@@ -367,7 +367,7 @@ class OwnDataWizard(View):
         self.quality.append_display_data(HTML(
             "<b>3. Contrôle qualité du fichier</b><ul>" + "".join(f"<li>{escape(line)}</li>"
                                                               for line in report.summary_lines()) + "</ul>"
-            + table_html(report.to_frame().head(30).astype(str).replace("<NA>", ""))
+            + _scrolled(report.to_frame().head(30).astype(str).replace("<NA>", ""))
             + f"<p>{download_link(path, 'Télécharger le rapport de contrôle qualité (Excel)')}</p>"))
         self.analysis_box.layout.display = ""
 
@@ -401,14 +401,14 @@ class OwnDataWizard(View):
         buckets = [c for aged in analysis.aged.values() for c in aged.columns + ["Total"]]
         parts = [f"<p>{download_link(path, 'Télécharger les résultats (Excel : balance âgée, indicateurs, à relancer, ne pas relancer)')}</p>",
                  f"<h4>Balance âgée au {self.as_of.value:%d/%m/%Y}</h4>",
-                 table_html(_euro_cells(frames["Balance âgée"], buckets)),
+                 _scrolled(_euro_cells(frames["Balance âgée"], buckets)),
                  "<h4>Indicateurs</h4><p>Ce qu'une liste de pièces ouvertes ne permet pas de calculer est dit, avec "
                  "la raison.</p>",
-                 table_html(french_table(frames["Indicateurs"], numbers=["Valeur"], decimals=1)),
+                 _scrolled(french_table(frames["Indicateurs"], numbers=["Valeur"], decimals=1)),
                  f"<h4>À relancer ({len(analysis.chase)})</h4>",
-                 table_html(french_table(_euro_cells(frames["À relancer"], ["Montant"]).head(30))),
+                 _scrolled(french_table(_euro_cells(frames["À relancer"], ["Montant"]).head(30))),
                  f"<h4>Ne pas relancer ({len(analysis.do_not_chase)})</h4>",
-                 table_html(french_table(_euro_cells(frames["Ne pas relancer"], ["Montant"]).head(30))),
+                 _scrolled(french_table(_euro_cells(frames["Ne pas relancer"], ["Montant"]).head(30))),
                  "<h4>Les prompts du cours, remplis avec vos données anonymisées</h4><p>Les clients y sont des "
                  "pseudonymes (« CLIENT_1 » est celui qui a le plus d'échu) : copiez le prompt dans votre outil "
                  "d'IA.</p>"]
@@ -469,3 +469,8 @@ def _euro_cells(frame, columns):
         if column in out:
             out[column] = [format_eur(int(v * 100)) if v == v and v is not None else "" for v in out[column]]
     return out
+
+
+def _scrolled(df) -> str:
+    """A table as HTML in a box that scrolls sideways: a wide export never overflows its cell."""
+    return f"<div style='overflow-x:auto;max-width:100%'>{table_html(df)}</div>"
