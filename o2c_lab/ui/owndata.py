@@ -133,7 +133,7 @@ class WorkbookAnonymiser(View):
         first = next(iter(result.sheets.values()))
         self.status.value = f"<p>{escape(_PRIVACY)}</p>"
         self.output.outputs = ()
-        self.output.append_display_data(HTML(self.links_html + _scrolled(first.head(5).astype(str))))
+        self.output.append_display_data(HTML(self.links_html + _scrolled(_texts(first.head(5)))))
 
 
 _NONE = ""  # the dropdown choice « no column »
@@ -367,7 +367,7 @@ class OwnDataWizard(View):
         self.quality.append_display_data(HTML(
             "<b>3. Contrôle qualité du fichier</b><ul>" + "".join(f"<li>{escape(line)}</li>"
                                                               for line in report.summary_lines()) + "</ul>"
-            + _scrolled(report.to_frame().head(30).astype(str).replace("<NA>", ""))
+            + _scrolled(_texts(report.to_frame().head(30)))
             + f"<p>{download_link(path, 'Télécharger le rapport de contrôle qualité (Excel)')}</p>"))
         self.analysis_box.layout.display = ""
 
@@ -457,6 +457,8 @@ def _cell(value) -> str:
 
     if isinstance(value, (dt.datetime, dt.date)):
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return str(value)
 
 
@@ -469,6 +471,11 @@ def _euro_cells(frame, columns):
         if column in out:
             out[column] = [format_eur(int(v * 100)) if v == v and v is not None else "" for v in out[column]]
     return out
+
+
+def _texts(df):
+    """Every cell as text, dates JJ/MM/AAAA, empty cells blank (never « nan » or « <NA> »)."""
+    return df.astype(object).where(df.notna(), "").map(_cell)
 
 
 def _scrolled(df) -> str:
