@@ -21,6 +21,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 import pandas as pd
 
@@ -95,7 +96,9 @@ def read_workbook(data: bytes, filename: str) -> dict[str, pd.DataFrame]:
         try:
             sheets = pd.read_excel(io.BytesIO(bytes(data)), sheet_name=None)
         except Exception as exc:  # openpyxl raises many types for a damaged file
-            raise DataFileError(f"classeur Excel illisible ({type(exc).__name__}).", path=filename,
+            # an XML that declares entities is refused by the reader (ParseError): maybe a trap
+            what = "classeur illisible ou dangereux" if isinstance(exc, ParseError) else "classeur Excel illisible"
+            raise DataFileError(f"{what} ({type(exc).__name__}).", path=filename,
                                 valid="un classeur .xlsx enregistré par Excel ou LibreOffice",
                                 todo="ouvrez-le dans Excel et enregistrez-le de nouveau au format .xlsx") from None
     elif suffix in (".csv", ".txt"):
