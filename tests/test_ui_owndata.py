@@ -5,6 +5,7 @@ identifier), read through the column-mapping widget into the same aged balance a
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -238,3 +239,46 @@ def test_api_mode_sends_only_pseudonymised_text(small_company, tmp_path):
     assert any(v in shown for v in secrets)
     assert sorted(v for v in secrets if v in sent) == []
 
+
+
+DATA = Path(__file__).resolve().parents[1] / "datasets" / "fil_rouge"
+
+
+@pytest.fixture(scope="module")
+def course_company():
+    import o2c_lab
+
+    return o2c_lab.load_company(DATA)
+
+
+def test_bank_statement_total_is_the_ledgers_and_its_balances_check(course_company, tmp_path):
+    from o2c_lab.ui.owndata import BankStatementView
+
+    path = DATA / "banque" / "REL-2026-05.xml"
+    view = BankStatementView(tmp_path)
+    _upload(view, path.name, path.read_bytes())
+    assert view.panel.result == ""
+    transactions = course_company.bank_transactions
+    statement_ids = set(view.result.transactions["statement_id"])
+    truth = int(transactions.loc[transactions["statement_id"].isin(statement_ids), "amount_cents"].sum())
+    assert int(view.result.transactions["amount_cents"].sum()) == truth
+    shown = view.output.outputs[0]["data"]["text/html"]
+    assert "dont les soldes se vérifient" in shown and (tmp_path / "REL-2026-05-controle-qualite.xlsx").is_file()
+
+
+def test_fec_needs_no_mapping_and_gives_the_course_readers_open_items(tmp_path):
+    from o2c_lab.analytics.importers import import_fec
+
+    path = next((DATA / "fec").glob("*.txt"))
+    view = _wizard(tmp_path)
+    view.load(path.name, path.read_bytes())
+    assert view.panel.result == "" and view.mapping_box.layout.display == "none"
+    assert "FEC" in view.found.value and view.own is not None
+    as_of = view.own.quality.notes[-1].split(" au ")[1].split(" ")[0]
+    day = dt.datetime.strptime(as_of, "%d/%m/%Y").date()
+    truth = import_fec(path).open_items(day)
+    assert len(view.own.items) == len(truth) > 100
+    assert int(view.own.items["residual_cents"].sum()) == int(truth["residual_cents"].sum())
+    view.as_of.value = day
+    view.analyse_button.click()
+    assert view.panel.result == "" and view.result.aged["EUR"].total_cents == int(truth["residual_cents"].sum())

@@ -55,6 +55,18 @@ def own_data_cells():
 
         OwnDataWizard(course)"""),
         md("""\
+        ## 3. Votre relevé bancaire
+
+        **Situation** : avant de lettrer les encaissements, vérifiez que le relevé est complet : chaque
+        relevé doit se vérifier (solde d'ouverture + mouvements = solde de clôture).
+
+        **Essai** : choisissez votre relevé (camt.053, MT940, CFONB 120 ou CSV de votre banque)."""),
+        code("""\
+        # Lire votre relevé bancaire
+        from o2c_lab.ui.owndata import BankStatementView
+
+        BankStatementView()"""),
+        md("""\
         **À retenir** : les chiffres viennent de votre fichier, calculés sur ce poste ; l'IA ne reçoit que
         les prompts anonymisés que vous copiez. Vérifiez toujours ses réponses contre ces tableaux.
 

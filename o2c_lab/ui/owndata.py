@@ -3,7 +3,9 @@ processed on her machine, and the results are written next to the notebooks with
 
 * :class:`WorkbookAnonymiser` — upload a workbook (.xlsx or .csv), tick the columns to hide (each
   pre-ticked from what :func:`o2c_lab.ai.workbook.detect_columns` found), download the anonymised copy
-  and the correspondence table (which stays on her machine).
+  and the correspondence table (which stays on her machine);
+* :class:`OwnDataWizard` — her open-items export or FEC: column mapping, quality report, analyses;
+* :class:`BankStatementView` — her bank statement read, its quality report.
 
 Nothing here sends anything anywhere: the upload goes from the browser to the local notebook server.
 """
@@ -20,7 +22,7 @@ from .tables import table_html
 from .toolkit import download_link
 from .views import View
 
-__all__ = ["OWN_DATA_FOLDER", "OwnDataWizard", "WorkbookAnonymiser", "uploaded_file"]
+__all__ = ["OWN_DATA_FOLDER", "BankStatementView", "OwnDataWizard", "WorkbookAnonymiser", "uploaded_file"]
 
 #: The folder, next to the notebooks, that receives what the participant's own data gives (ignored by git).
 OWN_DATA_FOLDER = "mes-donnees"
@@ -151,7 +153,8 @@ class OwnDataWizard(View):
        order and decimal separator (« à choisir » when the file reads two ways: reading is refused
        until she chooses); saved under a name, reused next time;
     3. reading with a progress bar, the quality report shown and downloadable;
-    4. the analyses at a chosen date (see :meth:`analyse`).
+    4. the analyses at a chosen date, the course's prompts filled with her data anonymised, the
+       results as Excel; in the API mode, a button per prompt sends it (pseudonymised only).
 
     ``.own`` is the last :class:`~o2c_lab.owndata.OwnData` read, ``.result`` the last
     :class:`~o2c_lab.owndata.OwnAnalysis`, ``.prompts`` its anonymised prompts, ``.answers`` the AI's
@@ -440,6 +443,52 @@ class OwnDataWizard(View):
         self.answers.append(answer)
         self.analyses.append_display_data(HTML(f"<p><b>{escape(answer.label)}</b></p>"
                                                f"<div style='white-space:pre-wrap'>{escape(answer.text)}</div>"))
+
+
+class BankStatementView(View):
+    """Her bank statement (camt.053, MT940, CFONB 120 or a bank's CSV) read by the course's readers:
+    the quality report (balances reconciled, totals by currency) and the first transactions.
+
+    ``.result`` is the last :class:`~o2c_lab.owndata.BankStatement` read.
+    """
+
+    def __init__(self, folder: str | Path | None = None):
+        super().__init__()
+        self.folder = Path(folder) if folder is not None else Path.cwd() / OWN_DATA_FOLDER
+        self.upload = widgets.FileUpload(accept=".xml,.txt,.sta,.mt940,.csv", multiple=False,
+                                         description="Choisir mon relevé", icon="upload",
+                                         layout=widgets.Layout(width="auto"))
+        self.upload.observe(self.panel.guard(self._on_upload), names="value")
+        self.output = widgets.Output(layout=widgets.Layout(max_width="100%"))
+        self.widget = widgets.VBox([widgets.HTML("<b>Votre relevé bancaire</b> (camt.053, MT940, CFONB 120 ou CSV "
+                                                 f"de votre banque)<p>{escape(_PRIVACY)}</p>"),
+                                    self.upload, self.output, self.panel.widget])
+
+    def _on_upload(self, _change=None):
+        chosen = uploaded_file(self.upload)
+        if chosen is not None:
+            self.load(*chosen)
+
+    def load(self, name: str, data: bytes) -> None:
+        from IPython.display import HTML
+
+        from ..owndata import read_bank_statement
+        from .tables import french_table
+
+        self.result = statement = read_bank_statement(data, name)
+        path = statement.quality.write(self.folder / f"{Path(name).stem}-controle-qualite.xlsx")
+        moves = statement.transactions
+        shown = [c for c in ("booking_date", "amount_cents", "currency", "counterparty_name", "remittance_info")
+                 if c in moves]
+        self.output.outputs = ()
+        self.output.append_display_data(HTML(
+            "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in statement.quality.summary_lines()
+                             + statement.quality.notes) + "</ul>"
+            + f"<p>{download_link(path, 'Télécharger le rapport de contrôle qualité (Excel)')}</p>"
+            + f"<p><b>Premières opérations</b> ({len(moves)} en tout)</p>"
+            + _scrolled(french_table(moves[shown].head(15), rename={
+                "booking_date": "date", "amount_cents": "montant", "currency": "devise",
+                "counterparty_name": "contrepartie", "remittance_info": "référence de paiement"}))))
 
 
 def _frame(header: list, rows: list):
