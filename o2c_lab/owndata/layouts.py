@@ -228,11 +228,14 @@ def _match(header: list[str], layout: Layout) -> tuple[dict[str, int], float]:
     """Column of each field (exact synonym, first free column) and the share of required found."""
     names = [normalise_header(h) for h in header]
     syn = layout.synonyms()
+    ranked = {f: [normalise_header(h) for h in hs] for f, hs in layout.headers.items()}
     columns: dict[str, int] = {}
-    # most specific first: a header that names one field only wins over a generic « client »
+    # fields with few synonyms first (a header naming one field only wins over a generic « client »);
+    # within a field, the synonyms in the layout's order (« Solde » before « Montant »)
     for f in sorted(syn, key=lambda f: len(syn[f])):
-        for j, n in enumerate(names):
-            if n and j not in columns.values() and n in syn[f]:
+        for wanted in ranked[f]:
+            j = next((j for j, n in enumerate(names) if n == wanted and j not in columns.values()), None)
+            if j is not None:
                 columns[f] = j
                 break
     # a two-row header « Montant / Débit »: its last words may name the field
@@ -269,9 +272,10 @@ def find_header(rows: list[list]) -> LayoutGuess | None:
                 columns, share = _match(header, layout)
                 mapped = len(columns)
                 used = sum(1 for h in header if h)
-                # required fields first, then headers explained, then headers only this tool writes;
+                # required fields first, then headers explained (a two-row header explains more),
+                # then headers only this tool writes;
                 # without any such header the generic layout wins (no tool named without a clue)
-                score = (share, mapped / max(used, 1), _specific(header, columns, layout),
+                score = (share, mapped / max(used, 1), mapped, _specific(header, columns, layout),
                          layout.key == "generique_fr", -n_rows)
                 if best is None or score > best[0]:
                     best = (score, layout, i, n_rows, header, columns)

@@ -1,0 +1,216 @@
+"""Every recognised layout, written the way each tool exports it (title rows, subtotals per
+customer, grand totals, debit/credit or signed amounts, two-row headers, xlsx and csv, two
+currencies), gives the same aged balance, to the cent, as the course's analytics on the
+company's own open items."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from o2c_lab.analytics.aging import aged_balance, bucket_labels, company_open_items
+from o2c_lab.owndata import analyse_open_items, detect_layout, read_export
+
+# The column titles each tool writes, as its public documentation shows them (see the layout
+# comments); written here independently of the layouts' synonym lists.
+TOOLS = {
+    "sage100": dict(customer_id="N° compte tiers", customer_name="Intitulé tiers", document_id="N° pièce",
+                    document_date="Date pièce", due_date="Date échéance", amount="Montant échéance",
+                    debit="Débit", credit="Crédit", lang="fr"),
+    "sage50": dict(customer_id="N° client", customer_name="Nom", document_id="N° document",
+                   document_date="Date document", due_date="Échéance", amount="Solde", debit="Débit",
+                   credit="Crédit", lang="fr"),
+    "cegid": dict(customer_id="Auxiliaire", customer_name="Libellé auxiliaire", document_id="Référence",
+                  document_date="Date pièce", due_date="Échéance", amount="Solde", debit="Débit", credit="Crédit",
+                  lang="fr"),
+    "ebp": dict(customer_id="Code tiers", customer_name="Nom du tiers", document_id="N° de pièce",
+                document_date="Date", due_date="Échéance", amount="Reste dû", debit="Débit", credit="Crédit",
+                lang="fr"),
+    "sap_fbl5n": dict(customer_id="Account", customer_name="Name 1", document_id="DocumentNo",
+                      document_date="Doc. Date", due_date="Net due date", amount="Amount in local currency",
+                      currency="Local Currency", lang="en"),
+    "odoo": dict(customer_id="Partner", document_id="Entry", document_date="Date", due_date="Due Date",
+                 amount="Residual", currency="Currency", lang="en"),
+    "pennylane": dict(customer_id="Identifiant client", customer_name="Client", document_id="Numéro de facture",
+                      document_date="Date d'émission", due_date="Date d'échéance", amount="Reste à payer",
+                      currency="Devise", lang="fr"),
+    "quickbooks": dict(customer_id="Customer", document_id="Num", document_date="Date", due_date="Due Date",
+                       amount="Open Balance", lang="en"),
+    "upflow": dict(customer_id="Customer ID", customer_name="Customer name", document_id="Invoice number",
+                   document_date="Issue date", due_date="Due date", amount="Amount due", currency="Currency",
+                   lang="en"),
+}
+
+
+@pytest.fixture(scope="module")
+def open_items(small_company):
+    items = company_open_items(small_company)
+    return items, small_company.as_of
+
+
+def _amount(cents: int, lang: str) -> str:
+    sign = "-" if cents < 0 else ""
+    whole, frac = divmod(abs(int(cents)), 100)
+    return f"{sign}{whole}{',' if lang == 'fr' else '.'}{frac:02d}"
+
+
+def _day(value, lang: str) -> str:
+    return pd.Timestamp(value).strftime("%d/%m/%Y" if lang == "fr" else "%m/%d/%Y")
+
+
+def build_export(items: pd.DataFrame, tool: str, *, debit_credit=False, subtotals=False, titles=0, two_rows=False,
+                 group_headings=False, currencies=None, excel=False):
+    """An export of ``items`` as ``tool`` writes it; returns (bytes, filename, lines that are not items)."""
+    spec = dict(TOOLS[tool])
+    lang = spec.pop("lang")
+    fields = ["customer_id", "customer_name", "document_id", "document_date", "due_date"]
+    fields = [f for f in fields if f in spec]
+    money = ["debit", "credit"] if debit_credit else ["amount"]
+    if currencies and "currency" not in spec:
+        spec["currency"] = "Devise" if lang == "fr" else "Currency"
+    extra = ["currency"] if currencies else []
+    header = [spec[f] for f in fields + money + extra]
+    rows, not_items = [], 0
+    for k in range(titles):
+        rows.append([f"Balance âgée clients — page {k + 1}"] + [""] * (len(header) - 1))
+        not_items += 1  # above the header: not counted as read rows
+    not_items = 0
+    if two_rows:
+        top = [spec[f] for f in fields] + ["Montant", ""] + [""] * len(extra)
+        bottom = [""] * len(fields) + [spec["debit"], spec["credit"]] + [""] * len(extra)
+        rows += [top, bottom]
+    else:
+        rows.append(header)
+    for cid, group in items.sort_values(["customer_id", "document_id"]).groupby("customer_id", sort=True):
+        if group_headings:
+            rows.append([f"Client : {cid} Société {cid}"] + [""] * (len(header) - 1))
+            not_items += 1
+        for r in group.itertuples():
+            values = {"customer_id": "" if group_headings else cid, "customer_name": f"Société {cid}",
+                      "document_id": r.document_id, "document_date": _day(r.entry_date, lang),
+                      "due_date": _day(r.due_date, lang)}
+            line = [values[f] for f in fields]
+            cents = int(r.residual_cents)
+            if debit_credit:
+                line += [_amount(cents, lang) if cents > 0 else "", _amount(-cents, lang) if cents < 0 else ""]
+            else:
+                line.append(_amount(cents, lang))
+            if currencies:
+                line.append(currencies[cid])
+            rows.append(line)
+        if subtotals:
+            rows.append([f"Total {cid}"] + [""] * (len(header) - 2) + [_amount(int(group.residual_cents.sum()), lang)])
+            not_items += 1
+    if subtotals:
+        rows.append(["Total général"] + [""] * (len(header) - 1))
+        not_items += 1
+    if excel:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        for line in rows:
+            book.active.append(line)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue(), f"{tool}.xlsx", not_items
+    sep = ";" if lang == "fr" else ","
+    text = "\r\n".join(sep.join(f'"{c}"' if sep in str(c) else str(c) for c in line) for line in rows)
+    return ("\ufeff" + text).encode("utf-8"), f"{tool}.csv", not_items
+
+
+def _reference(items, as_of):
+    ref = aged_balance(items, as_of)
+    cols = ref.columns + ["Total"]
+    return ref.by_customer[cols]
+
+
+def _check_same(data, items, as_of, not_items, currency="EUR"):
+    q = data.quality
+    assert q.balanced, q.to_text()
+    assert q.kept == len(items) and len(q.set_aside) == not_items, q.to_text()
+    result = analyse_open_items(data.items, as_of)
+    got = result.aged[currency].by_customer[result.aged[currency].columns + ["Total"]]
+    pd.testing.assert_frame_equal(got, _reference(items, as_of), check_dtype=False)
+
+
+VARIANTS = {
+    "csv": {},
+    "csv_titres_soustotaux": dict(titles=2, subtotals=True),
+    "xlsx_soustotaux": dict(excel=True, subtotals=True),
+}
+
+
+@pytest.mark.parametrize("tool", sorted(TOOLS))
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_each_layout_gives_the_course_aged_balance(open_items, tool, variant):
+    items, as_of = open_items
+    raw, name, not_items = build_export(items, tool, **VARIANTS[variant])
+    data = read_export(raw, name, as_of=as_of)
+    assert data.layout.layout.key in (tool, "generique_fr", "sage50", "sage100", "ebp", "cegid", "pennylane")
+    _check_same(data, items, as_of, not_items)
+
+
+@pytest.mark.parametrize("tool", ["sage100", "cegid", "ebp", "sage50"])
+def test_debit_credit_columns_and_two_row_header(open_items, tool):
+    items, as_of = open_items
+    for options in (dict(debit_credit=True), dict(debit_credit=True, two_rows=True, excel=True, subtotals=True)):
+        raw, name, not_items = build_export(items, tool, **options)
+        data = read_export(raw, name, as_of=as_of)
+        assert data.mapping.sign == "debit_credit"
+        _check_same(data, items, as_of, not_items)
+
+
+def test_group_headings_give_the_customer_of_the_lines_below(open_items):
+    items, as_of = open_items
+    raw, name, not_items = build_export(items, "sage100", group_headings=True, subtotals=True, titles=1)
+    data = read_export(raw, name, as_of=as_of)
+    reasons = {s.reason for s in data.quality.set_aside}
+    assert any(r.startswith("en-tête de groupe client") for r in reasons)
+    assert any(r.startswith("sous-total client") for r in reasons)
+    _check_same(data, items, as_of, not_items)
+
+
+@pytest.mark.parametrize("tool,excel", [("upflow", False), ("pennylane", True), ("sap_fbl5n", False)])
+def test_two_currencies_are_never_added(open_items, tool, excel):
+    items, as_of = open_items
+    customers = sorted(items["customer_id"].unique())
+    currencies = {c: ("USD" if k % 3 == 0 else "EUR") for k, c in enumerate(customers)}
+    raw, name, not_items = build_export(items, tool, currencies=currencies, excel=excel, subtotals=True)
+    data = read_export(raw, name, as_of=as_of)
+    result = analyse_open_items(data.items, as_of)
+    assert sorted(result.aged) == ["EUR", "USD"]
+    for currency in ("EUR", "USD"):
+        part = items.loc[items["customer_id"].map(currencies) == currency]
+        got = result.aged[currency].by_customer[result.aged[currency].columns + ["Total"]]
+        pd.testing.assert_frame_equal(got, _reference(part, as_of), check_dtype=False)
+        assert data.quality.totals[currency] == int(part["residual_cents"].sum())
+    assert "jamais additionnés" in data.quality.to_text()
+
+
+def test_detect_layout_names_the_tool_from_its_own_headers(open_items):
+    items, _ = open_items
+    for tool in ("sap_fbl5n", "odoo", "quickbooks", "upflow", "pennylane", "ebp", "cegid"):
+        raw, name, _ = build_export(items.head(5), tool)
+        frame = pd.read_csv(io.BytesIO(raw), sep=";" if TOOLS[tool]["lang"] == "fr" else ",", dtype=str,
+                            encoding="utf-8-sig")
+        guess = detect_layout(frame)
+        assert guess.layout.key == tool, (tool, guess.why)
+        assert guess.confidence >= 0.9 and "colonnes reconnues" in guess.why
+
+
+def test_bucket_totals_match_an_independent_count(open_items):
+    """Second method: the buckets recomputed by hand from due dates (non échu, 1-30, … > 90)."""
+    items, as_of = open_items
+    raw, name, _ = build_export(items, "ebp", subtotals=True)
+    result = analyse_open_items(read_export(raw, name, as_of=as_of).items, as_of)
+    debit = items.loc[~items["unapplied"]]
+    late = (pd.Timestamp(as_of) - pd.to_datetime(debit["due_date"])).dt.days
+    edges = [(-10**6, 0), (1, 30), (31, 60), (61, 90), (91, 10**6)]
+    by_hand = [int(debit.loc[late.between(lo, hi), "residual_cents"].sum()) for lo, hi in edges]
+    table = result.aged["EUR"].by_customer
+    assert [int(table[c].sum()) for c in bucket_labels((0, 30, 60, 90))] == by_hand
+    assert int(table["Non affecté"].sum()) == int(items.loc[items["unapplied"], "residual_cents"].sum())
+    assert np.int64(table["Total"].sum()) == items["residual_cents"].sum()
