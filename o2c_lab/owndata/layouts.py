@@ -13,6 +13,7 @@ be confirmed on a real export (a profile saved after one import fixes any differ
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -41,6 +42,11 @@ _COMMON_SKIP = (r"^total\b", r"\btotal\b", r"^sous[ -]?total", r"^cumul", r"^sol
 
 def normalise_header(text) -> str:
     """A header as compared: no accents, lower case, punctuation as single spaces."""
+    return _normalised(str(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _normalised(text: str) -> str:
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
@@ -58,13 +64,27 @@ class Layout:
     #: a line naming the customer above its items (« Client : C001 Dupont ») and no document
     group: str = r"^(?:client|compte|tiers|customer|account)\s*:?\s*(\S+)(?:\s+[-:]?\s*(.*))?$"
 
-    def synonyms(self) -> dict[str, frozenset]:
-        return {f: frozenset(normalise_header(h) for h in hs) for f, hs in self.headers.items()}
+    def synonyms(self) -> dict[str, tuple[str, ...]]:
+        """Field -> its headers normalised, in the layout's order of preference."""
+        return _synonyms(self)
 
     def own_headers(self) -> frozenset:
         """Headers this tool writes that a plain French export does not (they tell the tool apart)."""
-        common = {normalise_header(h) for hs in _FR.values() for h in hs}
-        return frozenset(normalise_header(h) for hs in self.headers.values() for h in hs) - common
+        return _own_headers(self)
+
+    def __hash__(self):
+        return hash(self.key)
+
+
+@functools.lru_cache(maxsize=64)
+def _synonyms(layout: Layout) -> dict[str, tuple[str, ...]]:
+    return {f: tuple(dict.fromkeys(normalise_header(h) for h in hs)) for f, hs in layout.headers.items()}
+
+
+@functools.lru_cache(maxsize=64)
+def _own_headers(layout: Layout) -> frozenset:
+    common = {normalise_header(h) for hs in _FR.values() for h in hs}
+    return frozenset(h for hs in _synonyms(layout).values() for h in hs) - common
 
 
 # Headers shared by every French export (the course's own reader knows them too).
@@ -228,12 +248,11 @@ def _match(header: list[str], layout: Layout) -> tuple[dict[str, int], float]:
     """Column of each field (exact synonym, first free column) and the share of required found."""
     names = [normalise_header(h) for h in header]
     syn = layout.synonyms()
-    ranked = {f: [normalise_header(h) for h in hs] for f, hs in layout.headers.items()}
     columns: dict[str, int] = {}
     # fields with few synonyms first (a header naming one field only wins over a generic « client »);
     # within a field, the synonyms in the layout's order (« Solde » before « Montant »)
     for f in sorted(syn, key=lambda f: len(syn[f])):
-        for wanted in ranked[f]:
+        for wanted in syn[f]:
             j = next((j for j, n in enumerate(names) if n == wanted and j not in columns.values()), None)
             if j is not None:
                 columns[f] = j
@@ -279,6 +298,8 @@ def find_header(rows: list[list]) -> LayoutGuess | None:
                          layout.key == "generique_fr", -n_rows)
                 if best is None or score > best[0]:
                     best = (score, layout, i, n_rows, header, columns)
+        if best is not None and best[0][0] == 1.0:
+            break  # every required field found: the rows below are data
     if best is None or best[0][0] < 0.5:
         return None
     (share, explained, *_), layout, i, n_rows, header, columns = best
