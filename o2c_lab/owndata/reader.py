@@ -25,7 +25,7 @@ from ..conventions import read_amounts, read_dates
 from ..errors import AmbiguousFormatError, DataFileError, InvalidParameterError
 from ..formats.tabular import decode_text
 from .layouts import DEBIT_CREDIT, FIELDS, LAYOUTS, LayoutGuess, _two_row, find_header, normalise_header
-from .mapping import ColumnMapping, guess_mapping, load_profile, matching_profile
+from .mapping import ColumnMapping, guess_mapping, list_profiles, load_profile
 from .quality import Finding, QualityReport, SetAside
 
 __all__ = ["ITEM_COLUMNS", "OwnData", "read_export", "read_bank_statement", "BankStatement"]
@@ -177,8 +177,8 @@ def read_export(data, filename: str = "", *, mapping: ColumnMapping | None = Non
         mapping = load_profile(profile, profile_folder)
         notes.append(f"profil « {profile} » appliqué")
     guess = find_header([cells for _, cells in rows])
-    if mapping is None and guess is not None:
-        found = matching_profile(guess.header, profile_folder)
+    if mapping is None:
+        found = _saved_profile_for(rows, profile_folder)
         if found:
             mapping = found[1]
             notes.append(f"profil enregistré « {found[0]} » reconnu et appliqué")
@@ -208,6 +208,24 @@ def read_export(data, filename: str = "", *, mapping: ColumnMapping | None = Non
         mapping = mapping.choose(date_order=mapping.date_order or report_convention(report, "date"),
                                  decimal=mapping.decimal or report_convention(report, "decimal"))
     return OwnData(items, report, guess, mapping)
+
+
+def _saved_profile_for(rows, folder) -> tuple[str, ColumnMapping] | None:
+    """The first saved profile whose columns are all in one of the first rows (or two-row header)."""
+    profiles = [(name, load_profile(name, folder)) for name in list_profiles(folder)]
+    if not profiles:
+        return None
+    candidates = []
+    for i, (_, cells) in enumerate(rows[:30]):
+        candidates.append(cells)
+        if i + 1 < len(rows):
+            candidates.append(_two_row(cells, rows[i + 1][1]))
+    for header in candidates:
+        if sum(1 for c in header if str(c).strip()) >= 2:
+            for name, mapping in profiles:
+                if mapping.matches(header):
+                    return name, mapping
+    return None
 
 
 def report_convention(report: QualityReport, kind: str) -> str | None:
