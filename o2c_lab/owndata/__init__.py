@@ -14,14 +14,14 @@ filled with the data anonymised.
 from .analysis import PROMPT_IDS, KpiLine, OwnAnalysis, analyse_open_items, anonymised_prompts
 from .layouts import FIELDS, LAYOUTS, Layout, LayoutGuess, detect_layout
 from .mapping import (PROFILE_DIR_ENV, TO_CHOOSE, ColumnMapping, default_profile_folder, guess_mapping, list_profiles,
-                      load_profile, matching_profile, save_profile)
+                      load_profile, save_profile)
 from .quality import Finding, QualityReport, SetAside
 from .reader import ITEM_COLUMNS, BankStatement, OwnData, read_bank_statement, read_export
 
 __all__ = [
     "FIELDS", "LAYOUTS", "Layout", "LayoutGuess", "detect_layout",
     "ColumnMapping", "TO_CHOOSE", "PROFILE_DIR_ENV", "guess_mapping", "default_profile_folder", "save_profile",
-    "load_profile", "list_profiles", "matching_profile",
+    "load_profile", "list_profiles",
     "SetAside", "Finding", "QualityReport",
     "ITEM_COLUMNS", "OwnData", "read_export", "BankStatement", "read_bank_statement",
     "KpiLine", "OwnAnalysis", "analyse_open_items", "anonymised_prompts", "PROMPT_IDS",

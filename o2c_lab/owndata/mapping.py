@@ -21,7 +21,7 @@ from ..errors import AmbiguousFormatError, InvalidParameterError, OutputFolderEr
 from .layouts import DEBIT_CREDIT, FIELDS, LAYOUTS, SIGNED, Layout, _match, normalise_header
 
 __all__ = ["PROFILE_DIR_ENV", "TO_CHOOSE", "ColumnMapping", "guess_mapping", "default_profile_folder", "save_profile",
-           "load_profile", "list_profiles", "matching_profile"]
+           "load_profile", "list_profiles"]
 
 #: Environment variable that moves the saved profiles elsewhere (a shared folder, a test).
 PROFILE_DIR_ENV = "O2C_LAB_PROFILE_DIR"
@@ -236,12 +236,3 @@ def list_profiles(folder=None) -> list[str]:
         except (ValueError, KeyError, TypeError, OSError):
             continue
     return sorted(names)
-
-
-def matching_profile(header, folder=None) -> tuple[str, ColumnMapping] | None:
-    """The first saved profile (by name) whose columns are all in ``header``, or None."""
-    for name in list_profiles(folder):
-        mapping = load_profile(name, folder)
-        if mapping.matches(header):
-            return name, mapping
-    return None

@@ -58,6 +58,8 @@ class QualityReport:
     columns_ignored: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     blank_rows: int = 0
+    #: what a kept row is: « pièce » (an open item) or « opération » (a bank transaction)
+    unit: str = "pièce"
 
     @property
     def balanced(self) -> bool:
@@ -81,11 +83,11 @@ class QualityReport:
 
     def summary_lines(self) -> list[str]:
         lines = [f"Fichier « {self.filename} » lu comme : {self.layout}.",
-                 f"{self.rows_read} ligne(s) lue(s) : {self.kept} pièce(s) retenue(s), "
+                 f"{self.rows_read} ligne(s) lue(s) : {self.kept} {self.unit}(s) retenue(s), "
                  f"{len(self.set_aside)} ligne(s) mise(s) de côté"
                  + (f" ; {self.blank_rows} ligne(s) vide(s) ignorée(s)." if self.blank_rows else ".")]
         for currency, cents in sorted(self.totals.items()):
-            lines.append(f"Total des pièces retenues en {currency} : {_money(cents, currency)}.")
+            lines.append(f"Total des {self.unit}s retenues en {currency} : {_money(cents, currency)}.")
         if len(self.totals) > 1:
             lines.append("Plusieurs devises : chaque total reste dans sa devise (jamais additionnés).")
         return lines

@@ -451,11 +451,19 @@ def read_bank_statement(data, filename: str = "") -> BankStatement:
     currency = transactions["currency"] if "currency" in transactions else pd.Series("EUR", index=transactions.index)
     totals = {str(c): int(v) for c, v in transactions["amount_cents"].groupby(currency).sum().items()}
     notes = []
-    if "balance_ok" in statements:
-        bad = statements.loc[~statements["balance_ok"].fillna(False).astype(bool)]
-        notes.append(f"{len(statements)} relevé(s), {len(statements) - len(bad)} dont les soldes se vérifient "
-                     "(solde d'ouverture + mouvements = solde de clôture)")
+    checkable = {"opening_balance_cents", "closing_balance_cents", "statement_id"} <= set(statements.columns) and \
+        "statement_id" in transactions
+    if checkable:
+        moved = transactions.groupby("statement_id")["amount_cents"].sum()
+        opening = pd.to_numeric(statements["opening_balance_cents"], errors="coerce")
+        closing = pd.to_numeric(statements["closing_balance_cents"], errors="coerce")
+        known = opening.notna() & closing.notna()
+        ok = known & (opening + statements["statement_id"].map(moved).fillna(0) == closing)
+        notes.append(f"{len(statements)} relevé(s) : {int(ok.sum())} dont les soldes se vérifient (solde "
+                     f"d'ouverture + opérations = solde de clôture), {int((known & ~ok).sum())} en écart, "
+                     f"{int((~known).sum())} sans soldes (non vérifiable)")
     for warning in statements.attrs.get("warnings", []):
         notes.append(str(warning))
-    report = QualityReport(name, label, len(transactions), len(transactions), [], totals, [], [], notes)
+    report = QualityReport(name, label, len(transactions), len(transactions), [], totals, [], [], notes,
+                           unit="opération")
     return BankStatement(statements, transactions, report, label)
