@@ -69,6 +69,25 @@ def test_chase_and_do_not_chase_lists_split_the_customers(analysed):
     assert list(result.chase["priority_cents"]) == sorted(result.chase["priority_cents"], reverse=True)
 
 
+def test_the_open_items_worklist_is_the_course_worklist(small_company, many_companies):
+    """Second method: the course's per-customer worklist, given no risk, history or registers."""
+    from o2c_lab.analytics.aging import aged_balance
+    from o2c_lab.analytics.priorities import worklist
+    from o2c_lab.owndata import open_items_worklist
+
+    for company in (small_company, many_companies[5]):
+        aged = aged_balance(company_open_items(company), company.as_of)
+        course = worklist(aged, pd.DataFrame(columns=["level", "reasons"]),
+                          pd.DataFrame(columns=["recent_delay", "mean_delay"]), company.as_of)
+        ours = open_items_worklist(aged)
+        assert set(ours["team"]) >= {"recouvrement"}
+        key = ["customer_id", "team"]
+        pd.testing.assert_frame_equal(ours.drop(columns="rank").sort_values(key).reset_index(drop=True),
+                                      course.drop(columns="rank").sort_values(key).reset_index(drop=True)[
+                                          ours.columns.drop("rank")], check_dtype=False)
+        assert list(ours["priority_cents"]) == sorted(ours["priority_cents"], reverse=True)
+
+
 def test_excel_and_csv_exports_in_french_formula_safe(analysed, tmp_path):
     items, as_of, result = analysed
     result.names["C0001"] = "=HYPERLINK(\"http://x\")"

@@ -11,7 +11,7 @@ filled with the data anonymised.
 >>> # result = analyse_open_items(data.items, "31/12/2026"); result.to_excel("resultats.xlsx")
 """
 
-from .analysis import PROMPT_IDS, KpiLine, OwnAnalysis, analyse_open_items, anonymised_prompts
+from .analysis import PROMPT_IDS, KpiLine, OwnAnalysis, analyse_open_items, anonymised_prompts, open_items_worklist
 from .layouts import FIELDS, LAYOUTS, Layout, LayoutGuess, detect_layout
 from .mapping import (PROFILE_DIR_ENV, TO_CHOOSE, ColumnMapping, default_profile_folder, guess_mapping, list_profiles,
                       load_profile, save_profile)
@@ -24,5 +24,5 @@ __all__ = [
     "load_profile", "list_profiles",
     "SetAside", "Finding", "QualityReport",
     "ITEM_COLUMNS", "OwnData", "read_export", "BankStatement", "read_bank_statement",
-    "KpiLine", "OwnAnalysis", "analyse_open_items", "anonymised_prompts", "PROMPT_IDS",
+    "KpiLine", "OwnAnalysis", "analyse_open_items", "open_items_worklist", "anonymised_prompts", "PROMPT_IDS",
 ]
