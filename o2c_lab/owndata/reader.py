@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..conventions import read_amounts, read_dates
+from ..conventions import ColumnReading, read_amounts, read_dates
 from ..errors import AmbiguousFormatError, DataFileError, InvalidParameterError
 from ..formats.tabular import decode_text
 from .layouts import DEBIT_CREDIT, FIELDS, LAYOUTS, LayoutGuess, _two_row, find_header, normalise_header
@@ -39,6 +39,8 @@ _XLSX_MAGIC = b"PK\x03\x04"
 _SEPARATORS = (";", "\t", "|", ",")
 _VERY_OLD_YEARS = 5
 _CHUNK = 20_000
+#: a total written in the document column (« Total client », « Sous-total », « Cumul »)
+_TOTAL_IN_DOC = re.compile(r"^\s*(?:sous[ -]?)?total\b|\btotal\s*$|^\s*cumul\b", re.I)
 
 
 @dataclass
@@ -255,6 +257,21 @@ def _classify_blank_doc(cells: list, layout, fields, current_customer: str):
     return "pièce sans numéro", None
 
 
+def _read_distinct(reader, values: list, **kwargs) -> ColumnReading:
+    """``reader`` (:func:`read_dates` or :func:`read_amounts`) over the distinct cells only, spread
+    back to every cell: a 200 000-line file has a few hundred distinct dates. The convention is
+    inferred from the distinct cells (the same settling cells; a format mixed into a column is
+    judged by its number of distinct values)."""
+    keys = [(type(v).__name__, v) for v in values]
+    position: dict = {}
+    for key in keys:
+        position.setdefault(key, len(position))
+    read = reader([key[1] for key in position], **kwargs)
+    where = [position[key] for key in keys]
+    errors = {k: read.errors[i] for k, i in enumerate(where) if i in read.errors}
+    return ColumnReading([read.values[i] for i in where], errors, read.convention)
+
+
 def _read_rows(body, header, mapping: ColumnMapping, guess: LayoutGuess, name, today, progress):
     names = [normalise_header(h) for h in header]
     col = {f: names.index(normalise_header(h)) for f, h in mapping.columns.items()}
@@ -267,13 +284,12 @@ def _read_rows(body, header, mapping: ColumnMapping, guess: LayoutGuess, name, t
     for k, (number, cells) in enumerate(body):
         if k % _CHUNK == 0:
             _progress(progress, k, total, "lecture des lignes")
-        if all(_text(c) == "" for c in cells):
+        if all(c is None or (c.strip() == "" if type(c) is str else False) for c in cells):
             blank += 1
             continue
         fields = {f: (cells[j] if j < len(cells) else "") for f, j in col.items()}
         doc = _text(fields.get("document_id", ""))
-        doc_norm = normalise_header(doc)
-        if not doc or any(re.search(p, doc_norm) for p in layout.skip[:4]):
+        if not doc or _TOTAL_IN_DOC.search(doc):
             reason, heads = _classify_blank_doc(cells, layout, fields, group_customer)
             if heads or reason.startswith(("sous-total", "ligne de total")):
                 group_customer = heads or ""  # a subtotal closes the group
@@ -289,11 +305,11 @@ def _read_rows(body, header, mapping: ColumnMapping, guess: LayoutGuess, name, t
     amount_fields = ["amount"] if mapping.sign != DEBIT_CREDIT else ["debit", "credit"]
     n = len(kept_fields)
     pooled_dates = [fs[f] for f in date_fields for fs in kept_fields]
-    dates = read_dates(pooled_dates, date_order=mapping.date_order, path=name,
-                       column=" / ".join(mapping.columns[f] for f in date_fields))
+    dates = _read_distinct(read_dates, pooled_dates, date_order=mapping.date_order, path=name,
+                           column=" / ".join(mapping.columns[f] for f in date_fields))
     pooled_amounts = [fs[f] for f in amount_fields for fs in kept_fields]
-    amounts = read_amounts(pooled_amounts, decimal=mapping.decimal, path=name,
-                           column=" / ".join(mapping.columns[f] for f in amount_fields))
+    amounts = _read_distinct(read_amounts, pooled_amounts, decimal=mapping.decimal, path=name,
+                             column=" / ".join(mapping.columns[f] for f in amount_fields))
     _progress(progress, 1, 3, "contrôle des montants et des dates")
     notes = [f"ordre des dates : {dates.convention}" + (" (indiqué)" if mapping.date_order else " (déduit du fichier)"),
              f"séparateur décimal : {amounts.convention}" + (" (indiqué)" if mapping.decimal else " (déduit du fichier)")]
