@@ -6,9 +6,12 @@ SAP, Odoo, Pennylane, QuickBooks, a collection tool), a FEC or a bank statement;
 and the lists of who to chase and who not to, exported to Excel, and the course's prompts
 filled with the data anonymised.
 
->>> from o2c_lab.owndata import read_export, analyse_open_items
->>> # data = read_export(Path("balance.xlsx")); print(data.quality)
->>> # result = analyse_open_items(data.items, "31/12/2026"); result.to_excel("resultats.xlsx")
+Typical use::
+
+    data = read_export(Path("balance.xlsx"))        # layout recognised, rows set aside reported
+    print(data.quality)                               # read it before any analysis
+    result = analyse_open_items(data.items, "2026-12-31")
+    result.to_excel("resultats.xlsx")
 """
 
 from .analysis import PROMPT_IDS, KpiLine, OwnAnalysis, analyse_open_items, anonymised_prompts, open_items_worklist

@@ -23,6 +23,7 @@ from ..analytics.kpis import KpiResult, best_possible_dso, dso_simple, share_of_
 from ..analytics.priorities import PRIORITY_RULES, _reminder
 from ..errors import InvalidParameterError
 from ..money import format_date, format_eur, format_number
+from .quality import money as _money
 
 __all__ = ["KpiLine", "OwnAnalysis", "analyse_open_items", "open_items_worklist", "anonymised_prompts", "PROMPT_IDS"]
 
@@ -260,9 +261,6 @@ def open_items_worklist(aged: AgedBalance) -> pd.DataFrame:
 
 
 def _kpis(balance: AgedBalance, currency: str, sales, days) -> list[KpiLine]:
-    labels = bucket_labels(balance.bounds)
-    table = balance.by_customer
-    gross = int(table[labels].clip(lower=0).sum().sum()) if len(table) else 0
     # gross open debits, as the course's KPIs: unapplied credits are shown apart
     items = balance.items.loc[~balance.items["unapplied"].to_numpy(dtype=bool)]
     gross = int(items["residual_cents"].sum())
@@ -309,10 +307,6 @@ def _aged_text(balance: AgedBalance, currency: str) -> str:
         part = int(parts.get(label, 0))
         lines.append(f"- {word} : {_money(part, currency)} ({round(part * 100 / max(total, 1))} %)")
     return "\n".join(lines)
-
-
-def _money(cents: int, currency: str) -> str:
-    return format_eur(cents) if currency == "EUR" else f"{format_number(cents / 100, 2)} {currency}"
 
 
 def _late(balance: AgedBalance) -> pd.DataFrame:

@@ -117,18 +117,13 @@ def _pool(sample_rows, columns: dict[str, int], fields) -> list:
 def _conventions(sample_rows, columns) -> tuple[dict, dict]:
     """(pending conventions with their explanation, share of readable cells per field)."""
     pending, readable = {}, {}
-    dates = _pool(sample_rows, columns, _DATE_FIELDS)
-    if dates:
+    for convention, reader, fields in (("date_order", read_dates, _DATE_FIELDS),
+                                       ("decimal", read_amounts, _AMOUNT_FIELDS)):
+        cells = _pool(sample_rows, columns, fields)
         try:
-            read_dates(dates)
+            reader(cells)
         except AmbiguousFormatError as exc:
-            pending["date_order"] = f"{TO_CHOOSE} : {exc.what}"
-    amounts = _pool(sample_rows, columns, _AMOUNT_FIELDS)
-    if amounts:
-        try:
-            read_amounts(amounts)
-        except AmbiguousFormatError as exc:
-            pending["decimal"] = f"{TO_CHOOSE} : {exc.what}"
+            pending[convention] = f"{TO_CHOOSE} : {exc.what}"
     for f, j in columns.items():
         values = [row[j] for row in sample_rows if j < len(row) and str(row[j]).strip()]
         if not values or f not in _DATE_FIELDS + _AMOUNT_FIELDS:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..money import format_eur, format_number
 
-__all__ = ["SetAside", "Finding", "QualityReport"]
+__all__ = ["SetAside", "Finding", "QualityReport", "money"]
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,8 @@ class Finding:
     detail: str
 
 
-def _money(cents: int, currency: str) -> str:
+def money(cents: int, currency: str) -> str:
+    """An amount in its currency: ``1 234,56 €`` for euros, ``1 234,56 USD`` otherwise."""
     if currency == "EUR":
         return format_eur(cents)
     return f"{format_number(cents / 100, 2)} {currency}"
@@ -87,7 +88,7 @@ class QualityReport:
                  f"{len(self.set_aside)} ligne(s) mise(s) de côté"
                  + (f" ; {self.blank_rows} ligne(s) vide(s) ignorée(s)." if self.blank_rows else ".")]
         for currency, cents in sorted(self.totals.items()):
-            lines.append(f"Total des {self.unit}s retenues en {currency} : {_money(cents, currency)}.")
+            lines.append(f"Total des {self.unit}s retenues en {currency} : {money(cents, currency)}.")
         if len(self.totals) > 1:
             lines.append("Plusieurs devises : chaque total reste dans sa devise (jamais additionnés).")
         return lines

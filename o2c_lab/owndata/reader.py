@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..conventions import ColumnReading, read_amounts, read_dates
-from ..errors import AmbiguousFormatError, DataFileError, InvalidParameterError
+from ..errors import DataFileError
 from ..formats.tabular import decode_text
 from .layouts import DEBIT_CREDIT, FIELDS, LAYOUTS, LayoutGuess, _two_row, find_header, normalise_header
 from .mapping import ColumnMapping, guess_mapping, list_profiles, load_profile
