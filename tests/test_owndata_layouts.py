@@ -190,6 +190,18 @@ def test_two_currencies_are_never_added(open_items, tool, excel):
     assert "jamais additionnés" in data.quality.to_text()
 
 
+def test_an_inverted_sign_is_a_convention_to_choose(open_items):
+    """A balance written from the other side (invoices « - ») reads the same once the convention is chosen."""
+    items, as_of = open_items
+    flipped = items.assign(residual_cents=-items["residual_cents"])
+    raw, name, not_items = build_export(flipped, "sage100", subtotals=True)
+    data = read_export(raw, name, as_of=as_of)
+    assert data.quality.totals["EUR"] == -int(items["residual_cents"].sum())
+    mapping = data.mapping
+    mapping.sign = "signe_inverse"
+    _check_same(read_export(raw, name, mapping=mapping, as_of=as_of), items, as_of, not_items)
+
+
 def test_detect_layout_names_the_tool_from_its_own_headers(open_items):
     items, _ = open_items
     for tool in ("sap_fbl5n", "odoo", "quickbooks", "upflow", "pennylane", "ebp", "cegid"):

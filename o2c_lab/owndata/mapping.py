@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..conventions import DATE_ORDERS, DECIMALS, read_amounts, read_dates
 from ..errors import AmbiguousFormatError, InvalidParameterError, OutputFolderError
-from .layouts import DEBIT_CREDIT, FIELDS, LAYOUTS, SIGNED, Layout, _match, normalise_header
+from .layouts import DEBIT_CREDIT, FIELDS, LAYOUTS, SIGNED, SIGNS, Layout, _match, normalise_header
 
 __all__ = ["PROFILE_DIR_ENV", "TO_CHOOSE", "ColumnMapping", "guess_mapping", "default_profile_folder", "save_profile",
            "load_profile", "list_profiles"]
@@ -55,9 +55,9 @@ class ColumnMapping:
         if unknown:
             raise InvalidParameterError(f"Champ(s) inconnu(s) dans la correspondance : {', '.join(unknown)}.",
                                         valid=", ".join(FIELDS))
-        if self.sign not in (SIGNED, DEBIT_CREDIT):
+        if self.sign not in SIGNS:
             raise InvalidParameterError(f"Convention de signe inconnue : « {self.sign} ».",
-                                        valid=f"« {SIGNED} » (montant signé) ou « {DEBIT_CREDIT} » (débit et crédit)")
+                                        valid=" ; ".join(f"« {k} » ({v})" for k, v in SIGNS.items()))
         if self.decimal not in (None, *DECIMALS):
             raise InvalidParameterError(f"Séparateur décimal inconnu : « {self.decimal} ».", valid='"," ou "."')
         if self.date_order is not None and str(self.date_order).upper() not in DATE_ORDERS:
@@ -66,7 +66,7 @@ class ColumnMapping:
     def missing(self) -> list[str]:
         """French labels of the required fields without a column."""
         out = [FIELDS[f][0] for f in ("customer_id", "document_id", "due_date") if f not in self.columns]
-        if self.sign == SIGNED and "amount" not in self.columns:
+        if self.sign != DEBIT_CREDIT and "amount" not in self.columns:
             out.append(FIELDS["amount"][0])
         if self.sign == DEBIT_CREDIT and not {"debit", "credit"} <= set(self.columns):
             out.append("débit et crédit")

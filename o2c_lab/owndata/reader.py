@@ -24,7 +24,7 @@ import pandas as pd
 from ..conventions import ColumnReading, read_amounts, read_dates
 from ..errors import DataFileError
 from ..formats.tabular import decode_text
-from .layouts import DEBIT_CREDIT, FIELDS, LAYOUTS, LayoutGuess, _two_row, find_header, normalise_header
+from .layouts import DEBIT_CREDIT, FIELDS, INVERTED, LAYOUTS, LayoutGuess, _two_row, find_header, normalise_header
 from .mapping import ColumnMapping, guess_mapping, list_profiles, load_profile
 from .quality import Finding, QualityReport, SetAside
 
@@ -343,6 +343,8 @@ def _read_rows(body, header, mapping: ColumnMapping, guess: LayoutGuess, name, t
                 cents += -amounts.values[idx] if f == "credit" else amounts.values[idx]
         if problem is None and empty:
             problem = "montant vide"
+        if mapping.sign == INVERTED:
+            cents = -cents
         customer = _text(fs.get("customer_id", "")) or group_of[k]
         customer_name = _text(fs.get("customer_name", ""))
         if problem is None and not customer:
