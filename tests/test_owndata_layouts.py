@@ -62,8 +62,9 @@ def _day(value, lang: str) -> str:
 
 
 def build_export(items: pd.DataFrame, tool: str, *, debit_credit=False, subtotals=False, titles=0, two_rows=False,
-                 group_headings=False, currencies=None, excel=False):
-    """An export of ``items`` as ``tool`` writes it; returns (bytes, filename, lines that are not items)."""
+                 group_headings=False, currencies=None, excel=False, native=False):
+    """An export of ``items`` as ``tool`` writes it; returns (bytes, filename, lines that are not items).
+    ``native``: a workbook with real date cells and number cells (as Excel writes them)."""
     spec = dict(TOOLS[tool])
     lang = spec.pop("lang")
     fields = ["customer_id", "customer_name", "document_id", "document_date", "due_date"]
@@ -73,11 +74,9 @@ def build_export(items: pd.DataFrame, tool: str, *, debit_credit=False, subtotal
         spec["currency"] = "Devise" if lang == "fr" else "Currency"
     extra = ["currency"] if currencies else []
     header = [spec[f] for f in fields + money + extra]
-    rows, not_items = [], 0
+    rows, not_items = [], 0  # title rows above the header are not data rows: not counted
     for k in range(titles):
         rows.append([f"Balance âgée clients — page {k + 1}"] + [""] * (len(header) - 1))
-        not_items += 1  # above the header: not counted as read rows
-    not_items = 0
     if two_rows:
         top = [spec[f] for f in fields] + ["Montant", ""] + [""] * len(extra)
         bottom = [""] * len(fields) + [spec["debit"], spec["credit"]] + [""] * len(extra)
@@ -89,12 +88,14 @@ def build_export(items: pd.DataFrame, tool: str, *, debit_credit=False, subtotal
             rows.append([f"Client : {cid} Société {cid}"] + [""] * (len(header) - 1))
             not_items += 1
         for r in group.itertuples():
+            day = (lambda v: pd.Timestamp(v).to_pydatetime()) if native else (lambda v: _day(v, lang))
             values = {"customer_id": "" if group_headings else cid, "customer_name": f"Société {cid}",
-                      "document_id": r.document_id, "document_date": _day(r.entry_date, lang),
-                      "due_date": _day(r.due_date, lang)}
+                      "document_id": r.document_id, "document_date": day(r.entry_date), "due_date": day(r.due_date)}
             line = [values[f] for f in fields]
             cents = int(r.residual_cents)
-            if debit_credit:
+            if native:
+                line.append(cents / 100)
+            elif debit_credit:
                 line += [_amount(cents, lang) if cents > 0 else "", _amount(-cents, lang) if cents < 0 else ""]
             else:
                 line.append(_amount(cents, lang))
@@ -140,6 +141,7 @@ VARIANTS = {
     "csv": {},
     "csv_titres_soustotaux": dict(titles=2, subtotals=True),
     "xlsx_soustotaux": dict(excel=True, subtotals=True),
+    "xlsx_cellules_natives": dict(excel=True, native=True, titles=1),
 }
 
 
