@@ -12,7 +12,7 @@ import pytest
 
 from o2c_lab.errors import AmbiguousFormatError, DataFileError
 from o2c_lab.owndata import (PROFILE_DIR_ENV, TO_CHOOSE, ColumnMapping, guess_mapping, list_profiles, load_profile,
-                             read_export, save_profile)
+                             preview_export, read_export, save_profile)
 
 HEADER = "Code client;Nom;N° pièce;Date pièce;Échéance;Solde"
 AS_OF = dt.date(2026, 6, 30)
@@ -29,6 +29,10 @@ def test_ambiguous_dates_are_refused_until_the_order_is_chosen():
     assert "Dates ambiguës" in str(err.value) and "date_order" in str(err.value)
     mapping = guess_mapping(HEADER.split(";"), [ln.split(";") for ln in ["C1;Alpha;F1;01/02/2026;03/04/2026;100,00"]])
     assert mapping.pending["date_order"].startswith(TO_CHOOSE)
+    preview = preview_export(raw, "balance.csv")  # what the user sees before reading
+    assert preview.mapping.pending.keys() == {"date_order"} and preview.header == HEADER.split(";")
+    assert preview.sample.shape == (2, 6) and preview.sample.iloc[1, 4] == "05/06/2026"
+    assert "ordre des dates" in preview.mapping.to_frame()["Champ"].tolist()
     with pytest.raises(AmbiguousFormatError):
         read_export(raw, "balance.csv", mapping=mapping, as_of=AS_OF)
     french = read_export(raw, "balance.csv", mapping=mapping.choose(date_order="JMA"), as_of=AS_OF)

@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +28,8 @@ from .layouts import DEBIT_CREDIT, FIELDS, INVERTED, LAYOUTS, LayoutGuess, _two_
 from .mapping import ColumnMapping, guess_mapping, list_profiles, load_profile
 from .quality import Finding, QualityReport, SetAside
 
-__all__ = ["ITEM_COLUMNS", "OwnData", "read_export", "read_bank_statement", "BankStatement"]
+__all__ = ["ITEM_COLUMNS", "OwnData", "ExportPreview", "preview_export", "read_export", "read_bank_statement",
+           "BankStatement"]
 
 #: Columns of :attr:`OwnData.items`: those of :func:`o2c_lab.analytics.read_open_items`, plus the currency.
 ITEM_COLUMNS = ("customer_id", "customer_name", "document_id", "document_type", "entry_date", "due_date",
@@ -174,13 +175,60 @@ def read_export(data, filename: str = "", *, mapping: ColumnMapping | None = Non
         return _read_fec(raw, name, today, progress)
     _progress(progress, 0, 1, "lecture du fichier")
     rows = _grid(raw, name)
+    setup = _prepare(rows, name, mapping, profile, profile_folder)
+    mapping, index, header = setup.mapping, setup.header_index, setup.header
+    if mapping.missing():
+        raise DataFileError("colonne(s) obligatoire(s) non trouvée(s) : " + ", ".join(mapping.missing()) + ".",
+                            path=name, row=rows[index][0], valid="colonnes présentes : " +
+                            " ; ".join(h for h in header if h),
+                            todo="indiquez la colonne de chaque champ dans la correspondance (ColumnMapping)")
+    items, report, used = _read_rows(rows[index + setup.header_rows:], header, mapping, setup.layout, name, today,
+                                     progress)
+    report.notes[:0] = setup.notes
+    if mapping.pending:  # the whole file settled what the first rows left open
+        mapping = mapping.choose(**used)
+    return OwnData(items, report, setup.layout, mapping)
+
+
+@dataclass
+class ExportPreview:
+    """What a file looks like before reading it: the layout recognised, the mapping proposed
+    (with the conventions « à choisir »), the header and the first rows as the user sees them."""
+
+    layout: LayoutGuess
+    mapping: ColumnMapping
+    header_index: int
+    header_rows: int
+    header: list[str]
+    sample: pd.DataFrame
+    notes: list[str]
+
+
+def preview_export(data, filename: str = "", *, mapping: ColumnMapping | None = None, profile: str | None = None,
+                   rows: int = 20, profile_folder=None) -> ExportPreview:
+    """The layout and the proposed mapping of an export, and its first ``rows`` data rows, for the
+    user to check and correct (missing fields, conventions « à choisir ») before
+    :func:`read_export`. The mapping is guessed from the first 2 000 rows."""
+    raw, name = _load(data, filename)
+    grid = _grid(raw, name)
+    setup = _prepare(grid, name, mapping, profile, profile_folder)
+    width = len(setup.header)
+    body = [list(cells)[:width] + [""] * (width - len(cells))
+            for _, cells in grid[setup.header_index + setup.header_rows:][:rows]]
+    names = [h or f"colonne {j + 1}" for j, h in enumerate(setup.header)]
+    return replace(setup, sample=pd.DataFrame(body, columns=names, dtype=object))
+
+
+def _prepare(rows, name, mapping, profile, folder) -> ExportPreview:
+    """Header, layout and mapping of a grid: the given mapping, else the named profile, else a
+    saved profile whose columns are in the file, else the best guess of the layouts."""
     notes: list[str] = []
     if mapping is None and profile is not None:
-        mapping = load_profile(profile, profile_folder)
+        mapping = load_profile(profile, folder)
         notes.append(f"profil « {profile} » appliqué")
     guess = find_header([cells for _, cells in rows])
     if mapping is None:
-        found = _saved_profile_for(rows, profile_folder)
+        found = _saved_profile_for(rows, folder)
         if found:
             mapping = found[1]
             notes.append(f"profil enregistré « {found[0]} » reconnu et appliqué")
@@ -196,20 +244,10 @@ def read_export(data, filename: str = "", *, mapping: ColumnMapping | None = Non
                 valid="des en-têtes comme « Code client », « N° de pièce », « Échéance », « Solde »",
                 todo="indiquez la correspondance des colonnes (ColumnMapping), puis relancez")
         index, n_rows, header = guess.header_index, guess.header_rows, list(guess.header)
-        body_sample = [cells for _, cells in rows[index + n_rows:index + n_rows + 2000]]
-        mapping = guess_mapping(header, body_sample, layout=guess.layout)
+        sample = [cells for _, cells in rows[index + n_rows:index + n_rows + 2000]]
+        mapping = guess_mapping(header, sample, layout=guess.layout)
         mapping.header_rows = n_rows
-    if mapping.missing():
-        raise DataFileError("colonne(s) obligatoire(s) non trouvée(s) : " + ", ".join(mapping.missing()) + ".",
-                            path=name, row=rows[index][0], valid="colonnes présentes : " +
-                            " ; ".join(h for h in header if h),
-                            todo="indiquez la colonne de chaque champ dans la correspondance (ColumnMapping)")
-    items, report = _read_rows(rows[index + n_rows:], header, mapping, guess, name, today, progress)
-    report.notes[:0] = notes
-    if mapping.pending:  # the whole file settled what the first rows left open
-        mapping = mapping.choose(date_order=mapping.date_order or report_convention(report, "date"),
-                                 decimal=mapping.decimal or report_convention(report, "decimal"))
-    return OwnData(items, report, guess, mapping)
+    return ExportPreview(guess, mapping, index, n_rows, list(header), pd.DataFrame(), notes)
 
 
 def _saved_profile_for(rows, folder) -> tuple[str, ColumnMapping] | None:
@@ -227,14 +265,6 @@ def _saved_profile_for(rows, folder) -> tuple[str, ColumnMapping] | None:
             for name, mapping in profiles:
                 if mapping.matches(header):
                     return name, mapping
-    return None
-
-
-def report_convention(report: QualityReport, kind: str) -> str | None:
-    key = "ordre des dates : " if kind == "date" else "séparateur décimal : "
-    for note in report.notes:
-        if note.startswith(key):
-            return note[len(key):].split(" ")[0]
     return None
 
 
@@ -404,7 +434,7 @@ def _read_rows(body, header, mapping: ColumnMapping, guess: LayoutGuess, name, t
                                   else "")
     report = QualityReport(name, label, total - blank, len(items), set_aside, totals, findings, ignored, notes, blank)
     _progress(progress, 3, 3, "contrôle des montants et des dates")
-    return items, report
+    return items, report, {"date_order": dates.convention, "decimal": amounts.convention}
 
 
 # ----------------------------------------------------------------------------------------- FEC
