@@ -268,13 +268,14 @@ def _saved_profile_for(rows, folder) -> tuple[str, ColumnMapping] | None:
     return None
 
 
-def _classify_blank_doc(cells: list, layout, fields, current_customer: str):
+_GRAND_TOTAL = re.compile(r"general|grand total|^total$|balance total")
+
+
+def _classify_blank_doc(cells: list, layout, fields):
     """Why a row without document number is set aside, and the customer it heads (if any)."""
     texts = [normalise_header(c) for c in cells if _text(c)]
-    skip = [re.compile(p) for p in layout.skip]
-    if any(p.search(t) for t in texts for p in skip):
-        general = any(re.search(r"general|grand total|^total$|total general|balance total", t) for t in texts) \
-            or not _text(fields.get("customer_id", "")) and not current_customer
+    if any(re.search(p, t) for t in texts for p in layout.skip):
+        general = any(_GRAND_TOTAL.search(t) for t in texts)
         return ("ligne de total général (exclue du détail)" if general else "sous-total client (exclu du détail)"), None
     first = next((_text(c) for c in cells if _text(c)), "")
     m = re.match(layout.group, normalise_header(first)) if len(texts) <= 3 else None
@@ -320,7 +321,7 @@ def _read_rows(body, header, mapping: ColumnMapping, guess: LayoutGuess, name, t
         fields = {f: (cells[j] if j < len(cells) else "") for f, j in col.items()}
         doc = _text(fields.get("document_id", ""))
         if not doc or _TOTAL_IN_DOC.search(doc):
-            reason, heads = _classify_blank_doc(cells, layout, fields, group_customer)
+            reason, heads = _classify_blank_doc(cells, layout, fields)
             if heads or reason.startswith(("sous-total", "ligne de total")):
                 group_customer = heads or ""  # a subtotal closes the group
             set_aside.append(SetAside(number, reason, _shown(cells)))
