@@ -7,19 +7,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from owndata_exports import build_export, isolated_profiles  # noqa: F401  (autouse fixture)
 
 from o2c_lab.analytics.aging import company_open_items
 from o2c_lab.owndata import analyse_open_items, anonymised_prompts, read_bank_statement, read_export
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_owndata_layouts import build_export  # noqa: E402
 
 
 @pytest.fixture(scope="module")

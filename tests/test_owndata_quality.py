@@ -9,9 +9,10 @@ import io
 
 import pandas as pd
 import pytest
+from owndata_exports import isolated_profiles  # noqa: F401  (autouse fixture)
 
 from o2c_lab.errors import AmbiguousFormatError, DataFileError
-from o2c_lab.owndata import (PROFILE_DIR_ENV, TO_CHOOSE, ColumnMapping, guess_mapping, list_profiles, load_profile,
+from o2c_lab.owndata import (TO_CHOOSE, ColumnMapping, guess_mapping, list_profiles, load_profile,
                              preview_export, read_export, save_profile)
 
 HEADER = "Code client;Nom;N° pièce;Date pièce;Échéance;Solde"
@@ -111,8 +112,7 @@ def test_no_header_and_missing_columns_are_french_errors():
         read_export(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "vieux.xls")
 
 
-def test_a_profile_is_saved_reused_and_matches_the_next_file(tmp_path, monkeypatch):
-    monkeypatch.setenv(PROFILE_DIR_ENV, str(tmp_path))
+def test_a_profile_is_saved_reused_and_matches_the_next_file(isolated_profiles):
     header = "Cpt;Lib;Doc;Le;Exig;Reste"
     raw = _csv("C1;Alpha;F1;15/01/2026;15/02/2026;100,00", "C2;Beta;F2;15/01/2026;15/03/2026;-20,00", header=header)
     with pytest.raises(DataFileError):
@@ -120,7 +120,7 @@ def test_a_profile_is_saved_reused_and_matches_the_next_file(tmp_path, monkeypat
     mapping = ColumnMapping({"customer_id": "Cpt", "customer_name": "Lib", "document_id": "Doc",
                              "document_date": "Le", "due_date": "Exig", "amount": "Reste"}, date_order="JMA")
     path = save_profile("Logiciel maison", mapping)
-    assert path.parent == tmp_path and list_profiles() == ["Logiciel maison"]
+    assert path.parent == isolated_profiles and list_profiles() == ["Logiciel maison"]
     assert load_profile("logiciel maison") == mapping
     again = read_export(raw, "maison-juillet.csv", as_of=AS_OF)  # no mapping given: the profile matches
     assert list(again.items["residual_cents"]) == [10_000, -2_000]
