@@ -1,8 +1,9 @@
 """The course's analyses on the participant's own open items.
 
 Nothing is recomputed here: the aged balance is :func:`o2c_lab.analytics.aged_balance`, the
-indicators are :mod:`o2c_lab.analytics.kpis`, the ranked actions are
-:func:`o2c_lab.analytics.priorities.worklist` — each per currency (amounts in two currencies are
+indicators are :mod:`o2c_lab.analytics.kpis`, the ranked actions follow the rules of
+:func:`o2c_lab.analytics.priorities.worklist` (:func:`open_items_worklist`, checked equal to it
+by the tests) — each per currency (amounts in two currencies are
 never added). What an open-items list cannot give is said, not invented: without the period's
 sales there is no DSO (« non calculable : … »).
 """
@@ -19,11 +20,12 @@ import pandas as pd
 
 from ..analytics.aging import AgedBalance, aged_balance, bucket_labels
 from ..analytics.kpis import KpiResult, best_possible_dso, dso_simple, share_of_receivables
-from ..analytics.priorities import worklist
+from ..analytics.priorities import PRIORITY_RULES, _reminder
 from ..errors import InvalidParameterError
 from ..money import format_date, format_eur, format_number
+from .quality import money as _money
 
-__all__ = ["KpiLine", "OwnAnalysis", "analyse_open_items", "anonymised_prompts", "PROMPT_IDS"]
+__all__ = ["KpiLine", "OwnAnalysis", "analyse_open_items", "open_items_worklist", "anonymised_prompts", "PROMPT_IDS"]
 
 #: The course's portfolio prompts that an open-items list can fill (no e-mails or contracts needed).
 PROMPT_IDS = ("balance_agee_analyse", "priorisation_actions", "lecture_kpi")
@@ -192,13 +194,11 @@ def analyse_open_items(items: pd.DataFrame, as_of, *, sales_cents: dict | int | 
         named = frame.loc[frame["customer_name"].astype(str) != "", ["customer_id", "customer_name"]]
         names = dict(zip(named["customer_id"].astype(str), named["customer_name"].astype(str)))
     aged, kpis, actions, chase, calm = {}, [], {}, [], []
-    empty_risk = pd.DataFrame(columns=["level", "reasons"])
-    empty_behaviour = pd.DataFrame(columns=["recent_delay", "mean_delay"])
     for currency, part in frame.groupby("currency", sort=True):
         balance = aged_balance(part.drop(columns=["currency"]), day)
         aged[currency] = balance
         kpis += _kpis(balance, currency, sales_cents.get(currency), period_days)
-        ranked = worklist(balance, empty_risk, empty_behaviour, day).assign(currency=currency)
+        ranked = open_items_worklist(balance).assign(currency=currency)
         actions[currency] = ranked
         chase.append(ranked.loc[ranked["team"] == "recouvrement"])
         calm.append(ranked.loc[ranked["team"] != "recouvrement"])
@@ -217,10 +217,50 @@ def analyse_open_items(items: pd.DataFrame, as_of, *, sales_cents: dict | int | 
     return OwnAnalysis(day, aged, kpis, actions, chase_df, calm_df, names)
 
 
+_WORKLIST_COLUMNS = ["rank", "customer_id", "category", "action", "team", "amount_cents", "probability", "why",
+                     "documents", "priority_cents"]
+
+
+def open_items_worklist(aged: AgedBalance) -> pd.DataFrame:
+    """The course's worklist (:func:`o2c_lab.analytics.priorities.worklist`) for a portfolio
+    known only by its open items — no risk level, no payment history, no dispute register — with
+    the same rules (:data:`~o2c_lab.analytics.priorities.PRIORITY_RULES`, the same reminder
+    levels), computed per column rather than per customer so that 10 000 customers take a
+    second: a customer whose unapplied cash covers the overdue is not chased (cash application
+    first); any other with overdue items gets the reminder of its oldest overdue item, at the
+    probability of a normal-risk customer.
+    """
+    items = aged.items
+    unapplied = items["unapplied"].to_numpy(dtype=bool)
+    debits = items.loc[~unapplied]
+    overdue_rows = debits.loc[debits["days_past_due"].to_numpy() > 0]
+    cash = -items.loc[unapplied].groupby("customer_id")["residual_cents"].sum()
+    late = overdue_rows.groupby("customer_id", sort=True).agg(
+        amount_cents=("residual_cents", "sum"), oldest=("days_past_due", "max"),
+        documents=("document_id", lambda d: ", ".join(d)))
+    paid = cash.reindex(late.index, fill_value=0).to_numpy()
+    covered = (paid > 0) & (late["amount_cents"].to_numpy() > 0) & (paid >= late["amount_cents"].to_numpy())
+    p = PRIORITY_RULES["p_by_level"]["normal"]
+    out = pd.DataFrame({
+        "customer_id": late.index,
+        "category": np.where(covered, "bruit pour le recouvrement", "urgence réelle"),
+        "action": [f"Ne pas relancer : affecter l'encaissement non affecté de {format_eur(int(c))}" if cov
+                   else _reminder(int(o)) for c, o, cov in zip(paid, late["oldest"], covered)],
+        "team": np.where(covered, "lettrage", "recouvrement"),
+        "amount_cents": late["amount_cents"].to_numpy(dtype=np.int64),
+        "probability": np.where(covered, 0.0, p),
+        "why": ["le client a probablement déjà payé : encaissement non affecté supérieur à l'échu" if cov
+                else f"{format_eur(int(a))} échus, plus ancien à {int(o)} jours"
+                for a, o, cov in zip(late["amount_cents"], late["oldest"], covered)],
+        "documents": late["documents"].to_numpy()})
+    out = out.loc[out["amount_cents"] > 0]
+    out["priority_cents"] = (out["amount_cents"] * out["probability"]).round().astype(np.int64)
+    out = out.sort_values(["priority_cents", "amount_cents"], ascending=[False, False]).reset_index(drop=True)
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    return out[_WORKLIST_COLUMNS]
+
+
 def _kpis(balance: AgedBalance, currency: str, sales, days) -> list[KpiLine]:
-    labels = bucket_labels(balance.bounds)
-    table = balance.by_customer
-    gross = int(table[labels].clip(lower=0).sum().sum()) if len(table) else 0
     # gross open debits, as the course's KPIs: unapplied credits are shown apart
     items = balance.items.loc[~balance.items["unapplied"].to_numpy(dtype=bool)]
     gross = int(items["residual_cents"].sum())
@@ -267,10 +307,6 @@ def _aged_text(balance: AgedBalance, currency: str) -> str:
         part = int(parts.get(label, 0))
         lines.append(f"- {word} : {_money(part, currency)} ({round(part * 100 / max(total, 1))} %)")
     return "\n".join(lines)
-
-
-def _money(cents: int, currency: str) -> str:
-    return format_eur(cents) if currency == "EUR" else f"{format_number(cents / 100, 2)} {currency}"
 
 
 def _late(balance: AgedBalance) -> pd.DataFrame:

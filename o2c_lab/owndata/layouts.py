@@ -13,11 +13,12 @@ be confirmed on a real export (a profile saved after one import fixes any differ
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
-__all__ = ["FIELDS", "Layout", "LAYOUTS", "LayoutGuess", "detect_layout", "normalise_header", "find_header"]
+__all__ = ["FIELDS", "SIGNS", "Layout", "LAYOUTS", "LayoutGuess", "detect_layout", "normalise_header", "find_header"]
 
 #: Fields of an open item: field -> (French label, required). ``amount`` or ``debit`` + ``credit``.
 FIELDS: dict[str, tuple[str, bool]] = {
@@ -32,8 +33,12 @@ FIELDS: dict[str, tuple[str, bool]] = {
     "currency": ("devise", False),
 }
 
-#: Sign conventions: one signed column, or a debit and a credit column.
-SIGNED, DEBIT_CREDIT = "signe", "debit_credit"
+#: Sign conventions: one signed column (a credit note is negative), the same with the sign
+#: inverted (the balance shown from the supplier's side: a debit balance written « - »), or a
+#: debit and a credit column.
+SIGNED, INVERTED, DEBIT_CREDIT = "signe", "signe_inverse", "debit_credit"
+SIGNS = {SIGNED: "montant signé (avoir négatif)", INVERTED: "montant signé inversé (facture négative)",
+         DEBIT_CREDIT: "colonnes débit et crédit"}
 
 _COMMON_SKIP = (r"^total\b", r"\btotal\b", r"^sous[ -]?total", r"^cumul", r"^solde (general|du compte|client)",
                 r"^report\b", r"^a reporter", r"^grand total", r"^subtotal", r"^balance total")
@@ -41,6 +46,11 @@ _COMMON_SKIP = (r"^total\b", r"\btotal\b", r"^sous[ -]?total", r"^cumul", r"^sol
 
 def normalise_header(text) -> str:
     """A header as compared: no accents, lower case, punctuation as single spaces."""
+    return _normalised(str(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _normalised(text: str) -> str:
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
@@ -58,13 +68,27 @@ class Layout:
     #: a line naming the customer above its items (« Client : C001 Dupont ») and no document
     group: str = r"^(?:client|compte|tiers|customer|account)\s*:?\s*(\S+)(?:\s+[-:]?\s*(.*))?$"
 
-    def synonyms(self) -> dict[str, frozenset]:
-        return {f: frozenset(normalise_header(h) for h in hs) for f, hs in self.headers.items()}
+    def synonyms(self) -> dict[str, tuple[str, ...]]:
+        """Field -> its headers normalised, in the layout's order of preference."""
+        return _synonyms(self)
 
     def own_headers(self) -> frozenset:
         """Headers this tool writes that a plain French export does not (they tell the tool apart)."""
-        common = {normalise_header(h) for hs in _FR.values() for h in hs}
-        return frozenset(normalise_header(h) for hs in self.headers.values() for h in hs) - common
+        return _own_headers(self)
+
+    def __hash__(self):
+        return hash(self.key)
+
+
+@functools.lru_cache(maxsize=64)
+def _synonyms(layout: Layout) -> dict[str, tuple[str, ...]]:
+    return {f: tuple(dict.fromkeys(normalise_header(h) for h in hs)) for f, hs in layout.headers.items()}
+
+
+@functools.lru_cache(maxsize=64)
+def _own_headers(layout: Layout) -> frozenset:
+    common = {normalise_header(h) for hs in _FR.values() for h in hs}
+    return frozenset(h for hs in _synonyms(layout).values() for h in hs) - common
 
 
 # Headers shared by every French export (the course's own reader knows them too).
@@ -94,7 +118,10 @@ LAYOUTS: tuple[Layout, ...] = (
     # Sage 100 Comptabilité, « Échéancier » / « Balance âgée » exported to Excel. Reference manual
     # (Ergonomie & fonctions communes v8.50), https://fdocuments.pl/document/ergonomie-fonctions-communes-sage-100-comptabilitpdf-a-accder-aux.html
     # — the public manual describes the report's options, not the column titles of the export:
-    # the headers below are the report's usual ones (« N° compte tiers », « N° pièce »).
+    # the headers below are the report's usual ones (« N° compte tiers », « N° pièce »). Sage's
+    # aged balance of the Financier module writes a debit balance with a « - » sign
+    # (https://documentation.sage.fr/bupe/DOCS/Sage%20Comptabilit%C3%A9%20i7/Extra-comptable/Financier/Balance_agee.htm):
+    # such a file is read with the sign convention « signe_inverse » (chosen in the mapping).
     Layout("sage100", "Sage 100 (échéancier / balance âgée)",
            "https://fdocuments.pl/document/ergonomie-fonctions-communes-sage-100-comptabilitpdf-a-accder-aux.html",
            _with(_FR, customer_id=("n compte tiers", "compte tiers", "n tiers"), document_id=("n piece",),
@@ -107,10 +134,10 @@ LAYOUTS: tuple[Layout, ...] = (
            "https://help.sage300.com/2016/fr-ca/web/Subsystems/AR/Content/Reports/Printing/Transactions/PrintingAgedTrialBalanceReport.htm",
            _with(_FR, customer_id=("n client", "code client"), document_id=("n document", "n facture"),
                  document_date=("date document",), amount=("solde", "montant du"))),
-    # Cegid (Loop / Quadra) « Balance âgée » et « Échéancier clients »: public documentation
-    # is a screen description; headers per the usual Cegid report (« Auxiliaire », « Libellé »).
-    # https://www.cegid.com/fr/faq/ (vague: no column list published)
-    Layout("cegid", "Cegid (balance âgée / échéancier)", "https://www.cegid.com/fr/faq/",
+    # Cegid (Loop / Quadra) « Balance âgée » et « Échéancier clients »: no public page lists the
+    # export's columns (searched: none found). Headers per Cegid's accounting vocabulary
+    # (« Auxiliaire », « Libellé », « Référence »), to be confirmed on a real export.
+    Layout("cegid", "Cegid (balance âgée / échéancier)", "",
            _with(_FR, customer_id=("auxiliaire", "compte auxiliaire", "code auxiliaire"),
                  customer_name=("libelle", "libelle auxiliaire"), document_id=("reference", "n piece"),
                  amount=("solde", "montant"))),
@@ -169,14 +196,19 @@ LAYOUTS: tuple[Layout, ...] = (
             "due_date": ("due date", "echeance"),
             "amount": ("open balance", "solde ouvert", "balance"),
             "currency": ("currency",)}),
-    # Upflow (collection tool): invoices exported / imported with customer, invoice number,
-    # issue and due dates, amount due and currency. Its public API docs
-    # (https://developers.upflow.io/) name the invoice fields customId, customer, issuedAt,
-    # dueDate, netAmount / grossAmount, amountDue / dueAmount, currency.
-    Layout("upflow", "Upflow (outil de recouvrement)", "https://developers.upflow.io/",
-           {"customer_id": ("customer id", "customer external id", "customer", "customer name", "client"),
-            "customer_name": ("customer name", "company name"),
-            "document_id": ("invoice number", "custom id", "customid", "invoice id", "numero de facture"),
+    # Upflow (collection tool). Its help centre lists the customer import columns (« Identifiant
+    # Client », « Nom du client »: https://help.upflow.io/fr/articles/3339564-comment-importer-mes-clients-et-contacts-dans-upflow)
+    # and the payment import fields in camelCase (invoiceReference, currency ISO 4217, dates
+    # AAAA-MM-JJ: https://support.upflow.io/hc/en-us/articles/22462241318161-Import-payments-into-Upflow).
+    # The invoice export's own column list is not published: the English titles below follow
+    # the same vocabulary (vague, to confirm on a real export).
+    Layout("upflow", "Upflow (outil de recouvrement)",
+           "https://support.upflow.io/hc/en-us/articles/22462241318161-Import-payments-into-Upflow",
+           {"customer_id": ("customer id", "identifiant client", "customer external id", "customer", "customer name",
+                            "client"),
+            "customer_name": ("customer name", "nom du client", "company name"),
+            "document_id": ("invoice number", "invoicereference", "invoice reference", "custom id", "customid",
+                            "invoice id", "numero de facture"),
             "document_date": ("issue date", "issued at", "issuedat", "date d emission"),
             "due_date": ("due date", "duedate", "date d echeance"),
             "amount": ("amount due", "due amount", "dueamount", "amountdue", "outstanding amount",
@@ -229,10 +261,12 @@ def _match(header: list[str], layout: Layout) -> tuple[dict[str, int], float]:
     names = [normalise_header(h) for h in header]
     syn = layout.synonyms()
     columns: dict[str, int] = {}
-    # most specific first: a header that names one field only wins over a generic « client »
+    # fields with few synonyms first (a header naming one field only wins over a generic « client »);
+    # within a field, the synonyms in the layout's order (« Solde » before « Montant »)
     for f in sorted(syn, key=lambda f: len(syn[f])):
-        for j, n in enumerate(names):
-            if n and j not in columns.values() and n in syn[f]:
+        for wanted in syn[f]:
+            j = next((j for j, n in enumerate(names) if n == wanted and j not in columns.values()), None)
+            if j is not None:
                 columns[f] = j
                 break
     # a two-row header « Montant / Débit »: its last words may name the field
@@ -269,12 +303,15 @@ def find_header(rows: list[list]) -> LayoutGuess | None:
                 columns, share = _match(header, layout)
                 mapped = len(columns)
                 used = sum(1 for h in header if h)
-                # required fields first, then headers explained, then headers only this tool writes;
+                # required fields first, then headers explained (a two-row header explains more),
+                # then headers only this tool writes;
                 # without any such header the generic layout wins (no tool named without a clue)
-                score = (share, mapped / max(used, 1), _specific(header, columns, layout),
+                score = (share, mapped / max(used, 1), mapped, _specific(header, columns, layout),
                          layout.key == "generique_fr", -n_rows)
                 if best is None or score > best[0]:
                     best = (score, layout, i, n_rows, header, columns)
+        if best is not None and best[0][0] == 1.0:
+            break  # every required field found: the rows below are data
     if best is None or best[0][0] < 0.5:
         return None
     (share, explained, *_), layout, i, n_rows, header, columns = best

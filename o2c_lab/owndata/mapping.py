@@ -18,10 +18,10 @@ from pathlib import Path
 
 from ..conventions import DATE_ORDERS, DECIMALS, read_amounts, read_dates
 from ..errors import AmbiguousFormatError, InvalidParameterError, OutputFolderError
-from .layouts import DEBIT_CREDIT, FIELDS, LAYOUTS, SIGNED, Layout, _match, normalise_header
+from .layouts import DEBIT_CREDIT, FIELDS, LAYOUTS, SIGNED, SIGNS, Layout, _match, normalise_header
 
 __all__ = ["PROFILE_DIR_ENV", "TO_CHOOSE", "ColumnMapping", "guess_mapping", "default_profile_folder", "save_profile",
-           "load_profile", "list_profiles", "matching_profile"]
+           "load_profile", "list_profiles"]
 
 #: Environment variable that moves the saved profiles elsewhere (a shared folder, a test).
 PROFILE_DIR_ENV = "O2C_LAB_PROFILE_DIR"
@@ -55,9 +55,9 @@ class ColumnMapping:
         if unknown:
             raise InvalidParameterError(f"Champ(s) inconnu(s) dans la correspondance : {', '.join(unknown)}.",
                                         valid=", ".join(FIELDS))
-        if self.sign not in (SIGNED, DEBIT_CREDIT):
+        if self.sign not in SIGNS:
             raise InvalidParameterError(f"Convention de signe inconnue : « {self.sign} ».",
-                                        valid=f"« {SIGNED} » (montant signé) ou « {DEBIT_CREDIT} » (débit et crédit)")
+                                        valid=" ; ".join(f"« {k} » ({v})" for k, v in SIGNS.items()))
         if self.decimal not in (None, *DECIMALS):
             raise InvalidParameterError(f"Séparateur décimal inconnu : « {self.decimal} ».", valid='"," ou "."')
         if self.date_order is not None and str(self.date_order).upper() not in DATE_ORDERS:
@@ -66,7 +66,7 @@ class ColumnMapping:
     def missing(self) -> list[str]:
         """French labels of the required fields without a column."""
         out = [FIELDS[f][0] for f in ("customer_id", "document_id", "due_date") if f not in self.columns]
-        if self.sign == SIGNED and "amount" not in self.columns:
+        if self.sign != DEBIT_CREDIT and "amount" not in self.columns:
             out.append(FIELDS["amount"][0])
         if self.sign == DEBIT_CREDIT and not {"debit", "credit"} <= set(self.columns):
             out.append("débit et crédit")
@@ -117,18 +117,13 @@ def _pool(sample_rows, columns: dict[str, int], fields) -> list:
 def _conventions(sample_rows, columns) -> tuple[dict, dict]:
     """(pending conventions with their explanation, share of readable cells per field)."""
     pending, readable = {}, {}
-    dates = _pool(sample_rows, columns, _DATE_FIELDS)
-    if dates:
+    for convention, reader, fields in (("date_order", read_dates, _DATE_FIELDS),
+                                       ("decimal", read_amounts, _AMOUNT_FIELDS)):
+        cells = _pool(sample_rows, columns, fields)
         try:
-            read_dates(dates)
+            reader(cells)
         except AmbiguousFormatError as exc:
-            pending["date_order"] = f"{TO_CHOOSE} : {exc.what}"
-    amounts = _pool(sample_rows, columns, _AMOUNT_FIELDS)
-    if amounts:
-        try:
-            read_amounts(amounts)
-        except AmbiguousFormatError as exc:
-            pending["decimal"] = f"{TO_CHOOSE} : {exc.what}"
+            pending[convention] = f"{TO_CHOOSE} : {exc.what}"
     for f, j in columns.items():
         values = [row[j] for row in sample_rows if j < len(row) and str(row[j]).strip()]
         if not values or f not in _DATE_FIELDS + _AMOUNT_FIELDS:
@@ -236,12 +231,3 @@ def list_profiles(folder=None) -> list[str]:
         except (ValueError, KeyError, TypeError, OSError):
             continue
     return sorted(names)
-
-
-def matching_profile(header, folder=None) -> tuple[str, ColumnMapping] | None:
-    """The first saved profile (by name) whose columns are all in ``header``, or None."""
-    for name in list_profiles(folder):
-        mapping = load_profile(name, folder)
-        if mapping.matches(header):
-            return name, mapping
-    return None

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..money import format_eur, format_number
 
-__all__ = ["SetAside", "Finding", "QualityReport"]
+__all__ = ["SetAside", "Finding", "QualityReport", "money"]
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,8 @@ class Finding:
     detail: str
 
 
-def _money(cents: int, currency: str) -> str:
+def money(cents: int, currency: str) -> str:
+    """An amount in its currency: ``1 234,56 €`` for euros, ``1 234,56 USD`` otherwise."""
     if currency == "EUR":
         return format_eur(cents)
     return f"{format_number(cents / 100, 2)} {currency}"
@@ -58,6 +59,8 @@ class QualityReport:
     columns_ignored: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     blank_rows: int = 0
+    #: what a kept row is: « pièce » (an open item) or « opération » (a bank transaction)
+    unit: str = "pièce"
 
     @property
     def balanced(self) -> bool:
@@ -81,11 +84,11 @@ class QualityReport:
 
     def summary_lines(self) -> list[str]:
         lines = [f"Fichier « {self.filename} » lu comme : {self.layout}.",
-                 f"{self.rows_read} ligne(s) lue(s) : {self.kept} pièce(s) retenue(s), "
+                 f"{self.rows_read} ligne(s) lue(s) : {self.kept} {self.unit}(s) retenue(s), "
                  f"{len(self.set_aside)} ligne(s) mise(s) de côté"
                  + (f" ; {self.blank_rows} ligne(s) vide(s) ignorée(s)." if self.blank_rows else ".")]
         for currency, cents in sorted(self.totals.items()):
-            lines.append(f"Total des pièces retenues en {currency} : {_money(cents, currency)}.")
+            lines.append(f"Total des {self.unit}s retenues en {currency} : {money(cents, currency)}.")
         if len(self.totals) > 1:
             lines.append("Plusieurs devises : chaque total reste dans sa devise (jamais additionnés).")
         return lines

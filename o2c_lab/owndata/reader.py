@@ -15,20 +15,21 @@ import datetime as dt
 import io
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..conventions import read_amounts, read_dates
-from ..errors import AmbiguousFormatError, DataFileError, InvalidParameterError
+from ..conventions import ColumnReading, read_amounts, read_dates
+from ..errors import DataFileError
 from ..formats.tabular import decode_text
-from .layouts import DEBIT_CREDIT, FIELDS, LAYOUTS, LayoutGuess, _two_row, find_header, normalise_header
-from .mapping import ColumnMapping, guess_mapping, load_profile, matching_profile
+from .layouts import DEBIT_CREDIT, FIELDS, INVERTED, LAYOUTS, LayoutGuess, _two_row, find_header, normalise_header
+from .mapping import ColumnMapping, guess_mapping, list_profiles, load_profile
 from .quality import Finding, QualityReport, SetAside
 
-__all__ = ["ITEM_COLUMNS", "OwnData", "read_export", "read_bank_statement", "BankStatement"]
+__all__ = ["ITEM_COLUMNS", "OwnData", "ExportPreview", "preview_export", "read_export", "read_bank_statement",
+           "BankStatement"]
 
 #: Columns of :attr:`OwnData.items`: those of :func:`o2c_lab.analytics.read_open_items`, plus the currency.
 ITEM_COLUMNS = ("customer_id", "customer_name", "document_id", "document_type", "entry_date", "due_date",
@@ -39,6 +40,8 @@ _XLSX_MAGIC = b"PK\x03\x04"
 _SEPARATORS = (";", "\t", "|", ",")
 _VERY_OLD_YEARS = 5
 _CHUNK = 20_000
+#: a total written in the document column (« Total client », « Sous-total », « Cumul »)
+_TOTAL_IN_DOC = re.compile(r"^\s*(?:sous[ -]?)?total\b|\btotal\s*$|^\s*cumul\b", re.I)
 
 
 @dataclass
@@ -172,13 +175,60 @@ def read_export(data, filename: str = "", *, mapping: ColumnMapping | None = Non
         return _read_fec(raw, name, today, progress)
     _progress(progress, 0, 1, "lecture du fichier")
     rows = _grid(raw, name)
+    setup = _prepare(rows, name, mapping, profile, profile_folder)
+    mapping, index, header = setup.mapping, setup.header_index, setup.header
+    if mapping.missing():
+        raise DataFileError("colonne(s) obligatoire(s) non trouvée(s) : " + ", ".join(mapping.missing()) + ".",
+                            path=name, row=rows[index][0], valid="colonnes présentes : " +
+                            " ; ".join(h for h in header if h),
+                            todo="indiquez la colonne de chaque champ dans la correspondance (ColumnMapping)")
+    items, report, used = _read_rows(rows[index + setup.header_rows:], header, mapping, setup.layout, name, today,
+                                     progress)
+    report.notes[:0] = setup.notes
+    if mapping.pending:  # the whole file settled what the first rows left open
+        mapping = mapping.choose(**used)
+    return OwnData(items, report, setup.layout, mapping)
+
+
+@dataclass
+class ExportPreview:
+    """What a file looks like before reading it: the layout recognised, the mapping proposed
+    (with the conventions « à choisir »), the header and the first rows as the user sees them."""
+
+    layout: LayoutGuess
+    mapping: ColumnMapping
+    header_index: int
+    header_rows: int
+    header: list[str]
+    sample: pd.DataFrame
+    notes: list[str]
+
+
+def preview_export(data, filename: str = "", *, mapping: ColumnMapping | None = None, profile: str | None = None,
+                   rows: int = 20, profile_folder=None) -> ExportPreview:
+    """The layout and the proposed mapping of an export, and its first ``rows`` data rows, for the
+    user to check and correct (missing fields, conventions « à choisir ») before
+    :func:`read_export`. The mapping is guessed from the first 2 000 rows."""
+    raw, name = _load(data, filename)
+    grid = _grid(raw, name)
+    setup = _prepare(grid, name, mapping, profile, profile_folder)
+    width = len(setup.header)
+    body = [list(cells)[:width] + [""] * (width - len(cells))
+            for _, cells in grid[setup.header_index + setup.header_rows:][:rows]]
+    names = [h or f"colonne {j + 1}" for j, h in enumerate(setup.header)]
+    return replace(setup, sample=pd.DataFrame(body, columns=names, dtype=object))
+
+
+def _prepare(rows, name, mapping, profile, folder) -> ExportPreview:
+    """Header, layout and mapping of a grid: the given mapping, else the named profile, else a
+    saved profile whose columns are in the file, else the best guess of the layouts."""
     notes: list[str] = []
     if mapping is None and profile is not None:
-        mapping = load_profile(profile, profile_folder)
+        mapping = load_profile(profile, folder)
         notes.append(f"profil « {profile} » appliqué")
     guess = find_header([cells for _, cells in rows])
-    if mapping is None and guess is not None:
-        found = matching_profile(guess.header, profile_folder)
+    if mapping is None:
+        found = _saved_profile_for(rows, folder)
         if found:
             mapping = found[1]
             notes.append(f"profil enregistré « {found[0]} » reconnu et appliqué")
@@ -194,37 +244,38 @@ def read_export(data, filename: str = "", *, mapping: ColumnMapping | None = Non
                 valid="des en-têtes comme « Code client », « N° de pièce », « Échéance », « Solde »",
                 todo="indiquez la correspondance des colonnes (ColumnMapping), puis relancez")
         index, n_rows, header = guess.header_index, guess.header_rows, list(guess.header)
-        body_sample = [cells for _, cells in rows[index + n_rows:index + n_rows + 2000]]
-        mapping = guess_mapping(header, body_sample, layout=guess.layout)
+        sample = [cells for _, cells in rows[index + n_rows:index + n_rows + 2000]]
+        mapping = guess_mapping(header, sample, layout=guess.layout)
         mapping.header_rows = n_rows
-    if mapping.missing():
-        raise DataFileError("colonne(s) obligatoire(s) non trouvée(s) : " + ", ".join(mapping.missing()) + ".",
-                            path=name, row=rows[index][0], valid="colonnes présentes : " +
-                            " ; ".join(h for h in header if h),
-                            todo="indiquez la colonne de chaque champ dans la correspondance (ColumnMapping)")
-    items, report = _read_rows(rows[index + n_rows:], header, mapping, guess, name, today, progress)
-    report.notes[:0] = notes
-    if mapping.pending:  # the whole file settled what the first rows left open
-        mapping = mapping.choose(date_order=mapping.date_order or report_convention(report, "date"),
-                                 decimal=mapping.decimal or report_convention(report, "decimal"))
-    return OwnData(items, report, guess, mapping)
+    return ExportPreview(guess, mapping, index, n_rows, list(header), pd.DataFrame(), notes)
 
 
-def report_convention(report: QualityReport, kind: str) -> str | None:
-    key = "ordre des dates : " if kind == "date" else "séparateur décimal : "
-    for note in report.notes:
-        if note.startswith(key):
-            return note[len(key):].split(" ")[0]
+def _saved_profile_for(rows, folder) -> tuple[str, ColumnMapping] | None:
+    """The first saved profile whose columns are all in one of the first rows (or two-row header)."""
+    profiles = [(name, load_profile(name, folder)) for name in list_profiles(folder)]
+    if not profiles:
+        return None
+    candidates = []
+    for i, (_, cells) in enumerate(rows[:30]):
+        candidates.append(cells)
+        if i + 1 < len(rows):
+            candidates.append(_two_row(cells, rows[i + 1][1]))
+    for header in candidates:
+        if sum(1 for c in header if str(c).strip()) >= 2:
+            for name, mapping in profiles:
+                if mapping.matches(header):
+                    return name, mapping
     return None
 
 
-def _classify_blank_doc(cells: list, layout, fields, current_customer: str):
+_GRAND_TOTAL = re.compile(r"general|grand total|^total$|balance total")
+
+
+def _classify_blank_doc(cells: list, layout, fields):
     """Why a row without document number is set aside, and the customer it heads (if any)."""
     texts = [normalise_header(c) for c in cells if _text(c)]
-    skip = [re.compile(p) for p in layout.skip]
-    if any(p.search(t) for t in texts for p in skip):
-        general = any(re.search(r"general|grand total|^total$|total general|balance total", t) for t in texts) \
-            or not _text(fields.get("customer_id", "")) and not current_customer
+    if any(re.search(p, t) for t in texts for p in layout.skip):
+        general = any(_GRAND_TOTAL.search(t) for t in texts)
         return ("ligne de total général (exclue du détail)" if general else "sous-total client (exclu du détail)"), None
     first = next((_text(c) for c in cells if _text(c)), "")
     m = re.match(layout.group, normalise_header(first)) if len(texts) <= 3 else None
@@ -235,6 +286,21 @@ def _classify_blank_doc(cells: list, layout, fields, current_customer: str):
     if not any(_text(fields.get(f, "")) for f in ("amount", "debit", "credit")):
         return "ligne sans pièce ni montant (titre ou commentaire)", None
     return "pièce sans numéro", None
+
+
+def _read_distinct(reader, values: list, **kwargs) -> ColumnReading:
+    """``reader`` (:func:`read_dates` or :func:`read_amounts`) over the distinct cells only, spread
+    back to every cell: a 200 000-line file has a few hundred distinct dates. The convention is
+    inferred from the distinct cells (the same settling cells; a format mixed into a column is
+    judged by its number of distinct values)."""
+    keys = [(type(v).__name__, v) for v in values]
+    position: dict = {}
+    for key in keys:
+        position.setdefault(key, len(position))
+    read = reader([key[1] for key in position], **kwargs)
+    where = [position[key] for key in keys]
+    errors = {k: read.errors[i] for k, i in enumerate(where) if i in read.errors}
+    return ColumnReading([read.values[i] for i in where], errors, read.convention)
 
 
 def _read_rows(body, header, mapping: ColumnMapping, guess: LayoutGuess, name, today, progress):
@@ -249,14 +315,13 @@ def _read_rows(body, header, mapping: ColumnMapping, guess: LayoutGuess, name, t
     for k, (number, cells) in enumerate(body):
         if k % _CHUNK == 0:
             _progress(progress, k, total, "lecture des lignes")
-        if all(_text(c) == "" for c in cells):
+        if all(c is None or (c.strip() == "" if type(c) is str else False) for c in cells):
             blank += 1
             continue
         fields = {f: (cells[j] if j < len(cells) else "") for f, j in col.items()}
         doc = _text(fields.get("document_id", ""))
-        doc_norm = normalise_header(doc)
-        if not doc or any(re.search(p, doc_norm) for p in layout.skip[:4]):
-            reason, heads = _classify_blank_doc(cells, layout, fields, group_customer)
+        if not doc or _TOTAL_IN_DOC.search(doc):
+            reason, heads = _classify_blank_doc(cells, layout, fields)
             if heads or reason.startswith(("sous-total", "ligne de total")):
                 group_customer = heads or ""  # a subtotal closes the group
             set_aside.append(SetAside(number, reason, _shown(cells)))
@@ -271,11 +336,11 @@ def _read_rows(body, header, mapping: ColumnMapping, guess: LayoutGuess, name, t
     amount_fields = ["amount"] if mapping.sign != DEBIT_CREDIT else ["debit", "credit"]
     n = len(kept_fields)
     pooled_dates = [fs[f] for f in date_fields for fs in kept_fields]
-    dates = read_dates(pooled_dates, date_order=mapping.date_order, path=name,
-                       column=" / ".join(mapping.columns[f] for f in date_fields))
+    dates = _read_distinct(read_dates, pooled_dates, date_order=mapping.date_order, path=name,
+                           column=" / ".join(mapping.columns[f] for f in date_fields))
     pooled_amounts = [fs[f] for f in amount_fields for fs in kept_fields]
-    amounts = read_amounts(pooled_amounts, decimal=mapping.decimal, path=name,
-                           column=" / ".join(mapping.columns[f] for f in amount_fields))
+    amounts = _read_distinct(read_amounts, pooled_amounts, decimal=mapping.decimal, path=name,
+                             column=" / ".join(mapping.columns[f] for f in amount_fields))
     _progress(progress, 1, 3, "contrôle des montants et des dates")
     notes = [f"ordre des dates : {dates.convention}" + (" (indiqué)" if mapping.date_order else " (déduit du fichier)"),
              f"séparateur décimal : {amounts.convention}" + (" (indiqué)" if mapping.decimal else " (déduit du fichier)")]
@@ -309,6 +374,8 @@ def _read_rows(body, header, mapping: ColumnMapping, guess: LayoutGuess, name, t
                 cents += -amounts.values[idx] if f == "credit" else amounts.values[idx]
         if problem is None and empty:
             problem = "montant vide"
+        if mapping.sign == INVERTED:
+            cents = -cents
         customer = _text(fs.get("customer_id", "")) or group_of[k]
         customer_name = _text(fs.get("customer_name", ""))
         if problem is None and not customer:
@@ -368,7 +435,7 @@ def _read_rows(body, header, mapping: ColumnMapping, guess: LayoutGuess, name, t
                                   else "")
     report = QualityReport(name, label, total - blank, len(items), set_aside, totals, findings, ignored, notes, blank)
     _progress(progress, 3, 3, "contrôle des montants et des dates")
-    return items, report
+    return items, report, {"date_order": dates.convention, "decimal": amounts.convention}
 
 
 # ----------------------------------------------------------------------------------------- FEC
@@ -433,11 +500,19 @@ def read_bank_statement(data, filename: str = "") -> BankStatement:
     currency = transactions["currency"] if "currency" in transactions else pd.Series("EUR", index=transactions.index)
     totals = {str(c): int(v) for c, v in transactions["amount_cents"].groupby(currency).sum().items()}
     notes = []
-    if "balance_ok" in statements:
-        bad = statements.loc[~statements["balance_ok"].fillna(False).astype(bool)]
-        notes.append(f"{len(statements)} relevé(s), {len(statements) - len(bad)} dont les soldes se vérifient "
-                     "(solde d'ouverture + mouvements = solde de clôture)")
+    checkable = {"opening_balance_cents", "closing_balance_cents", "statement_id"} <= set(statements.columns) and \
+        "statement_id" in transactions
+    if checkable:
+        moved = transactions.groupby("statement_id")["amount_cents"].sum()
+        opening = pd.to_numeric(statements["opening_balance_cents"], errors="coerce")
+        closing = pd.to_numeric(statements["closing_balance_cents"], errors="coerce")
+        known = opening.notna() & closing.notna()
+        ok = known & (opening + statements["statement_id"].map(moved).fillna(0) == closing)
+        notes.append(f"{len(statements)} relevé(s) : {int(ok.sum())} dont les soldes se vérifient (solde "
+                     f"d'ouverture + opérations = solde de clôture), {int((known & ~ok).sum())} en écart, "
+                     f"{int((~known).sum())} sans soldes (non vérifiable)")
     for warning in statements.attrs.get("warnings", []):
         notes.append(str(warning))
-    report = QualityReport(name, label, len(transactions), len(transactions), [], totals, [], [], notes)
+    report = QualityReport(name, label, len(transactions), len(transactions), [], totals, [], [], notes,
+                           unit="opération")
     return BankStatement(statements, transactions, report, label)
