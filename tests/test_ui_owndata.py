@@ -186,7 +186,7 @@ def test_saved_correspondence_is_applied_to_the_next_file(tmp_path):
     assert first.panel.result == "" and "enregistrée" in first.found.value
     later = _wizard(tmp_path)
     later.load("balance_mars.csv", _ambiguous_csv())
-    assert "« Export du service » appliquée" in later.found.value
+    assert "« Export du service » reconnu et appliqué" in later.found.value
     assert later.fields["due_date"].value == "Échéance" and later.date_order.value == "JMA"
     later.read_button.click()
     assert later.panel.result == "" and later.own.items["due_date"].iloc[0].date() == dt.date(2026, 4, 3)

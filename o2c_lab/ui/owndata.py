@@ -142,6 +142,7 @@ _NONE = ""  # the dropdown choice « no column »
 _DATE_ORDERS = [("jour/mois/année", "JMA"), ("mois/jour/année", "MJA")]
 _DECIMALS = [("virgule (1 234,56)", ","), ("point (1,234.56)", ".")]
 _PREVIEW_ROWS = 10
+_CONVENTION_ROWS = 2000  # rows whose dates and amounts settle the conventions, as the library's guess
 
 
 class OwnDataWizard(View):
@@ -165,7 +166,7 @@ class OwnDataWizard(View):
     def __init__(self, course=None, folder: str | Path | None = None, profile_folder: str | Path | None = None):
         import datetime as dt
 
-        from ..owndata.layouts import FIELDS
+        from ..owndata import FIELDS
 
         super().__init__()
         self.course = course
@@ -234,8 +235,8 @@ class OwnDataWizard(View):
 
     def load(self, name: str, data: bytes) -> None:
         """Take a file (the upload, or a file given to the notebook): guess its correspondence."""
-        from ..owndata.layouts import find_header
-        from ..owndata.mapping import guess_mapping, matching_profile
+        from ..errors import DataFileError
+        from ..owndata import guess_mapping, preview_export
         from ..owndata.reader import _grid, _is_fec
 
         self._raw, self._name = bytes(data), name
@@ -246,11 +247,18 @@ class OwnDataWizard(View):
             self.found.value = f"<p>« {escape(name)} » : fichier des écritures comptables (FEC).</p>"
             self._read()
             return
-        rows = [cells for _, cells in _grid(self._raw, name)]
-        guess = find_header(rows)
-        if guess is not None:
-            index, n_rows, header, why = guess.header_index, guess.header_rows, list(guess.header), escape(guess.why)
-        else:  # a layout no tool of the library writes: the first row of several cells is the header
+        try:
+            preview = preview_export(self._raw, name, rows=_CONVENTION_ROWS, profile_folder=self.profile_folder)
+        except DataFileError as exc:
+            if "en-tête" not in exc.what:
+                raise
+            preview = None  # a layout no tool of the library writes: she maps every column herself
+        if preview is not None:
+            header, mapping = preview.header, preview.mapping
+            body = preview.sample.to_numpy().tolist()
+            why = escape(" ; ".join(preview.notes) or preview.layout.why)
+        else:
+            rows = [cells for _, cells in _grid(self._raw, name)]
             index = next((i for i, cells in enumerate(rows[:30]) if sum(bool(_cell(c).strip()) for c in cells) >= 2),
                          None)
             if index is None:
@@ -258,16 +266,12 @@ class OwnDataWizard(View):
                     f"Aucune ligne d'intitulés de colonnes dans les 30 premières lignes de « {name} ».",
                     valid="une ligne d'intitulés (code client, pièce, échéance, montant…) puis une ligne par pièce",
                     todo="vérifiez le fichier : il doit lister les pièces ouvertes ou la balance âgée")
-            n_rows, header = 1, [_cell(c).strip() for c in rows[index]]
+            header = [_cell(c).strip() for c in rows[index]]
+            body = rows[index + 1:index + 1 + _CONVENTION_ROWS]
+            mapping = guess_mapping(header, body)
             why = (f"intitulés lus ligne {index + 1}, disposition inconnue : indiquez la colonne de chaque champ "
                    "ci-dessous")
-        self._header, self._body = header, rows[index + n_rows:]
-        found = matching_profile(header, self.profile_folder)
-        if found:
-            mapping, why = found[1], escape(f"correspondance enregistrée « {found[0]} » appliquée")
-        else:
-            mapping = guess_mapping(header, self._body[:2000], layout=guess.layout if guess else None)
-            mapping.header_rows = n_rows
+        self._header, self._body = header, body
         self._show_mapping(mapping)
         self.preview.value = "<p><b>Aperçu</b> (dix premières lignes)</p>" + _scrolled(
             _frame(self._header, self._body[:_PREVIEW_ROWS]))
@@ -306,7 +310,7 @@ class OwnDataWizard(View):
         """The :class:`~o2c_lab.owndata.ColumnMapping` the dropdowns and toggles say."""
         from dataclasses import replace
 
-        from ..owndata.mapping import ColumnMapping
+        from ..owndata import ColumnMapping
         from ..owndata.layouts import DEBIT_CREDIT, SIGNED
 
         if self._mapping is None:
@@ -340,7 +344,7 @@ class OwnDataWizard(View):
         return mapping
 
     def _save_profile(self, _button=None):
-        from ..owndata.mapping import save_profile
+        from ..owndata import save_profile
 
         name = self.profile_name.value.strip()
         if not name:
@@ -358,7 +362,7 @@ class OwnDataWizard(View):
     def _read(self, _button=None):
         from IPython.display import HTML
 
-        from ..owndata.reader import read_export
+        from ..owndata import read_export
 
         mapping = None if self.mapping_box.layout.display == "none" else self._checked_mapping()
         self.progress.layout.visibility = "visible"
