@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..ai import load_library
 from .cells import code, header, md, next_step, parameters, setup
+from .course_own_data import OWN_DATA_NOTEBOOK, own_data_cells
 
 __all__ = ["NOTEBOOKS"]
 
@@ -246,6 +247,20 @@ def _nb01():
         **Comparaison** : les noms, SIREN et IBAN sont remplacés ; les montants et les retards restent,
         car l'IA en a besoin. La table de correspondance permet de remettre les vrais noms dans la réponse.
 
+        ### Et votre propre fichier ?
+
+        Le même outil accepte n'importe quel classeur (.xlsx) ou fichier CSV de votre service : il
+        repère les colonnes de noms, e-mails, IBAN, SIREN/SIRET, téléphones, adresses et les
+        commentaires où des noms de personnes apparaissent. Cochez ou décochez chaque colonne, puis
+        téléchargez la copie anonymisée. Votre fichier est lu sur ce poste et n'est envoyé nulle part ;
+        la table de correspondance reste chez vous. Le [carnet 07](07_vos_donnees.ipynb) va plus loin avec
+        vos données, après la formation."""),
+        code("""\
+        # Anonymiser votre propre fichier
+        from o2c_lab.ui.owndata import WorkbookAnonymiser
+
+        WorkbookAnonymiser()"""),
+        md("""\
         ## 4. Le réflexe de vérification des faits
 
         **Situation** : une relance rédigée par une IA contient une facture et des montants. Une seule
@@ -512,6 +527,14 @@ def _nb03():
                    "Retard habituel (client fiable) : relance courtoise au bon moment.\n"
                    "Bruit (bon de commande, litige) : transmettre à la facturation ou au commercial.\n"
                    "Procédure collective : déclaration de créance, arrêt des relances."),
+        md("""\
+        ## 7. Vos données, après la formation
+
+        La même balance âgée, les mêmes indicateurs et la même liste « qui relancer, qui ne pas relancer »
+        se calculent sur l'export de votre ERP (pièces ouvertes ou balance âgée, quels que soient ses
+        intitulés de colonnes), sur votre FEC ou votre relevé bancaire : c'est le
+        [carnet 07 « Vos données »](07_vos_donnees.ipynb). Votre fichier y est lu sur votre poste et n'en
+        sort pas ; seuls des prompts anonymisés sont proposés à l'IA."""),
         next_step("Les priorités sont choisies : le carnet 04 rédige les relances et prépare les appels.", "04_relances.ipynb"),
     ]
 
@@ -800,4 +823,5 @@ NOTEBOOKS = {
     "04_relances.ipynb": _nb04,
     "05_litiges.ipynb": _nb05,
     "06_encaissements_plan.ipynb": _nb06,
+    OWN_DATA_NOTEBOOK: own_data_cells,
 }

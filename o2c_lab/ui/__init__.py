@@ -3,7 +3,7 @@ fallback. Every view keeps its last output in ``.result`` so tests drive it with
 ``.click()`` without Jupyter."""
 
 from .charts import BeforeAfterChart, ChartSpec
-from .course import AI_MODE_LABELS, MODULES, Course
+from .course import AFTER_COURSE, AI_MODE_LABELS, MODULES, Course
 from .errors import ErrorPanel, french_error_message
 from .glossary import GLOSSARY, glossary_html, kpi_table
 from .live import LiveView
@@ -17,7 +17,7 @@ from .views import PromptSaver, SelfAssessment, Stopwatch, TakeAway, View
 
 __all__ = [
     "BeforeAfterChart", "ChartSpec",
-    "AI_MODE_LABELS", "MODULES", "Course",
+    "AFTER_COURSE", "AI_MODE_LABELS", "MODULES", "Course",
     "ErrorPanel", "french_error_message",
     "GLOSSARY", "glossary_html", "kpi_table",
     "LiveView",

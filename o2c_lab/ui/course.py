@@ -20,7 +20,7 @@ from ..coaching.summary import format_duration
 from ..errors import O2CLabError
 from ..money import format_date
 
-__all__ = ["AI_MODE_LABELS", "MODULES", "Course", "recordings_path"]
+__all__ = ["AFTER_COURSE", "AI_MODE_LABELS", "MODULES", "Course", "recordings_path"]
 
 #: The notebooks of the day, in order: file name → short French title.
 MODULES = {
@@ -32,6 +32,9 @@ MODULES = {
     "05_litiges.ipynb": "Litiges, alertes et synthèses",
     "06_encaissements_plan.ipynb": "Encaissements, indicateurs et plan d'action",
 }
+
+#: Notebooks for after the day, with her own data (not modules of the day): file name → short French title.
+AFTER_COURSE = {"07_vos_donnees.ipynb": "Vos données"}
 
 AI_MODE_LABELS = {
     "hors_ligne": "hors ligne (aucune connexion : les textes sont des références générées sans IA)",
@@ -155,6 +158,12 @@ class Course:
             where = (f"<div style='background:#eef4fb;border-left:4px solid #1f6feb;padding:6px 10px;"
                      f"margin-bottom:6px'><b>Module {n + 1}/{len(names)} — {escape(MODULES[self.module])}</b>"
                      f"<br>{progress}{'<br>' if progress else ''}{links}</div>")
+        elif self.module in AFTER_COURSE:
+            last = list(MODULES)[-1]
+            where = (f"<div style='background:#eef7ee;border-left:4px solid #2e7d32;padding:6px 10px;"
+                     f"margin-bottom:6px'><b>Après la formation — {escape(AFTER_COURSE[self.module])}</b><br>"
+                     "vos fichiers sont lus sur ce poste et n'en sortent pas · "
+                     f"<a href='{escape(last)}'>◀ dernier module du jour : {escape(MODULES[last])}</a></div>")
         return (f"<div style='font-family:system-ui,sans-serif'>{where}<b>{escape(c.name)}</b> — situation au "
                 f"{format_date(c.as_of)} · mode d'IA : {escape(AI_MODE_LABELS[self.assistant.mode])}"
                 f"<br><span style='color:#52606d'>Journal de {who}</span>{notes}</div>")
