@@ -22,8 +22,9 @@ __all__ = ["QUIZZES", "QuizItem", "Draft", "quiz_sections", "section_items", "sa
 QUIZZES = {"essentiels_ia": "IA : les essentiels de l'IA générative", "prompting": "IA : maîtriser le prompting"}
 #: Order of the n-gram model (it predicts a token from the 3 before it).
 NGRAM_ORDER = 4
-#: Drafts the model writes for the lesson.
+#: Drafts the model writes for the lesson, and the most it may draw to get them.
 DRAFTS = 3
+MAX_DRAFTS = 60
 
 
 @dataclass(frozen=True)
@@ -108,18 +109,31 @@ class Draft:
 
 def ngram_drafts(company, n: int = DRAFTS, checker=None) -> list[Draft]:
     """``n`` drafts of the sample customer's reminder, written by the n-gram model from the first
-    two lines of the real letter (drawn with the company's seed), each fact-checked for that customer."""
+    two lines of the real letter (drawn with the company's seed), each fact-checked for that customer.
+
+    Only drafts that cite an invoice or an amount are kept (the model sometimes jumps straight to
+    the closing formula); if none of the first ``n`` has a wrong fact, the next draft that has one
+    takes the last place, so that the lesson always shows what the checker catches (within
+    :data:`MAX_DRAFTS` draws)."""
     from ..ai import FactChecker, check_answer
 
     cid, letter = sample_letter(company)
     model = letter_model(company)
     checker = checker or FactChecker(company)
     start = "\n".join(letter.splitlines()[:2])
-    drafts = []
-    for k in range(n):
-        text = model.generate(seed=company.seed * 100 + k, prompt=start, max_tokens=300)
-        drafts.append(Draft(k + 1, text, check_answer(text, checker, customer_id=cid)))
-    return drafts
+    kept: list = []
+    for k in range(MAX_DRAFTS):
+        text = model.generate(seed=company.seed * 1000 + k, prompt=start, max_tokens=300)
+        report = check_answer(text, checker, customer_id=cid)
+        if not any(v.fact.kind in ("montant", "pièce") for v in report.verdicts):
+            continue
+        if len(kept) < n:
+            kept.append((text, report))
+        elif report.problems:
+            kept[-1] = (text, report)
+        if len(kept) == n and any(r.problems for _, r in kept):
+            break
+    return [Draft(i, text, report) for i, (text, report) in enumerate(kept, 1)]
 
 
 def token_question_values(text: str) -> dict[str, int]:
