@@ -104,18 +104,19 @@ class NgramModel:
                        if t != BOUNDARY)
 
 
-def company_letters(company) -> dict[str, str]:
-    """The company's own reminder e-mails, by customer id: the first or second reminder the dunning
-    plan sends today to every customer it chases at those levels (written once per company)."""
+def company_letters(company, limit: int = 40) -> dict[tuple[str, int], str]:
+    """The company's own reminder e-mails, by (customer id, level): the first and second reminders
+    the dunning plan sends today or has sent (and awaits an answer), about the invoices concerned;
+    the first ``limit`` by customer id (written once per company)."""
     from ..casework.dunning import dunning_plan, reminder_text
 
     hit = _LETTERS.get(id(company))
     if hit is None or hit[0]() is not company:
         plan = dunning_plan(company)
-        chase = plan[(plan["action"] == "relancer") & plan["level"].isin([1, 2])]
-        first = chase.sort_values(["customer_id", "level"]).drop_duplicates("customer_id")
-        letters = {cid: reminder_text(company, cid, int(level), "email", plan=plan)
-                   for cid, level in first[["customer_id", "level"]].itertuples(index=False)}
+        sent = plan[plan["action"].isin(["relancer", "attendre"]) & plan["level"].isin([1, 2])]
+        groups = sorted(sent.groupby(["customer_id", "level"])["invoice_id"])[:limit]
+        letters = {(cid, int(level)): reminder_text(company, cid, int(level), "email", list(ids), plan=plan)
+                   for (cid, level), ids in groups}
         hit = _LETTERS[id(company)] = (weakref.ref(company), letters)
     return dict(hit[1])
 

@@ -81,11 +81,11 @@ def essentials_notebook():
         longueur maximale d'une demande, et le **prix** d'un appel à un modèle en ligne, facturé au
         jeton envoyé (entrée) et au jeton reçu (sortie).
 
-        **Essai** : voici la première relance du jour de l'entreprise du cours, découpée comme la
+        **Essai** : voici une relance par e-mail de l'entreprise du cours, découpée comme la
         découpe le modèle (une couleur par jeton, « · » pour une espace, « ↵ » pour un retour à la ligne).
         Regardez les montants et les numéros de facture : ils coûtent beaucoup de jetons."""),
         code("""\
-        # Découper la première relance du jour en jetons, les compter et estimer le coût
+        # Découper une relance de l'entreprise en jetons, les compter et estimer le coût
         from html import escape
         from o2c_lab.ai import count_tokens, estimate_cost
         from o2c_lab.ai.tokens import token_pieces
@@ -112,8 +112,8 @@ def essentials_notebook():
         sont probables d'après les textes qu'il a lus, et en tire une. Les grands modèles font ce calcul
         avec des milliards de paramètres ; le principe se voit très bien sur un tout petit modèle.
 
-        **Essai** : on entraîne ici un petit modèle sur les seules relances du jour de l'entreprise du
-        cours. Il retient, pour chaque suite de trois morceaux de texte, ce qui vient ensuite dans ces
+        **Essai** : on entraîne ici un petit modèle sur les seules relances par e-mail de l'entreprise
+        du cours (premières et deuxièmes relances). Il retient, pour chaque suite de trois morceaux de texte, ce qui vient ensuite dans ces
         lettres. Voici ce qu'il a appris après « Montant total : »."""),
         code("""\
         # Ce que le petit modèle propose après « Montant total : »

@@ -80,15 +80,15 @@ def section_items(company, quiz: str, section: str) -> list[QuizItem]:
 
 # ----------------------------------------------------------------------------- material
 def sample_letter(company) -> tuple[str, str]:
-    """(customer id, text) of the company's first reminder e-mail of the day (first customer id)."""
+    """(customer id, text) of the company's first reminder e-mail (first customer id, lowest level)."""
     from ..ai.ngram import company_letters
 
     letters = company_letters(company)
     if not letters:
-        raise InvalidParameterError("Aucune relance à envoyer aujourd'hui dans cette entreprise.",
+        raise InvalidParameterError("Aucune relance envoyée par cette entreprise.",
                                     todo="générez l'entreprise avec plus de clients")
-    cid = min(letters)
-    return cid, letters[cid]
+    key = min(letters)
+    return key[0], letters[key]
 
 
 def letter_model(company):
