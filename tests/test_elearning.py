@@ -293,3 +293,20 @@ def test_notebooks_run_headless_for_a_second_seed(executed_seed12):
 
     shown = " ".join(_visible_texts(results[ELEARNING[0]]))
     assert f"{count_tokens(letter)}".replace("\u202f", " ") in shown.replace("\u202f", " ")
+
+
+def test_customer_email_is_anonymised_before_and_after(many_companies):
+    from o2c_lab.ai import Anonymizer
+    from o2c_lab.ui.elearning import side_by_side_html
+
+    company = many_companies[SEEDS[0]]
+    text = elearning.customer_email(company)
+    sender = text.splitlines()[0].removeprefix("De : ")
+    address = re.search(r"<([^>]+)>", sender).group(1)
+    assert sender in set(company.emails["sender"])  # a real message of the company's threads
+    staff = {p["email"] for p in company.scenario["staff"].values() if "@" in p.get("email", "")}
+    assert address not in staff  # a customer wrote it
+    result = Anonymizer.from_company(company, use_nlp=False).anonymize_text(text)
+    assert address not in result.text and "<EMAIL_1>" in result.text
+    html = side_by_side_html(text, result.text)
+    assert "Avant" in html and "Après" in html and "&lt;EMAIL_1&gt;" in html

@@ -38,7 +38,7 @@ def _start(notebook: str):
 # Noter votre passage dans ce module et préparer les quiz
 from IPython.display import HTML
 from o2c_lab.coaching import elearning
-from o2c_lab.ui.elearning import ScoredQuiz, drafts_html, quiz_summary, tokens_html
+from o2c_lab.ui.elearning import ScoredQuiz, drafts_html, quiz_summary, side_by_side_html, tokens_html
 
 journal.record_visit({notebook!r})""")]
 
@@ -167,22 +167,14 @@ def essentials_notebook():
         anonymisation par l'outil du cours."""),
         code("""\
         # Anonymiser un e-mail client : avant, après, et la table de correspondance
-        from html import escape
         from o2c_lab.ai import Anonymizer
 
-        staff = [p["email"] for p in company.scenario.get("staff", {}).values() if "@" in p.get("email", "")]
-        ours = staff[0].split("@", 1)[1] if staff else "@"
-        received = company.emails[~company.emails["sender"].str.contains(ours, regex=False)]
-        message = received.iloc[0]
-        original = f"De : {message['sender']}\\nObjet : {message['subject']}\\n\\n{message['body']}"
+        original = elearning.customer_email(company)
         anonymizer = Anonymizer.from_company(company)
         result = anonymizer.anonymize_text(original)
-        box = "white-space:pre-wrap;border:1px solid #c9d3e0;padding:6px;flex:1 1 360px"
-        display(HTML(f"<div style='display:flex;gap:12px;flex-wrap:wrap'><div style='flex:1 1 360px'><b>Avant</b>"
-                     f"<pre style='{box}'>{escape(original)}</pre></div><div style='flex:1 1 360px'><b>Après</b>"
-                     f"<pre style='{box}'>{escape(result.text)}</pre></div></div>"
-                     f"<p>{len(result.spans)} élément(s) remplacé(s). Table de correspondance, à garder sur votre "
-                     "poste :</p>"),
+        display(HTML(side_by_side_html(original, result.text)
+                     + f"<p>{len(result.spans)} élément(s) remplacé(s). Table de correspondance, à garder sur votre "
+                       "poste :</p>"),
                 french_table(anonymizer.mapping_frame()))"""),
         md("""\
         **À retenir** : les montants, les dates et les numéros de facture restent (l'IA en a besoin) ;

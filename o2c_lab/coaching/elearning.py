@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import InvalidParameterError
 
-__all__ = ["QUIZZES", "QuizItem", "Draft", "quiz_sections", "section_items", "sample_letter", "letter_model",
+__all__ = ["QUIZZES", "QuizItem", "Draft", "quiz_sections", "section_items", "sample_letter", "customer_email", "letter_model",
            "ngram_drafts", "token_question_values", "rcotf_exercise", "quiz_scores"]
 
 #: Quizzes of the two modules (journal name → French title).
@@ -89,6 +89,18 @@ def sample_letter(company) -> tuple[str, str]:
                                     todo="générez l'entreprise avec plus de clients")
     key = min(letters)
     return key[0], letters[key]
+
+
+def customer_email(company) -> str:
+    """The first e-mail a customer sent the company (sender, subject and body), as pasted into a tool."""
+    from ..casework.emails import _our_domain
+
+    emails = company.emails
+    received = emails[~emails["sender"].str.contains("@" + _our_domain(company), regex=False)]
+    if received.empty:
+        raise InvalidParameterError("Aucun e-mail reçu d'un client dans cette entreprise.")
+    message = received.iloc[0]
+    return f"De : {message['sender']}\nObjet : {message['subject']}\n\n{message['body']}"
 
 
 def letter_model(company):

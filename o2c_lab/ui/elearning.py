@@ -11,7 +11,7 @@ from ..errors import InvalidParameterError
 from .live import LiveView
 from .views import View
 
-__all__ = ["ScoredQuiz", "quiz_summary", "tokens_html", "drafts_html"]
+__all__ = ["ScoredQuiz", "quiz_summary", "tokens_html", "drafts_html", "side_by_side_html"]
 
 _RIGHT, _WRONG = "#2f9e44", "#c0392b"
 
@@ -103,3 +103,11 @@ def drafts_html(drafts) -> str:
                      f"max-height:22em;overflow:auto'>{escape(d.text)}</pre>"
                      f"<div style='flex:1 1 320px'>{render_html(d.report, show_confirmed=False)}</div></div>")
     return "".join(parts)
+
+
+def side_by_side_html(before: str, after: str) -> str:
+    """Two texts side by side, « Avant » and « Après » (an e-mail and its anonymised copy)."""
+    box = "white-space:pre-wrap;border:1px solid #c9d3e0;padding:6px"
+    cols = "".join(f"<div style='flex:1 1 360px'><b>{title}</b><pre style='{box}'>{escape(text)}</pre></div>"
+                   for title, text in (("Avant", before), ("Après", after)))
+    return f"<div style='display:flex;gap:12px;flex-wrap:wrap'>{cols}</div>"
