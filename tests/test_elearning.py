@@ -310,3 +310,22 @@ def test_customer_email_is_anonymised_before_and_after(many_companies):
     assert address not in result.text and "<EMAIL_1>" in result.text
     html = side_by_side_html(text, result.text)
     assert "Avant" in html and "Après" in html and "&lt;EMAIL_1&gt;" in html
+
+
+def test_quiz_widget_texts_are_french(tmp_path, many_companies):
+    from o2c_lab.authoring.language import visible_problems
+    from o2c_lab.ui.elearning import ScoredQuiz
+    from test_notebooks import _widget_texts
+
+    company = many_companies[SEEDS[0]]
+    journal = Journal.open("x", folder=tmp_path)
+    views = [ScoredQuiz(elearning.section_items(company, quiz, section), journal, quiz)
+             for quiz in elearning.QUIZZES for section in elearning.quiz_sections(quiz)]
+    for view in views:
+        for answer in view.answers:
+            answer.value = 0
+        view.button.click()  # the feedback texts too
+    texts = [t for v in views for t in _widget_texts(v.widget)]
+    texts += [label for v in views for a in v.answers for label in a._options_labels]
+    assert len(texts) > 100
+    assert [(t, visible_problems(t)) for t in texts if visible_problems(t)] == []
