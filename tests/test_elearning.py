@@ -329,3 +329,21 @@ def test_quiz_widget_texts_are_french(tmp_path, many_companies):
     texts += [label for v in views for a in v.answers for label in a._options_labels]
     assert len(texts) > 100
     assert [(t, visible_problems(t)) for t in texts if visible_problems(t)] == []
+
+
+def test_token_pieces_give_the_text_back_and_follow_the_count(many_companies):
+    from o2c_lab.ai import count_tokens
+    from o2c_lab.ai.tokens import token_pieces
+    from o2c_lab.ui.elearning import tokens_html
+
+    _, letter = elearning.sample_letter(many_companies[SEEDS[0]])
+    pieces = token_pieces(letter)
+    assert "".join(pieces) == letter
+    # a character split over two tokens stays whole in one piece: never more pieces than tokens
+    assert 0.9 * count_tokens(letter).tokens <= len(pieces) <= count_tokens(letter).tokens
+    import tiktoken
+
+    encoding = tiktoken.get_encoding("o200k_base")  # its cache was seeded by the count above
+    ascii_text = "Facture FA-2026-01333 : 5 252,69 EUR"  # one character per byte: pieces are tokens
+    assert token_pieces(ascii_text) == [encoding.decode([t]) for t in encoding.encode(ascii_text)]
+    assert tokens_html(pieces).count("<span") == len(pieces)

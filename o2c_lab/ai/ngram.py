@@ -64,10 +64,6 @@ class NgramModel:
         """The tokens of ``text`` between start and end marks, as the model sees a training text."""
         return [BOUNDARY] * (self.order - 1) + tokenize(text) + [BOUNDARY]
 
-    def ngrams(self, tokens: list[str]) -> list[tuple]:
-        """Every run of ``order`` consecutive tokens of ``tokens``."""
-        return [tuple(tokens[i:i + self.order]) for i in range(len(tokens) - self.order + 1)]
-
     def candidates(self, context) -> list[tuple[str, float]]:
         """The possible next tokens after ``context`` (its last ``order - 1`` tokens) with their
         probabilities, most likely first: what a language model computes at every step."""
