@@ -5,7 +5,7 @@ Pure Python, seeded, deterministic. The text is cut into tokens that carry their
 The model counts, in the training letters, which token follows each run of ``order - 1`` tokens,
 then writes by drawing each next token in proportion to those counts: every sequence of ``order``
 tokens it writes exists somewhere in its training texts, and yet it stitches pieces of different
-letters together — plausible sentences with invoice numbers and amounts that belong to no letter.
+letters together — plausible sentences citing invoice numbers and amounts of other customers.
 That is the lesson: a fluent text is not a true text, facts are checked against the data.
 """
 
