@@ -126,8 +126,8 @@ def essentials_notebook():
                                            "probabilité (%)": [100 * p for _, p in after[:8]]}),
                              numbers=["probabilité (%)"], decimals=1))"""),
         md("""\
-        Chaque montant possible est celui d'une lettre à un **autre** client : le modèle n'a aucune idée
-        du client dont il parle, il sait seulement ce qui « sonne juste ».
+        Ces suites viennent des lettres de **tous** les clients : le modèle n'a aucune idée du client
+        dont il parle, il sait seulement ce qui « sonne juste » après ces mots.
 
         **Essai** : on lui donne le début de la vraie relance (l'en-tête et le nom du client) et on lui
         fait écrire trois brouillons. Le vérificateur du cours compare ensuite chaque montant, date,
