@@ -6,6 +6,8 @@ widgets only, each section ends with a scored quiz whose answers go to the journ
 
 from __future__ import annotations
 
+import textwrap
+
 from .cells import code, md, parameters, setup
 
 __all__ = ["essentials_notebook", "prompting_notebook"]
@@ -43,6 +45,14 @@ from o2c_lab.ui.elearning import ScoredQuiz, drafts_html, quiz_summary, side_by_
 journal.record_visit({notebook!r})""")]
 
 
+def _section(quiz: str, key: str, number: int, body: str):
+    """A section's first text: its title and intended minutes (from the quiz data), then ``body``."""
+    from ..coaching.elearning import quiz_sections
+
+    section = quiz_sections(quiz)[key]
+    return md(f"## {number}. {section['titre']} (environ {section['minutes']} min)\n\n{textwrap.dedent(body).strip()}")
+
+
 def _quiz(quiz: str, section: str, title: str):
     return code(f"""\
 # Quiz : {title}
@@ -73,8 +83,7 @@ def essentials_notebook():
                "texte, comment il écrit, pourquoi il invente des faits, et comment protéger les données avant "
                "de lui confier un e-mail."),
         *_start(ESSENTIALS),
-        md("""\
-        ## 1. Ce que lit un modèle : des jetons (environ 10 min)
+        _section('essentiels_ia', 'jetons', 1, """\
 
         Un modèle de langage ne lit pas des mots mais des **jetons** : des morceaux de texte (un mot
         court, un bout de mot, un chiffre, une espace, une ponctuation). Tout se compte en jetons : la
@@ -105,8 +114,7 @@ def essentials_notebook():
         sont découpés en petits groupes. Le coût d'une relance est minime, celui de milliers de
         relances ou de longs fichiers l'est moins : on n'envoie que ce qui sert."""),
         _quiz("essentiels_ia", "jetons", "les jetons"),
-        md("""\
-        ## 2. Écrire, c'est prédire le morceau suivant (environ 15 min)
+        _section('essentiels_ia', 'prediction', 2, """\
 
         Un modèle génératif écrit **un jeton après l'autre** : à chaque pas, il calcule quelles suites
         sont probables d'après les textes qu'il a lus, et en tire une. Les grands modèles font ce calcul
@@ -142,8 +150,7 @@ def essentials_notebook():
         Un grand modèle se trompe moins souvent, mais de la même façon : il écrit ce qui est probable,
         pas ce qui est vrai."""),
         _quiz("essentiels_ia", "prediction", "prédire le mot suivant"),
-        md("""\
-        ## 3. Ce que l'IA fait bien et mal en finance (environ 10 min)
+        _section('essentiels_ia', 'finance', 3, """\
 
         | elle fait bien | elle fait mal (seule) |
         |---|---|
@@ -155,8 +162,7 @@ def essentials_notebook():
         Conséquence pratique : **vous fournissez les faits, l'IA rédige, vous vérifiez et décidez**.
         Les calculs restent dans l'outil comptable ou le tableur ; l'IA met en forme."""),
         _quiz("essentiels_ia", "finance", "forces et limites en finance"),
-        md("""\
-        ## 4. Protéger les données : anonymiser avant d'envoyer (environ 10 min)
+        _section('essentiels_ia', 'donnees', 4, """\
 
         Un e-mail client contient des données personnelles (nom, adresse e-mail, téléphone du contact)
         et des informations d'affaires (raison sociale, SIREN, IBAN). Avant de le coller dans une IA en
@@ -203,8 +209,7 @@ def prompting_notebook():
                "Ton, Format** (méthode RCOTF), complétées au besoin par des exemples, puis s'améliore en "
                "quelques échanges."),
         *_start(PROMPTING),
-        md("""\
-        ## 1. Rôle et contexte (environ 8 min)
+        _section('prompting', 'role_contexte', 1, """\
 
         - **Rôle** : qui l'IA doit être (« Tu es chargé(e) de recouvrement B2B dans une PME industrielle »).
           Le rôle oriente le vocabulaire, les priorités et le niveau de détail.
@@ -222,8 +227,7 @@ def prompting_notebook():
         HTML(f"<pre style='white-space:pre-wrap;border:1px solid #c9d3e0;padding:6px'>"
              f"{escape(RcotfPrompt(parts).render())}</pre>")"""),
         _quiz("prompting", "role_contexte", "rôle et contexte"),
-        md("""\
-        ## 2. Format, ton et exemples (environ 8 min)
+        _section('prompting', 'format_exemples', 2, """\
 
         - **Objectif** : le résultat attendu, avec un verbe d'action (« Rédige », « Résume », « Classe »).
         - **Ton** : le registre adapté au destinataire et au niveau de relance (courtois, ferme…).
@@ -238,8 +242,7 @@ def prompting_notebook():
         # Un prompt complet de la bibliothèque du cours
         PromptLab(course, "relance_niveau1_courtoise")"""),
         _quiz("prompting", "format_exemples", "format, ton et exemples"),
-        md("""\
-        ## 3. Itérer : affiner, reformuler, raccourcir (environ 9 min)
+        _section('prompting', 'iteration', 3, """\
 
         Une première réponse se travaille en deux ou trois échanges courts, sans tout recommencer. Trois
         relances types à envoyer à la suite d'une réponse :"""),
