@@ -438,3 +438,29 @@ def test_her_own_file_is_anonymised_mapped_and_analysed_in_notebook_07(context, 
     expect(wizard).to_contain_text("non calculable")  # the CEI, and why
     expect(wizard.locator("a", has_text="Télécharger les résultats")).to_have_count(1)
     _check_what_she_sees(page, "07_vos_donnees.ipynb", artefacts)
+
+
+def test_elearning_quiz_scores_and_explains_in_the_browser(context, jupyterlab, artefacts):
+    """The e-learning module: Run All, answer the first quiz with the mouse, validate; every answer
+    is explained, the score shows, the summary table follows, and the answers are in the journal."""
+    name = "avant_2_essentiels_ia.ipynb"
+    page = context.new_page()
+    expect = _open_and_run_all(page, jupyterlab, name, artefacts)
+    quiz = _output_with(page, "Valider mes réponses")
+    groups = quiz.locator(".widget-radio-box")
+    assert groups.count() == 3
+    for n in range(groups.count()):
+        groups.nth(n).locator("label").first.click()  # the first choice of each question
+    _button(page, "Valider mes réponses", within=quiz).click()
+    expect(quiz.get_by_text("Score :")).to_be_visible()
+    marks = quiz.inner_text().count("✔") + quiz.inner_text().count("✘")
+    assert marks == 3
+    journal = json.loads(next((jupyterlab[2] / "journal").glob("journal-*.json")).read_text(encoding="utf-8"))
+    answers = journal["quizzes"]["essentiels_ia"]
+    assert set(answers) == {"jetons.compte", "jetons.facturation", "jetons.chiffres"}
+    right = sum(a["correct"] for a in answers.values())
+    expect(quiz.get_by_text(f"Score : {right}/3")).to_be_visible()
+    summary = page.locator(f"{PANEL} .jp-OutputArea-output").filter(has_text="Bonnes réponses").first
+    expect(summary).to_contain_text(f"{right}/3")
+    assert name in journal["visits"]
+    _check_what_she_sees(page, name, artefacts)

@@ -7,6 +7,7 @@ calls the library (widgets, tables, charts). Figures are computed when the noteb
 from __future__ import annotations
 
 from ..ai import load_library
+from . import course_elearning
 from .cells import code, header, md, next_step, parameters, setup
 from .course_own_data import OWN_DATA_NOTEBOOK, own_data_cells
 
@@ -824,4 +825,6 @@ NOTEBOOKS = {
     "05_litiges.ipynb": _nb05,
     "06_encaissements_plan.ipynb": _nb06,
     OWN_DATA_NOTEBOOK: own_data_cells,
+    "avant_2_essentiels_ia.ipynb": course_elearning.essentials_notebook,
+    "avant_3_prompting.ipynb": course_elearning.prompting_notebook,
 }
