@@ -15,6 +15,7 @@ from html import escape
 from pathlib import Path
 
 from ..coaching import COURSE_TASKS, Journal, load_settings
+from ..coaching.practice import course_company
 from ..coaching.scores import Analysis
 from ..coaching.summary import format_duration
 from ..errors import O2CLabError
@@ -64,16 +65,12 @@ class Course:
 
         ``ai_mode`` and ``participant`` default to the participant's saved settings; ``module`` is the
         notebook's file name (for the banner)."""
-        import o2c_lab
         from ..ai import Anonymizer, Assistant, RecordingStore
 
         settings = load_settings(journal_folder)
         ai_mode = ai_mode or settings.ai_mode
         participant = settings.participant if participant is None else participant
-        if data_folder and Path(data_folder).is_dir():
-            company = o2c_lab.load_company(data_folder)
-        else:
-            company = o2c_lab.generate_company(seed=seed)
+        company = course_company(seed, data_folder)
         journal = Journal.open(participant, folder=journal_folder)
         notices = [journal.notice] if journal.notice else []
         # Every prompt shown for copying is pseudonymised, whatever the mode.
