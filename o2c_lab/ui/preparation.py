@@ -23,7 +23,7 @@ from .tables import table_html
 from .toolkit import tree_href
 from .views import View
 
-__all__ = ["AI_TOOLS", "EXPORT_FOLDER", "FollowUpForm", "PracticeCompany", "PreparationExport", "PreparationForm",
+__all__ = ["AI_TOOLS", "EXPORT_FOLDER", "FollowUpForm", "JournalExport", "PracticeCompany", "PreparationForm",
            "followup_view"]
 
 #: AI tools offered in the questionnaire (the programme's list, plus the employer's own tool).
@@ -109,14 +109,18 @@ class PreparationForm(View):
                              "Situez-vous maintenant sur les objectifs, puis préparez le fichier à envoyer.")
 
 
-class PreparationExport(View):
-    """« Préparer le fichier à envoyer »: a copy of the journal (the participant export that
-    ``o2c-lab cohort prepare`` reads) in ``a_envoyer_au_formateur/`` next to the notebook, with a
-    download link. ``.result`` is the path written."""
+class JournalExport(View):
+    """« Préparer le fichier à envoyer »: a copy of the journal (the participant export that the
+    trainer's cohort commands read) in ``a_envoyer_au_formateur/`` next to the notebook, with a
+    download link, once questionnaire ``form`` is saved. ``.result`` is the path written."""
 
-    def __init__(self, journal: Journal, folder: str | Path | None = None):
+    _FORMS = {PREPARATION_FORM: "Enregistrer mon questionnaire", J40_FORM: "Enregistrer mon suivi"}
+
+    def __init__(self, journal: Journal, form: str = PREPARATION_FORM, folder: str | Path | None = None):
         super().__init__()
-        self.journal = journal
+        if form not in self._FORMS:
+            raise InvalidParameterError(f"Questionnaire inconnu : « {form} ».", valid=", ".join(self._FORMS))
+        self.journal, self.form = journal, form
         self.folder = Path(folder) if folder is not None else Path.cwd() / EXPORT_FOLDER
         self.button = widgets.Button(description="Préparer le fichier à envoyer", icon="download",
                                      button_style="primary", layout=widgets.Layout(width="auto"))
@@ -130,10 +134,10 @@ class PreparationExport(View):
 
         if not self.journal.participant:
             raise InvalidParameterError("Votre nom n'est pas encore enregistré : le formateur ne saurait pas de qui "
-                                        "vient le fichier.", todo="remplissez et enregistrez le questionnaire d'abord")
-        if preparation_of(self.journal.data) is None:
+                                        "vient le fichier.", todo="remplissez et enregistrez le questionnaire préparatoire d'abord")
+        if self.form not in self.journal.data.get("forms", {}):
             raise InvalidParameterError("Le questionnaire n'est pas encore enregistré.",
-                                        todo="cliquez d'abord sur « Enregistrer mon questionnaire »")
+                                        todo=f"cliquez d'abord sur « {self._FORMS[self.form]} »")
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self.folder / self.journal.path.name
         target.write_text(json.dumps(self.journal.data, ensure_ascii=False, indent=1), encoding="utf-8")
