@@ -100,7 +100,6 @@ def followup_notebook():
         course = Course.start(seed=seed, data_folder=data_folder, ai_mode=ai_mode, participant=participant,
                               module="{FOLLOWUP}")
         journal = course.journal
-        journal.record_visit("{FOLLOWUP}")
         course.banner()"""),
         md("""\
         ## 1. Votre plan à 30 jours, 40 jours après

@@ -64,7 +64,7 @@ class Course:
         """Load the course company (``data_folder`` if it exists, else generate ``seed``), open the journal.
 
         ``ai_mode`` and ``participant`` default to the participant's saved settings; ``module`` is the
-        notebook's file name (for the banner)."""
+        notebook's file name (for the banner), and its opening is noted in the journal."""
         from ..ai import Anonymizer, Assistant, RecordingStore
 
         settings = load_settings(journal_folder)
@@ -72,6 +72,8 @@ class Course:
         participant = settings.participant if participant is None else participant
         company = course_company(seed, data_folder)
         journal = Journal.open(participant, folder=journal_folder)
+        if module:
+            journal.record_visit(module)  # attendance: which notebooks were opened, and when
         notices = [journal.notice] if journal.notice else []
         # Every prompt shown for copying is pseudonymised, whatever the mode.
         anonymizer = Anonymizer.from_company(company)
