@@ -164,10 +164,9 @@ def attestation(data: dict, info: TrainingInfo):
     hours = format_number(info.hours, 0 if info.hours.is_integer() else 1)
     lines = [f"Participant : {who}", f"Formation : {info.title}"
              + (f" (code {info.course['code']})" if info.course.get("code") else ""),
-             f"Durée : {hours} h" + (" (1 jour), précédée de deux modules d'e-learning (45 min et 25 min)"
-                                     if info.hours == COURSE_HOURS else ""),
+             f"Durée : {hours} h" + (" (1 jour)" if info.hours == COURSE_HOURS else ""),
              f"Date(s) de la formation : {dates}"]
-    if every:
+    if len(every) > 1:
         lines.append(f"Parcours relevé dans le journal : du {format_date(every[0])} au {format_date(every[-1])}")
     for key, label in (("modalite", "Modalité"), ("lieu", "Lieu"), ("formateur", "Formateur")):
         if info.course.get(key):
