@@ -85,11 +85,12 @@ def _number(text: str) -> float:
 def read_quantity(text: str, what: str) -> float | None:
     """A number typed by the participant (« 2 », « 1,5 », « 1.5 »); an empty field is None (not
     measured); anything else is refused with a French message, never guessed."""
-    text = str(text).strip().replace("\u202f", "").replace(" ", "")
+    typed = str(text).strip()
+    text = typed.replace("\u202f", "").replace(" ", "")
     if not text:
         return None
     if not re.fullmatch(_NUMBER, text):
-        raise InvalidParameterError(f"« {text} » n'est pas un nombre ({what}).",
+        raise InvalidParameterError(f"« {typed} » n'est pas un nombre ({what}).",
                                     valid="un nombre, par exemple 2 ou 1,5 ; laissez vide si vous n'avez pas mesuré",
                                     todo="corrigez la case, puis enregistrez à nouveau")
     return _number(text)

@@ -58,7 +58,7 @@ def _parse(raw: bytes, where: str, notes: list[str]):
         return None
     problem = _journal_problem(data)
     if problem:
-        notes.append(f"{where} : {problem} — écarté ; demandez au participant le fichier préparé par son carnet.")
+        notes.append(f"{where} : {problem} ; demandez au participant le fichier préparé par son carnet.")
         return None
     return data
 
