@@ -72,9 +72,10 @@ def exercise_company(seed: int, data_folder: str | Path | None, folder: Path | s
     return course_company(seed, data_folder), ""
 
 
-def course_company(seed, data_folder):
-    from ..company import generate_company, load_company
+def course_company(seed: int, data_folder: str | Path | None):
+    """The course company: ``data_folder`` when it exists, else the company generated from ``seed``."""
+    import o2c_lab  # the package's entry points (tests replace them there)
 
     if data_folder and Path(data_folder).is_dir():
-        return load_company(data_folder)
-    return generate_company(seed=seed)
+        return o2c_lab.load_company(data_folder)
+    return o2c_lab.generate_company(seed=seed)
