@@ -13,12 +13,14 @@ import nbformat
 import pytest
 
 from o2c_lab.ai import Assistant
-from o2c_lab.authoring.language import leftovers
+from o2c_lab.authoring.language import leftovers, visible_problems
 from o2c_lab.coaching import NOT_MEASURED, OBJECTIVES, PHASES, Journal, load_settings, self_assessment_table
 from o2c_lab.coaching.followup import j40_table, plan_cases
 from o2c_lab.coaching.practice import exercise_company
 from o2c_lab.ui import Course
 from o2c_lab.ui.preparation import FollowUpForm, JournalExport, PracticeCompany, PreparationForm, followup_view
+
+from test_notebooks import _visible_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN_1 = "Tâche : relances écrites\nPrompt : …\nJe passe de 3 heures à 40 minutes par semaine."
@@ -151,30 +153,6 @@ def test_new_company_button_points_the_exercises_at_another_seed(tmp_path, monke
 NOTEBOOKS = ("avant_1_preparation.ipynb", "apres_j40_suivi.ipynb")
 
 
-def _strip(markup) -> str:
-    return re.sub(r"<style.*?</style>|<[^>]+>", " ", str(markup), flags=re.S)
-
-
-def _texts(nb) -> list[str]:
-    """What Run All shows: markdown, outputs, and the texts of the widgets stored with the notebook."""
-    texts = []
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            texts.append(cell.source)
-        for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            texts.append(_strip(data.get("text/html", "")))
-            texts.append(str(out.get("text", "")))
-    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
-    for model in state.values():
-        attrs = model.get("state", {})
-        if model.get("model_name") in ("HTMLModel", "ButtonModel", "CheckboxModel", "ToggleButtonsModel"):
-            texts += [_strip(attrs.get(k, "")) for k in ("value", "description")
-                      if isinstance(attrs.get(k), str)]
-            texts += [str(o) for o in attrs.get("_options_labels", [])]
-    return [t for t in texts if t.strip()]
-
-
 @pytest.mark.parametrize("seed", [5, 2026])
 def test_notebooks_run_headless_in_french(seed, tmp_path, monkeypatch):
     papermill = pytest.importorskip("papermill")
@@ -187,9 +165,11 @@ def test_notebooks_run_headless_in_french(seed, tmp_path, monkeypatch):
         nb = nbformat.read(tmp_path / name, as_version=4)
         outputs = [o for c in nb.cells for o in c.get("outputs", [])]
         assert not [o for o in outputs if o.output_type == "error" or o.get("name") == "stderr"], name
-        texts = _texts(nb)
+        shown = _visible_texts(nb)
+        texts = shown + [c.source for c in nb.cells if c.cell_type == "markdown"]
         assert [(t[:80], leftovers(t)) for t in texts if leftovers(t)] == [], name
-    followup = "\n".join(_texts(nbformat.read(tmp_path / NOTEBOOKS[1], as_version=4)))
+        assert sorted({p for t in shown for p in visible_problems(t)}) == [], name
+    followup = "\n".join(_visible_texts(nbformat.read(tmp_path / NOTEBOOKS[1], as_version=4)))
     assert NOT_MEASURED in followup and "Me donner une nouvelle entreprise" in followup
     journal = json.loads((tmp_path / "journal" / "journal-participant.json").read_text(encoding="utf-8"))
     assert set(journal["visits"]) == set(NOTEBOOKS)  # each notebook notes its opening
