@@ -320,10 +320,7 @@ def _add_cohort(commands) -> None:
                     "progrès, positionnement de la promotion par objectif, cas fil rouge à appuyer. Un\n"
                     "fichier illisible ou étranger est signalé, jamais ignoré en silence.",
         epilog="Exemple :\n  o2c-lab cohort prepare paris-2026-12 --from questionnaires_recus")
-    prepare.add_argument("name", metavar="NOM", help="nom de la cohorte (créée avec « cohort create »)")
-    prepare.add_argument("--from", dest="source", type=Path, required=True, metavar="DOSSIER_RECU",
-                         help="dossier des fichiers reçus des participants (.json et .zip)")
-    prepare.add_argument("--out", type=Path, default=Path("cohortes"), metavar="DOSSIER", help=out_help)
+    _received_arguments(prepare, out_help)
     prepare.set_defaults(handler=_cmd_cohort_prepare)
 
     attest = actions.add_parser(
@@ -340,13 +337,18 @@ def _add_cohort(commands) -> None:
                "  formation:\n    intitule: IA et Order to Cash\n    dates: 14 décembre 2026\n"
                "    lieu: Paris\n    formateur: Camille Martin\n\n"
                "Exemple :\n  o2c-lab cohort attest paris-2026-12 --from journaux_recus --organisme organisme.yaml")
-    attest.add_argument("name", metavar="NOM", help="nom de la cohorte (créée avec « cohort create »)")
-    attest.add_argument("--from", dest="source", type=Path, required=True, metavar="DOSSIER_RECU",
-                        help="dossier des journaux reçus des participants (.json et .zip)")
+    _received_arguments(attest, out_help)
     attest.add_argument("--organisme", type=Path, metavar="FICHIER",
                         help="fichier YAML ou JSON de l'organisme et de la formation (facultatif)")
-    attest.add_argument("--out", type=Path, default=Path("cohortes"), metavar="DOSSIER", help=out_help)
     attest.set_defaults(handler=_cmd_cohort_attest)
+
+
+def _received_arguments(parser, out_help: str) -> None:
+    """NOM, --from and --out of the cohort actions that read the files sent back by participants."""
+    parser.add_argument("name", metavar="NOM", help="nom de la cohorte (créée avec « cohort create »)")
+    parser.add_argument("--from", dest="source", type=Path, required=True, metavar="DOSSIER_RECU",
+                        help="dossier des fichiers reçus des participants (journaux .json et archives .zip)")
+    parser.add_argument("--out", type=Path, default=Path("cohortes"), metavar="DOSSIER", help=out_help)
 
 
 # ----------------------------------------------------------------------------- commands

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import DataFileError
 from ..money import format_date
+from ..ui.course import MODULES
 from .exports import read_exports
 
 __all__ = ["ATTEST_FOLDER", "COURSE_HOURS", "FOLLOWED", "PATH_MODULES", "Attested", "TrainingInfo",
@@ -36,13 +37,7 @@ PATH_MODULES = {
     "avant_1_preparation.ipynb": "Questionnaire préparatoire",
     "avant_2_essentiels_ia.ipynb": "E-learning : les essentiels de l'IA générative (45 min)",
     "avant_3_prompting.ipynb": "E-learning : maîtriser le prompting (25 min)",
-    "00_bienvenue.ipynb": "Bienvenue",
-    "01_prompts.ipynb": "Bien demander à l'IA",
-    "02_risque_facture.ipynb": "Risque client et facturation",
-    "03_balance_agee.ipynb": "Balance âgée et priorités",
-    "04_relances.ipynb": "Relances et échanges clients",
-    "05_litiges.ipynb": "Litiges, alertes et synthèses",
-    "06_encaissements_plan.ipynb": "Encaissements, indicateurs et plan d'action",
+    **MODULES,
     "evaluation_fin_de_journee.ipynb": "Évaluation de fin de journée",
     "apres_j40_suivi.ipynb": "Suivi à J+40",
 }
@@ -50,7 +45,7 @@ _FORMS = {"preparation": "avant_1_preparation.ipynb", "evaluation_a_chaud": "eva
           "j40": "apres_j40_suivi.ipynb"}
 _QUIZZES = {"essentiels_ia": "avant_2_essentiels_ia.ipynb", "prompting": "avant_3_prompting.ipynb",
             "evaluation_finale": "evaluation_fin_de_journee.ipynb"}
-_DAY = [n for n in PATH_MODULES if n[:2].isdigit()]
+_DAY = list(MODULES)
 
 _ORGANISATION_KEYS = {"nom", "adresse", "siret", "numero_declaration_activite", "signataire", "ville"}
 _COURSE_KEYS = {"intitule", "code", "duree_heures", "dates", "lieu", "formateur", "modalite"}
