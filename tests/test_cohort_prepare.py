@@ -239,6 +239,11 @@ def test_attestation_names_the_configured_organisation(tmp_path, cohort, capsys)
     flat = " ".join(_pdf_text(cohort / "essai" / TRAINER / "attestations" / "attestation_camille-martin.pdf").split())
     assert "Formations Lumière atteste que Camille Martin" in flat
     assert "11 75 12345 75" in flat and "14 décembre 2026" in flat and "Fait à Lyon" in flat
+    dated = tmp_path / "date.json"
+    dated.write_text('{"formation": {"dates": "2026-12-14", "duree_heures": 7}}', encoding="utf-8")
+    assert load_training_info(dated).course["dates"] == "2026-12-14"  # JSON text stays as written
+    dated.write_text("formation:\n  dates: 2026-12-14\n", encoding="utf-8")
+    assert load_training_info(dated).course["dates"] == "14/12/2026"  # a YAML date, written the French way
     bad = tmp_path / "faux.yaml"
     bad.write_text("organisme:\n  name: Oups\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="champ"):

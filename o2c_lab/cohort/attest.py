@@ -94,7 +94,9 @@ def load_training_info(path: str | Path | None) -> TrainingInfo:
             unknown = sorted(set(value) - keys) if isinstance(value, dict) else [str(value)]
             raise DataFileError(f"rubrique « {part} » : champ(s) inconnu(s) {', '.join(unknown)}.", path=path,
                                 valid=", ".join(sorted(keys)))
-        parts[part] = {k: v for k, v in value.items() if v not in (None, "")}
+        # a YAML date (« dates: 2026-12-14 ») is written the French way
+        parts[part] = {k: format_date(v) if isinstance(v, dt.date) else v for k, v in value.items()
+                       if v not in (None, "")}
     hours = parts["formation"].get("duree_heures")
     if hours is not None and (isinstance(hours, bool) or not isinstance(hours, (int, float)) or not 0 < hours <= 100):
         raise DataFileError(f"durée impossible : {hours!r}.", path=path, column="duree_heures",
