@@ -96,6 +96,11 @@ def stressed_cases(journals: list[dict]) -> list[tuple[str, str]]:
     return [(notebook, "; ".join(entry["why"])) for notebook, entry in ranked]
 
 
+def _table(columns: list[str], rows: list[list]) -> Table:
+    """A table, with one row saying so when there is nothing to show (never an empty grid)."""
+    return Table(columns, rows or [["aucune réponse"] + [""] * (len(columns) - 1)])
+
+
 def pre_course_brief(exports: Exports, cohort: str) -> Document:
     """The pre-course brief of ``cohort`` from the journals in ``exports``."""
     journals = exports.journals
@@ -107,7 +112,7 @@ def pre_course_brief(exports: Exports, cohort: str) -> Document:
         "questionnaire préparatoire rempli."],
         bullets=[f"Sans questionnaire : {who}." for who in missing]
         + [f"Écarté : {note}" for note in exports.set_aside])]
-    sections.append(Section("Participants : métiers, outils d'IA et règles de l'employeur", table=Table(
+    sections.append(Section("Participants : métiers, outils d'IA et règles de l'employeur", table=_table(
         ["participant", "métier", "outils d'IA au travail", "règles de l'employeur"],
         [[data["participant"], a["role"], ", ".join(a.get("ai_tools", [])) or "aucun indiqué",
           a.get("ai_rules") or "non précisées"] for data, a in answered])))
@@ -118,11 +123,11 @@ def pre_course_brief(exports: Exports, cohort: str) -> Document:
     sections.append(Section("Outils d'IA disponibles", paragraphs=[
         "Nombre de participants qui disposent de chaque outil au travail : à croiser avec le mode d'IA de la "
         "journée (copier-coller avec l'outil autorisé, ou hors ligne)."],
-        table=Table(["outil", "participants"], [[t, n] for t, n in sorted(tools.items(), key=lambda i: (-i[1], i[0]))])))
+        table=_table(["outil", "participants"], [[t, n] for t, n in sorted(tools.items(), key=lambda i: (-i[1], i[0]))])))
     tasks = _tasks(journals)
     sections.append(Section("Tâches les plus chronophages", paragraphs=[
         f"{len(tasks)} tâche(s) pour {format_number(sum(h for *_, h in tasks), 1)} heures par semaine au total."],
-        table=Table(["participant", "tâche", "heures par semaine"],
+        table=_table(["participant", "tâche", "heures par semaine"],
                     [[who, task, format_number(hours, 1)] for who, task, hours in tasks])))
     sections.append(Section("Objectifs de progrès", bullets=[
         f"{data['participant']} : {a['goals']}" for data, a in answered if a.get("goals")]
@@ -139,8 +144,7 @@ def pre_course_brief(exports: Exports, cohort: str) -> Document:
         f"Un cas est à appuyer quand la moyenne d'un de ses objectifs est sous {format_number(STRESS_BELOW, 0)}/5, "
         "ou quand des tâches chronophages des participants s'y rattachent (mots de la tâche). Les cas qui "
         "pèsent le plus d'heures par semaine viennent en premier."],
-        table=Table(["carnet", "cas", "pourquoi"], [[nb, _CASES[nb], why] for nb, why in stressed])
-        if stressed else None, bullets=[] if stressed else ["Aucun cas à appuyer particulièrement."]))
+        table=_table(["carnet", "cas", "pourquoi"], [[nb, _CASES[nb], why] for nb, why in stressed])))
     return Document("brief_preparation", f"Brief de préparation — cohorte {cohort}",
                     "Synthèse des questionnaires préparatoires envoyés par les participants, pour adapter la "
                     "journée. Document réservé au formateur : il cite les réponses des participants.", sections)
