@@ -25,7 +25,6 @@ class Exports:
     folder: Path
     journals: list[dict] = field(default_factory=list)
     set_aside: list[str] = field(default_factory=list)
-    sources: dict[str, str] = field(default_factory=dict)  # participant → file name read
 
 
 def _journal_problem(data) -> str:
@@ -113,6 +112,5 @@ def read_exports(folder: str | Path) -> Exports:
         else:
             kept[who] = (name, data)
     for who in sorted(kept):
-        found.sources[who] = kept[who][0]
         found.journals.append(kept[who][1])
     return found
