@@ -10,6 +10,7 @@ from ..ai import load_library
 from . import course_elearning
 from .cells import code, header, md, next_step, parameters, setup
 from .course_own_data import OWN_DATA_NOTEBOOK, own_data_cells
+from .course_preparation import followup_notebook, preparation_notebook
 
 __all__ = ["NOTEBOOKS"]
 
@@ -827,4 +828,5 @@ NOTEBOOKS = {
     OWN_DATA_NOTEBOOK: own_data_cells,
     "avant_2_essentiels_ia.ipynb": course_elearning.essentials_notebook,
     "avant_3_prompting.ipynb": course_elearning.prompting_notebook,
+    "avant_1_preparation.ipynb": preparation_notebook, "apres_j40_suivi.ipynb": followup_notebook,
 }

@@ -12,18 +12,16 @@ __all__ = ["EXERCISES"]
 def _setup():
     return code("""\
         # Ouvrir l'entreprise de l'exercice
-        import o2c_lab
-        from pathlib import Path
         from o2c_lab.coaching import Analysis
         from o2c_lab.coaching.checks import Verifier
+        from o2c_lab.coaching.practice import exercise_company
         from o2c_lab.ui import french_table
 
-        if data_folder and Path(data_folder).is_dir():
-            company = o2c_lab.load_company(data_folder)
-        else:
-            company = o2c_lab.generate_company(seed=seed)
+        company, notice = exercise_company(seed, data_folder)
         analysis, verifier = Analysis(company), Verifier(company)
-        print(f"{company.name}, situation au {company.as_of:%d/%m/%Y} (graine {company.seed})")""")
+        print(f"{company.name}, situation au {company.as_of:%d/%m/%Y} (graine {company.seed})")
+        if notice:
+            print(notice)""")
 
 
 def _intro(title: str, text: str):

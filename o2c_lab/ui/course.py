@@ -15,6 +15,7 @@ from html import escape
 from pathlib import Path
 
 from ..coaching import COURSE_TASKS, Journal, load_settings
+from ..coaching.practice import course_company
 from ..coaching.scores import Analysis
 from ..coaching.summary import format_duration
 from ..errors import O2CLabError
@@ -66,18 +67,16 @@ class Course:
         """Load the course company (``data_folder`` if it exists, else generate ``seed``), open the journal.
 
         ``ai_mode`` and ``participant`` default to the participant's saved settings; ``module`` is the
-        notebook's file name (for the banner)."""
-        import o2c_lab
+        notebook's file name (for the banner), and its opening is noted in the journal."""
         from ..ai import Anonymizer, Assistant, RecordingStore
 
         settings = load_settings(journal_folder)
         ai_mode = ai_mode or settings.ai_mode
         participant = settings.participant if participant is None else participant
-        if data_folder and Path(data_folder).is_dir():
-            company = o2c_lab.load_company(data_folder)
-        else:
-            company = o2c_lab.generate_company(seed=seed)
+        company = course_company(seed, data_folder)
         journal = Journal.open(participant, folder=journal_folder)
+        if module:
+            journal.record_visit(module)  # attendance: which notebooks were opened, and when
         notices = [journal.notice] if journal.notice else []
         # Every prompt shown for copying is pseudonymised, whatever the mode.
         anonymizer = Anonymizer.from_company(company)
