@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..ai import load_library
 from .cells import code, header, md, next_step, parameters, setup
+from .course_evaluation import EVALUATION_NOTEBOOK, evaluation_notebook
 
 __all__ = ["NOTEBOOKS"]
 
@@ -800,4 +801,5 @@ NOTEBOOKS = {
     "04_relances.ipynb": _nb04,
     "05_litiges.ipynb": _nb05,
     "06_encaissements_plan.ipynb": _nb06,
+    EVALUATION_NOTEBOOK: evaluation_notebook,
 }

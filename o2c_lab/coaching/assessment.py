@@ -20,10 +20,18 @@ from dataclasses import dataclass, field
 
 from ..money import format_date, format_eur, format_number, format_pct
 
-__all__ = ["ASSESSMENT_QUIZ", "ITEM_TITLES", "AssessmentItem", "assessment_items"]
+__all__ = ["ASSESSMENT_QUIZ", "HOT_FORM", "ITEM_TITLES", "PROGRESS_LEVELS", "AssessmentItem", "assessment_items"]
 
 #: The quiz name the answers are recorded under in the journal.
 ASSESSMENT_QUIZ = "evaluation_finale"
+
+#: The end-of-day questionnaire (« évaluation à chaud ») in the journal's forms. Its answers:
+#: ``satisfaction`` {day module file: 1–5}, ``progres`` {objective: a key of PROGRESS_LEVELS},
+#: ``commentaire`` (free text).
+HOT_FORM = "evaluation_a_chaud"
+
+#: Perceived progress on an objective (stored value → French label).
+PROGRESS_LEVELS = {0: "aucun", 1: "léger", 2: "net", 3: "fort"}
 
 #: Every item id → short French title (what the cohort report names), in the order of the quiz.
 ITEM_TITLES = {
