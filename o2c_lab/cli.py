@@ -309,6 +309,22 @@ def _add_cohort(commands) -> None:
     record.add_argument("--out", type=Path, default=Path("cohortes"), metavar="DOSSIER", help=out_help)
     record.set_defaults(handler=_cmd_cohort_record)
 
+    report = actions.add_parser(
+        "report", help="établir le bilan de la session à partir des journaux des participants",
+        description="Lit les journaux des participants (fichiers journal-….json et ZIP de leur boîte à\n"
+                    "outils) et, dans le dossier d'un serveur, les journaux des participants qui l'ont\n"
+                    "accepté ; écrit dans DOSSIER/NOM/formateur/bilan le bilan (présence, positionnement,\n"
+                    "évaluation des acquis, e-learning, gains mesurés, satisfaction) en HTML, Excel et PDF.",
+        epilog="Exemple :\n  o2c-lab cohort report paris-2026-12 --from journaux_recus --anonyme")
+    report.add_argument("name", metavar="NOM", help="nom de la cohorte")
+    report.add_argument("--from", dest="exports", type=Path, required=True, metavar="DOSSIER_JOURNAUX",
+                        help="dossier des journaux remis par les participants (JSON ou ZIP)")
+    report.add_argument("--hub", type=Path, metavar="DOSSIER_SERVEUR",
+                        help="dossier des journaux d'un serveur partagé (seuls ceux avec accord sont lus)")
+    report.add_argument("--anonyme", action="store_true", help="remplacer les noms par « Participant 1 », …")
+    report.add_argument("--out", type=Path, default=Path("cohortes"), metavar="DOSSIER", help=out_help)
+    report.set_defaults(handler=_cmd_cohort_report)
+
 
 # ----------------------------------------------------------------------------- commands
 
@@ -590,6 +606,20 @@ def _cmd_cohort_check(args) -> int:
     report = check_cohort(args.name, args.out)
     print(report)
     return 0 if report.ready else 1
+
+
+def _cmd_cohort_report(args) -> int:
+    from .cohort.report import build_report, read_journals, write_report
+
+    journals, notices = read_journals(args.exports, args.hub)
+    report = build_report(args.name, journals, notices, anonymous=args.anonyme)
+    paths = write_report(report, args.out)
+    for notice in notices:
+        print(f"⚠ {notice}")
+    print(f"Bilan de {len(journals)} participant(s) écrit :")
+    for path in paths:
+        print(f"  {path}")
+    return 0
 
 
 def _cmd_cohort_record(args) -> int:
