@@ -330,27 +330,35 @@ def _rows(table: pd.DataFrame) -> list[list[str]]:
 
 
 def _chart(kind: str, table: pd.DataFrame) -> str:
-    """A PNG chart (base64) of one table, drawn with matplotlib without any display."""
-    from matplotlib.figure import Figure
+    """A PNG chart (base64) of one table, drawn with matplotlib without any display; a row nobody
+    answered is left out of the chart (the table says « non mesuré »)."""
+    import textwrap
 
-    fig = Figure(figsize=(8, 0.45 * len(table) + 1.2))
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import PercentFormatter
+
+    label, values, limit, unit = {
+        "positionnement": ("objectif", [f"{p} (moyenne)" for p in PHASES], 5, "auto-évaluation moyenne (1 à 5)"),
+        "satisfaction": ("module", ["satisfaction (moyenne)"], 5, "satisfaction moyenne (1 à 5)"),
+        "evaluation": ("question", ["part correcte"], 1, "part de bonnes réponses")}[kind]
+    values = [v for v in values if table[v].notna().any()]
+    table = table.loc[table[values].notna().any(axis=1)] if values else table.iloc[:0]
+    names = ["\n".join(textwrap.wrap(str(v), 38)) for v in table[label]]
+    fig = Figure(figsize=(8, 0.3 * sum(n.count("\n") + 1 for n in names) * max(1, len(values) * 0.7) + 1.6))
     ax = fig.add_subplot()
-    if kind == "positionnement":
-        y = range(len(table))
-        for offset, phase, color in ((-0.2, "avant", "#9aa5b1"), (0.2, "apres", "#1f6feb")):
-            ax.barh([i + offset for i in y], table[f"{phase} (moyenne)"].fillna(0), height=0.4, color=color,
-                    label=PHASES[phase])
-        ax.set_yticks(list(y), [str(v)[:45] for v in table["objectif"]])
-        ax.set_xlim(0, 5)
-        ax.legend(loc="lower right")
-        ax.set_xlabel("auto-évaluation moyenne (1 à 5)")
-    else:
-        label, value, limit, unit = {
-            "satisfaction": ("module", "satisfaction (moyenne)", 5, "satisfaction moyenne (1 à 5)"),
-            "evaluation": ("question", "part correcte", 1, "part de bonnes réponses")}[kind]
-        ax.barh([str(v)[:45] for v in table[label]], table[value].fillna(0), color="#1f6feb")
-        ax.set_xlim(0, limit)
-        ax.set_xlabel(unit)
+    height = 0.8 / max(1, len(values))
+    colors = ("#9aa5b1", "#1f6feb", "#1a7f37")
+    for k, column in enumerate(values):
+        shown = PHASES[column.split(" ")[0]] if kind == "positionnement" else column
+        ax.barh([i - 0.4 + height * (k + 0.5) for i in range(len(table))], table[column].fillna(0), height=height,
+                color=colors[k if len(values) > 1 else 1], label=shown)
+    ax.set_yticks(range(len(table)), names)
+    ax.set_xlim(0, limit)
+    if kind == "evaluation":
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    if len(values) > 1:
+        ax.legend(loc="lower center", bbox_to_anchor=(0.4, 1.0), ncol=len(values), frameon=False, fontsize="small")
+    ax.set_xlabel(unit)
     ax.invert_yaxis()
     fig.tight_layout()
     buffer = io.BytesIO()
