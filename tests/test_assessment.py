@@ -12,8 +12,9 @@ import nbformat
 import pandas as pd
 import pytest
 import yaml
+from test_notebooks import _visible_texts
 
-from o2c_lab.authoring.language import leftovers
+from o2c_lab.authoring.language import leftovers, visible_problems
 from o2c_lab.coaching import ASSESSMENT_QUIZ, HOT_FORM, ITEM_TITLES, OBJECTIVES, Journal, assessment_items
 from o2c_lab.money import format_date, format_eur, format_pct
 from o2c_lab.ui import FinalAssessment, HotEvaluation, MODULES, ReportConsent
@@ -194,7 +195,8 @@ def test_notebook_runs_headless_and_speaks_french(tmp_path, seed):
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors == []
     assert all(not leftovers(c.source) for c in nb.cells if c.cell_type == "markdown")
-    text = " ".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-    assert "Traceback" not in text
+    shown = _visible_texts(nb)
+    assert sum("Question " in t for t in shown) >= 20  # the final assessment is displayed
+    assert sorted({p for t in shown for p in visible_problems(t)}) == []
     journal = next((tmp_path / "journal").glob("journal-*.json")).read_text(encoding="utf-8")
     assert re.search(r'"evaluation_fin_de_journee\.ipynb": \{', journal)  # the visit is recorded
