@@ -612,10 +612,14 @@ def _cmd_cohort_report(args) -> int:
     from .cohort.report import build_report, read_journals, write_report
 
     journals, notices = read_journals(args.exports, args.hub)
-    report = build_report(args.name, journals, notices, anonymous=args.anonyme)
-    paths = write_report(report, args.out)
     for notice in notices:
         print(f"⚠ {notice}")
+    if not journals:
+        raise InvalidParameterError("Aucun journal de participant lisible : pas de bilan à établir.",
+                                    valid="des fichiers journal-….json ou les ZIP des boîtes à outils",
+                                    todo="rassemblez les fichiers remis par les participants dans le dossier indiqué")
+    report = build_report(args.name, journals, notices, anonymous=args.anonyme)
+    paths = write_report(report, args.out)
     print(f"Bilan de {len(journals)} participant(s) écrit :")
     for path in paths:
         print(f"  {path}")

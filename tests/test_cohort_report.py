@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -68,6 +69,10 @@ def session(tmp_path_factory, small_company):
     shutil.copy(next((base / "kit").glob("*.zip")), exports / "livrables_hugo.zip")
     hidden = Journal.open(HIDDEN, folder=hub / "zoe")
     hidden.record_self_assessment("concepts", "avant", 1)
+    for folder in ("anonyme-1", "anonyme-2"):  # two journals without a name: two participants, not one
+        nameless = Journal.open("", folder=hub / folder)
+        nameless.record_visit("00_bienvenue.ipynb")
+        nameless.set_report_consent(True)
     (hub / "alix").mkdir(parents=True)
     (hub / "alix" / "journal-alix.json").write_text("{pas du json", encoding="utf-8")
     return base, exports, hub.parent, [json.loads(j.path.read_text(encoding="utf-8")) for j in journals]
@@ -83,8 +88,8 @@ def test_the_toolkit_zip_carries_the_journal(session):
 def test_consent_and_corrupt_files(session):
     _, exports, hub, _ = session
     journals, notices = read_journals(exports, hub)
-    assert sorted(j["participant"] for j in journals) == sorted(NAMES)
-    assert any("journal-alix.json" in n and "n'est pas un journal" in n for n in notices)
+    assert sorted(j["participant"] for j in journals) == sorted(NAMES + ["", ""])
+    assert any("alix/journal-alix.json" in n and "n'est pas un journal" in n for n in notices)
     assert any("1 journal(aux) du serveur sans accord" in n for n in notices)
     assert not any(HIDDEN in n for n in notices)
 
@@ -100,7 +105,7 @@ def _same(got, expected) -> bool:
 
 def test_figures_equal_an_independent_aggregation(session):
     _, exports, hub, files = session
-    journals, notices = read_journals(exports, hub)
+    journals, notices = read_journals(exports)
     report = build_report("essai", journals, notices)
     files = sorted(files, key=lambda d: d["participant"].casefold())
     assert report.participants == [d["participant"] for d in files]
@@ -173,7 +178,7 @@ def test_cli_writes_an_anonymous_report(session, capsys):
     assert main(["cohort", "report", "essai-1", "--from", str(exports), "--hub", str(hub), "--anonyme",
                  "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "Bilan de 5 participant(s)" in printed and "n'est pas un journal" in printed
+    assert "Bilan de 7 participant(s)" in printed and "n'est pas un journal" in printed
     folder = out / "essai-1" / "formateur" / "bilan"
     html = (folder / "bilan.html").read_text(encoding="utf-8")
     book = openpyxl.load_workbook(folder / "bilan.xlsx")
@@ -184,10 +189,11 @@ def test_cli_writes_an_anonymous_report(session, capsys):
         texts["pdf"] = pdf
     words = {w for name in NAMES + [HIDDEN] for w in name.split()}
     for kind, text in texts.items():
-        assert "Participant 5" in text, kind
+        assert "Participant 7" in text, kind
         assert not [w for w in words if w in text], kind
     assert html.count("data:image/png;base64,") == 3 and "non mesuré" in html
-    assert "Participant 1 a trouvé la journée utile." in html  # the comment keeps its sense, not the name
+    # each comment keeps its sense, not the name
+    assert len(re.findall(r"<blockquote>Participant \d a trouvé la journée utile\.</blockquote>", html)) == 5
     assert (folder / "bilan.pdf").read_bytes().startswith(b"%PDF")
 
 
@@ -198,6 +204,9 @@ def test_named_report_and_missing_folder(session, capsys):
     assert all(name in html for name in NAMES) and HIDDEN not in html
     assert main(["cohort", "report", "essai-3", "--from", str(base / "absent"), "--out", str(base / "cohortes")]) != 0
     assert "Dossier introuvable" in capsys.readouterr().err
+    (base / "vide").mkdir()
+    assert main(["cohort", "report", "essai-3", "--from", str(base / "vide"), "--out", str(base / "cohortes")]) != 0
+    assert "Aucun journal de participant lisible" in capsys.readouterr().err
 
 
 def test_finished_modules_worked_example():

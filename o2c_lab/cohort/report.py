@@ -74,16 +74,17 @@ def _load(raw: bytes, where: str) -> dict:
 def _sources(folder: Path):
     """(label, bytes) of every journal in ``folder``: JSON files and the journals inside ZIPs."""
     for path in sorted(folder.rglob("*")):
+        where = path.relative_to(folder).as_posix()
         if path.is_file() and path.match(_JOURNAL_GLOB) and ".corrompu-" not in path.name:
-            yield path.name, path.read_bytes
+            yield where, path.read_bytes
         elif path.is_file() and path.suffix.lower() == ".zip":
             try:
                 with zipfile.ZipFile(path) as archive:
                     members = [m for m in archive.namelist() if Path(m).match(_JOURNAL_GLOB)]
-                    contents = [(f"{path.name} › {m}", archive.read(m)) for m in members]
+                    contents = [(f"{where} › {m}", archive.read(m)) for m in members]
             except (zipfile.BadZipFile, OSError):
-                contents = [(path.name, None)]
-            for label, raw in contents:
+                contents = [(where, None)]
+            for label, raw in contents or [(f"{where} (aucun journal dans ce ZIP)", None)]:
                 yield label, (lambda raw=raw: raw if raw is not None else b"")
 
 
@@ -123,12 +124,12 @@ def read_journals(exports: str | Path | None = None, hub: str | Path | None = No
             if needs_consent and data.get("consent_report") is not True:
                 refused += 1
                 continue
-            found.append(data)
+            found.append((label, data))
     if refused:
         notices.append(f"{refused} journal(aux) du serveur sans accord du participant pour le bilan : non lus.")
     kept: dict[str, dict] = {}
-    for data in found:
-        key = data["participant"].strip().casefold()
+    for label, data in found:
+        key = data["participant"].strip().casefold() or f"sans nom : {label}"  # nameless journals stay apart
         if key in kept:
             notices.append(f"Deux journaux au nom de « {data['participant'].strip() or 'sans nom'} » : "
                            "le plus récent est gardé.")
