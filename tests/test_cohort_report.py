@@ -194,7 +194,8 @@ def test_cli_writes_an_anonymous_report(session, capsys):
     assert html.count("data:image/png;base64,") == 3 and "non mesuré" in html
     # each comment keeps its sense, not the name
     assert len(re.findall(r"<blockquote>Participant \d a trouvé la journée utile\.</blockquote>", html)) == 5
-    assert (folder / "bilan.pdf").read_bytes().startswith(b"%PDF")
+    pdf_bytes = (folder / "bilan.pdf").read_bytes()
+    assert pdf_bytes.startswith(b"%PDF") and pdf_bytes.count(b"/Subtype /Image") == 3  # the three charts
 
 
 def test_named_report_and_missing_folder(session, capsys):

@@ -330,8 +330,8 @@ def _rows(table: pd.DataFrame) -> list[list[str]]:
     return [[_shown(c, v) for c, v in zip(table.columns, row)] for row in table.astype(object).itertuples(index=False)]
 
 
-def _chart(kind: str, table: pd.DataFrame) -> str:
-    """A PNG chart (base64) of one table, drawn with matplotlib without any display; a row nobody
+def _chart(kind: str, table: pd.DataFrame) -> bytes:
+    """A PNG chart of one table, drawn with matplotlib without any display; a row nobody
     answered is left out of the chart (the table says « non mesuré »)."""
     import textwrap
 
@@ -364,9 +364,11 @@ def _chart(kind: str, table: pd.DataFrame) -> str:
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=90, metadata={"Software": None})
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+    return buffer.getvalue()
 
 
+#: Tables drawn as a chart (table title → kind of chart).
+_CHARTS = {"Positionnement": "positionnement", "Évaluation finale": "evaluation", "Satisfaction": "satisfaction"}
 _INTRO = ("Bilan établi à partir des journaux des participants (présence, positionnement, évaluation des acquis, "
           "e-learning, temps mesurés, satisfaction). Une valeur « non mesuré » signifie qu'aucun journal ne la "
           "contient : rien n'est estimé.")
@@ -378,14 +380,14 @@ def _html(report: CohortReport) -> str:
         body = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>" for row in _rows(table))
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
-    charts = {"Positionnement": "positionnement", "Évaluation finale": "evaluation", "Satisfaction": "satisfaction"}
     parts = [f"<h1>Bilan de la session « {escape(report.name)} »</h1>", f"<p>{escape(_INTRO)}</p>",
              f"<p>{len(report.participants)} participant(s) : {escape(', '.join(report.participants))}.</p>"]
     parts += [f"<p class='notice'>⚠ {escape(n)}</p>" for n in report.notices]
     for title, table in report.tables.items():
         parts.append(f"<h2>{escape(title)}</h2>")
-        if title in charts:
-            parts.append(f"<img alt='{escape(title)}' src='data:image/png;base64,{_chart(charts[title], table)}'>")
+        if title in _CHARTS:
+            png = base64.b64encode(_chart(_CHARTS[title], table)).decode("ascii")
+            parts.append(f"<img alt='{escape(title)}' src='data:image/png;base64,{png}'>")
         parts.append(table_html(table))
     minutes = report.savings["minutes gagnées par semaine (moyenne)"]
     parts.append("<h2>Temps gagné déclaré à J+40</h2><p>" + (
@@ -407,7 +409,8 @@ def _document(report: CohortReport):
     minutes = report.savings["minutes gagnées par semaine (moyenne)"]
     sections = [Section("Participants", paragraphs=[", ".join(report.participants) or "aucun"],
                         bullets=list(report.notices))]
-    sections += [Section(title, table=Table([str(c) for c in table.columns], _rows(table)))
+    sections += [Section(title, table=Table([str(c) for c in table.columns], _rows(table)),
+                         images=[_chart(_CHARTS[title], table)] if title in _CHARTS else [])
                  for title, table in report.tables.items()]
     sections.append(Section("Temps gagné déclaré à J+40", paragraphs=[
         NOT_MEASURED if minutes is None else f"{format_number(minutes, 0)} minutes par semaine en moyenne "
