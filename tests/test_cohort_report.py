@@ -67,6 +67,8 @@ def session(tmp_path_factory, small_company):
         shutil.copy(journal.path, exports / journal.path.name)
     export_deliverables(small_company, base / "kit", journals[4].data)
     shutil.copy(next((base / "kit").glob("*.zip")), exports / "livrables_hugo.zip")
+    (exports / "copie").mkdir()  # handed over twice: one report line, a notice that names her
+    shutil.copy(journals[0].path, exports / "copie" / journals[0].path.name)
     hidden = Journal.open(HIDDEN, folder=hub / "zoe")
     hidden.record_self_assessment("concepts", "avant", 1)
     for folder in ("anonyme-1", "anonyme-2"):  # two journals without a name: two participants, not one
@@ -179,6 +181,7 @@ def test_cli_writes_an_anonymous_report(session, capsys):
                  "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "Bilan de 7 participant(s)" in printed and "n'est pas un journal" in printed
+    assert f"Deux journaux au nom de « {NAMES[0]} »" in printed  # the trainer's console, not the report
     folder = out / "essai-1" / "formateur" / "bilan"
     html = (folder / "bilan.html").read_text(encoding="utf-8")
     book = openpyxl.load_workbook(folder / "bilan.xlsx")

@@ -296,21 +296,23 @@ def build_report(name: str, journals: list[dict], notices: list[str] | None = No
     journals = sorted(journals, key=lambda d: d["participant"].strip().casefold())
     real = [d["participant"].strip() or "participant sans nom" for d in journals]
     names = [f"Participant {n}" for n in range(1, len(journals) + 1)] if anonymous else real
-    comments = []
-    for data in journals:
-        text = str(data["forms"].get(HOT_FORM, {}).get("answers", {}).get("commentaire", "")).strip()
-        if text and anonymous:
-            for original, alias in zip(real, names):
-                for word in {original, *original.split()}:
-                    if len(word) > 1:
-                        text = text.replace(word, alias)
-        if text:
-            comments.append(text)
+
+    def scrub(text: str) -> str:
+        """``text`` without the participants' names (whole name first, then each word of it)."""
+        for original, alias in zip(real, names) if anonymous else ():
+            for word in sorted({original, *original.split()}, key=len, reverse=True):
+                if len(word) > 1:
+                    text = text.replace(word, alias)
+        return text
+
+    comments = [scrub(text) for text in (str(data["forms"].get(HOT_FORM, {}).get("answers", {}).get("commentaire", ""))
+                                         .strip() for data in journals) if text]
     tables = {"Présence": attendance(journals, names), "Positionnement": positioning(journals),
               "Évaluation finale": assessment_results(journals), "E-learning": elearning_scores(journals),
               "Temps mesurés": timing_gains(journals), "Faits vérifiés": fact_check_gains(journals),
               "Satisfaction": satisfaction(journals), "Progrès ressentis": perceived_progress(journals)}
-    return CohortReport(name, names, tables, declared_savings(journals), comments, list(notices or []))
+    return CohortReport(name, names, tables, declared_savings(journals), comments,
+                        [scrub(n) for n in notices or []])
 
 
 def _shown(column: str, value) -> str:
