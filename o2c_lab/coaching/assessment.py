@@ -103,7 +103,7 @@ def _amounts(cents: int, *others: int) -> list[str]:
 
 def _generic(seed: int) -> list[AssessmentItem]:
     from ..ai.rcotf import DEFAULT_FIELDS
-    from ..analytics.aging import bucket_labels
+    from ..analytics.aging import DEFAULT_BUCKETS, bucket_labels
     from ..analytics.kpis import dso_simple
     from .. import law
 
@@ -111,6 +111,7 @@ def _generic(seed: int) -> list[AssessmentItem]:
     context = next(title for key, title, _what in DEFAULT_FIELDS if key == "contexte")
     cap = law.rule("term_cap").value
     late_bucket = bucket_labels()[-2]
+    low, high = DEFAULT_BUCKETS[-2] + 1, DEFAULT_BUCKETS[-1]
     formula = dso_simple(1, 1, 1).formula
     margin = format_number(law.PENALTY_MARGIN_POINTS, 0)
     moratorium = format_number(law.MORATORIUM_MARGIN_POINTS, 0)
@@ -164,8 +165,8 @@ def _generic(seed: int) -> list[AssessmentItem]:
                "encaissements du mois ÷ chiffre d'affaires annuel × 12"],
               "Le DSO exprime l'encours en jours de ventes : plus il est haut, plus l'argent met de temps à rentrer."),
         _item(seed, "balance_agee_lecture", "encours", f"Dans la balance âgée, que contient la colonne « {late_bucket} » ?",
-              f"Les montants dont l'échéance est dépassée de {late_bucket.removesuffix(' j')} jours",
-              [f"Les factures émises il y a {late_bucket.removesuffix(' j')} jours",
+              f"Les montants dont l'échéance est dépassée de {low} à {high} jours",
+              [f"Les factures émises il y a {low} à {high} jours",
                "Les clients payés sous 90 jours", "Les avoirs non imputés"],
               "Les tranches comptent les jours de retard après l'échéance, pas l'âge de la facture."),
         _item(seed, "delai_maximal", "risque_facture", "Quel délai de paiement maximal deux entreprises peuvent-elles convenir ?",

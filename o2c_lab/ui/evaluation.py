@@ -107,7 +107,7 @@ class FinalAssessment(View):
         self.choices[item.id].disabled = self.buttons[item.id].disabled = True
         head = ("<span style='color:#1a7f37'>✔ Bonne réponse.</span>" if item.is_correct(choice) else
                 f"<span style='color:#b42318'>✘ La bonne réponse : <b>{escape(item.answer)}</b>.</span>")
-        self.feedback[item.id].value = f"<p>{head} {escape(item.explanation)}</p>"
+        self.feedback[item.id].value = f"<p>{head} {escape(item.explanation).replace(chr(10), '<br>')}</p>"
 
     def _score(self):
         done = self.journal.data["quizzes"].get(ASSESSMENT_QUIZ, {})
