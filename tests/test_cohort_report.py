@@ -18,7 +18,7 @@ import pytest
 
 from o2c_lab.cli import main
 from o2c_lab.coaching import ASSESSMENT_QUIZ, COURSE_TASKS, HOT_FORM, ITEM_TITLES, OBJECTIVES, Journal
-from o2c_lab.cohort.report import J40_FORM, J40_SAVED_MINUTES, build_report, finished_modules, read_journals
+from o2c_lab.cohort.report import J40_FORM, build_report, finished_modules, read_journals
 from o2c_lab.ui import MODULES
 
 NAMES = ["Camille Martin", "Bérénice Dupont", "Yannick Leroy", "Inès Garnier", "Hugo Perrin"]
@@ -47,8 +47,11 @@ def _participant(folder, name: str, rng: random.Random) -> Journal:
     journal.record_form(HOT_FORM, {"satisfaction": {m: rng.randint(1, 5) for m in rng.sample(list(MODULES), 5)},
                                    "progres": {k: rng.randint(0, 3) for k in OBJECTIVES},
                                    "commentaire": f"{name.split()[0]} a trouvé la journée utile."})
-    if rng.random() < 0.6:
-        journal.record_form(J40_FORM, {J40_SAVED_MINUTES: rng.randint(10, 120)})
+    if rng.random() < 0.7:  # the follow-up: each use case of the plan, durations entered or not
+        cases = {f"06_plan_cas_{n}": {"applied": "oui", "what": "relances",
+                                      "hours_before": rng.choice([None, 1.5, 3]),
+                                      "minutes_now": rng.choice([None, 20, 45])} for n in (1, 2, 3)}
+        journal.record_form(J40_FORM, {"cases": cases, "comment": ""})
     journal.set_report_consent(True)
     return journal
 
@@ -163,7 +166,14 @@ def test_figures_equal_an_independent_aggregation(session):
                  _mean([sum(a["correct"] for a in q.values()) / len(q) for q in scored]))
     assert pd.isna(report.tables["E-learning"].iloc[1]["part correcte (moyenne)"])  # nobody did « prompting »
 
-    minutes = [d["forms"][J40_FORM]["answers"][J40_SAVED_MINUTES] for d in files if J40_FORM in d["forms"]]
+    minutes = []
+    for d in files:
+        cases = d["forms"].get(J40_FORM, {}).get("answers", {}).get("cases", {}).values()
+        both = [c["hours_before"] * 60 - c["minutes_now"] for c in cases
+                if c["hours_before"] is not None and c["minutes_now"] is not None]
+        if both:
+            minutes.append(sum(both))
+    assert 0 < len(minutes) < len(files)  # some measured, some not: both paths are exercised
     assert report.savings == {"répondants": len(minutes),
                               "minutes gagnées par semaine (moyenne)": pytest.approx(_mean(minutes))}
 

@@ -31,7 +31,7 @@ from ..money import format_number, format_pct
 from ..ui.course import MODULES
 from .kit import TRAINER, cohort_folder
 
-__all__ = ["ELEARNING_QUIZZES", "J40_FORM", "J40_SAVED_MINUTES", "REPORT_FOLDER", "CohortReport", "assessment_results",
+__all__ = ["ELEARNING_QUIZZES", "J40_FORM", "REPORT_FOLDER", "CohortReport", "assessment_results",
            "attendance", "build_report", "declared_savings", "elearning_scores", "fact_check_gains",
            "finished_modules", "perceived_progress", "positioning", "read_journals", "satisfaction", "timing_gains",
            "write_report"]
@@ -39,8 +39,9 @@ __all__ = ["ELEARNING_QUIZZES", "J40_FORM", "J40_SAVED_MINUTES", "REPORT_FOLDER"
 #: The e-learning quizzes of the Engagement phase (journal quiz name → French title).
 ELEARNING_QUIZZES = {"essentiels_ia": "IA : les essentiels de l'IA générative",
                      "prompting": "IA : maîtriser le prompting"}
-#: The follow-up form 40 days after the day and its answer with the time saved (minutes a week).
-J40_FORM, J40_SAVED_MINUTES = "j40", "minutes_gagnees_par_semaine"
+#: The follow-up form 40 days after the day. Its answers hold ``cases``: {plan use case: {"applied",
+#: "what", "hours_before" (hours a week before the training), "minutes_now" (minutes a week now)}}.
+J40_FORM = "j40"
 #: Sub-folder of the trainer folder where the report is written.
 REPORT_FOLDER = "bilan"
 _JOURNAL_GLOB = "journal-*.json"
@@ -244,13 +245,18 @@ def fact_check_gains(journals: list[dict]) -> pd.DataFrame:
 
 
 def declared_savings(journals: list[dict]) -> dict:
-    """Time saved a week as the participants declared it at J+40: respondents and mean minutes."""
-    values = []
+    """Time saved a week as the participants declared it at J+40: for each participant, the sum over
+    the use cases of their plan with both durations entered (before − now, minutes a week);
+    respondents and the mean of those sums (None: non mesuré)."""
+    totals = []
     for data in journals:
-        value = data["forms"].get(J40_FORM, {}).get("answers", {}).get(J40_SAVED_MINUTES)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            values.append(value)
-    return {"répondants": len(values), "minutes gagnées par semaine (moyenne)": _mean(values)}
+        cases = data["forms"].get(J40_FORM, {}).get("answers", {}).get("cases", {})
+        gains = [60 * c["hours_before"] - c["minutes_now"] for c in cases.values()
+                 if isinstance(c, dict) and all(isinstance(c.get(k), (int, float)) and not isinstance(c.get(k), bool)
+                                                for k in ("hours_before", "minutes_now"))]
+        if gains:
+            totals.append(sum(gains))
+    return {"répondants": len(totals), "minutes gagnées par semaine (moyenne)": _mean(totals)}
 
 
 def satisfaction(journals: list[dict]) -> pd.DataFrame:
