@@ -342,6 +342,19 @@ def _add_cohort(commands) -> None:
                         help="fichier YAML ou JSON de l'organisme et de la formation (facultatif)")
     attest.set_defaults(handler=_cmd_cohort_attest)
 
+    report = actions.add_parser(
+        "report", help="établir le bilan de la session à partir des journaux des participants",
+        description="Lit les journaux des participants (fichiers journal-….json et ZIP de leur boîte à\n"
+                    "outils) et, dans le dossier d'un serveur, les journaux des participants qui l'ont\n"
+                    "accepté ; écrit dans DOSSIER/NOM/formateur/bilan le bilan (présence, positionnement,\n"
+                    "évaluation des acquis, e-learning, gains mesurés, satisfaction) en HTML, Excel et PDF.",
+        epilog="Exemple :\n  o2c-lab cohort report paris-2026-12 --from journaux_recus --anonyme")
+    _received_arguments(report, out_help)
+    report.add_argument("--hub", type=Path, metavar="DOSSIER_SERVEUR",
+                        help="dossier des journaux d'un serveur partagé (seuls ceux avec accord sont lus)")
+    report.add_argument("--anonyme", action="store_true", help="remplacer les noms par « Participant 1 », …")
+    report.set_defaults(handler=_cmd_cohort_report)
+
 
 def _received_arguments(parser, out_help: str) -> None:
     """NOM, --from and --out of the cohort actions that read the files sent back by participants."""
@@ -657,6 +670,24 @@ def _cmd_cohort_attest(args) -> int:
     print(f"{len(done.files)} attestation(s) écrite(s) pour la cohorte « {args.name} ».")
     _report_set_aside(done.set_aside)
     for path in done.files:
+        print(f"  {path}")
+    return 0
+
+
+def _cmd_cohort_report(args) -> int:
+    from .cohort.report import build_report, read_journals, write_report
+
+    journals, notices = read_journals(args.source, args.hub)
+    for notice in notices:
+        print(f"⚠ {notice}")
+    if not journals:
+        raise InvalidParameterError("Aucun journal de participant lisible : pas de bilan à établir.",
+                                    valid="des fichiers journal-….json ou les ZIP des boîtes à outils",
+                                    todo="rassemblez les fichiers remis par les participants dans le dossier indiqué")
+    report = build_report(args.name, journals, notices, anonymous=args.anonyme)
+    paths = write_report(report, args.out)
+    print(f"Bilan de {len(journals)} participant(s) écrit :")
+    for path in paths:
         print(f"  {path}")
     return 0
 

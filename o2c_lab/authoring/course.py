@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..ai import load_library
 from . import course_elearning
 from .cells import code, header, md, next_step, parameters, setup
+from .course_evaluation import EVALUATION_NOTEBOOK, evaluation_notebook
 from .course_own_data import OWN_DATA_NOTEBOOK, own_data_cells
 from .course_preparation import followup_notebook, preparation_notebook
 
@@ -818,6 +819,9 @@ def _nb06():
 
 #: file name → cell factory, in course order.
 NOTEBOOKS = {
+    "avant_1_preparation.ipynb": preparation_notebook,
+    "avant_2_essentiels_ia.ipynb": course_elearning.essentials_notebook,
+    "avant_3_prompting.ipynb": course_elearning.prompting_notebook,
     "00_bienvenue.ipynb": _nb00,
     "01_prompts.ipynb": _nb01,
     "02_risque_facture.ipynb": _nb02,
@@ -825,8 +829,7 @@ NOTEBOOKS = {
     "04_relances.ipynb": _nb04,
     "05_litiges.ipynb": _nb05,
     "06_encaissements_plan.ipynb": _nb06,
+    EVALUATION_NOTEBOOK: evaluation_notebook,
     OWN_DATA_NOTEBOOK: own_data_cells,
-    "avant_2_essentiels_ia.ipynb": course_elearning.essentials_notebook,
-    "avant_3_prompting.ipynb": course_elearning.prompting_notebook,
-    "avant_1_preparation.ipynb": preparation_notebook, "apres_j40_suivi.ipynb": followup_notebook,
+    "apres_j40_suivi.ipynb": followup_notebook,
 }
