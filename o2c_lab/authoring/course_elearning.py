@@ -36,13 +36,11 @@ journal personnel.""")
 
 
 def _start(notebook: str):
-    return [parameters(), setup(notebook), code(f"""\
-# Noter votre passage dans ce module et préparer les quiz
+    return [parameters(), setup(notebook), code("""\
+# Préparer les quiz
 from IPython.display import HTML
 from o2c_lab.coaching import elearning
-from o2c_lab.ui.elearning import ScoredQuiz, drafts_html, quiz_summary, side_by_side_html, tokens_html
-
-journal.record_visit({notebook!r})""")]
+from o2c_lab.ui.elearning import ScoredQuiz, drafts_html, quiz_summary, side_by_side_html, tokens_html""")]
 
 
 def _section(quiz: str, key: str, number: int, body: str):

@@ -22,9 +22,6 @@ def evaluation_notebook():
         que vous avez suivie toute la journée : chaque réponse est corrigée aussitôt, avec son explication."""),
         parameters(),
         setup(EVALUATION_NOTEBOOK),
-        code(f"""\
-        # Noter votre passage dans ce carnet (feuille de présence)
-        journal.record_visit({EVALUATION_NOTEBOOK!r})"""),
         md("""\
         ## 1. Votre évaluation à chaud
 
@@ -38,8 +35,9 @@ def evaluation_notebook():
         md("""\
         ## 2. Votre positionnement après la formation
 
-        Situez-vous à nouveau sur chaque objectif, de 1 (je découvre) à 5 (je suis autonome). Le
-        tableau suivant compare vos notes avec celles du début de journée."""),
+        C'est le même positionnement qu'à la fin du carnet 06 : si vous l'avez fait, vos notes sont
+        déjà cochées ; complétez-les ou changez-les si votre avis a évolué (une seule note par objectif
+        est gardée, la dernière). Le tableau suivant compare vos notes avec celles du début de journée."""),
         code('# Vous situer à nouveau sur chaque objectif\nSelfAssessment(journal, "apres")'),
         code("""\
         # Afficher vos progrès (mis à jour à chaque enregistrement)

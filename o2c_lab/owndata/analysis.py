@@ -182,7 +182,7 @@ def analyse_open_items(items: pd.DataFrame, as_of, *, sales_cents: dict | int | 
     sales_cents = sales_cents or {}
     if sales_cents and (not isinstance(period_days, int) or period_days <= 0):
         raise InvalidParameterError("Ventes fournies sans la durée de la période.",
-                                    valid="period_days : un nombre de jours > 0, par exemple 90")
+                                    valid="une durée de période en jours, supérieure à 0 (par exemple 90)")
     day = pd.Timestamp(as_of).date()
     frame = items.copy()
     if "currency" not in frame:
@@ -274,7 +274,7 @@ def _kpis(balance: AgedBalance, currency: str, sales, days) -> list[KpiLine]:
                                         "encours échu depuis plus de 90 jours") if gross else None,
                    "" if gross else "aucune pièce ouverte au débit")]
     no_sales = ("le fichier ne contient que les pièces ouvertes, pas le chiffre d'affaires de la période ; "
-                "indiquez les ventes TTC de la période (sales_cents) et sa durée (period_days)")
+                "indiquez les ventes TTC de la période et sa durée en jours")
     if sales:
         out.append(KpiLine("DSO (méthode simple)", currency, dso_simple(gross, int(sales), days)))
         out.append(KpiLine("Best Possible DSO", currency, best_possible_dso(current, sales_cents=int(sales), days=days)))
