@@ -267,7 +267,9 @@ def _add_cohort(commands) -> None:
                     "promotion, le kit des participants (avec son ZIP), le kit du formateur (corrigés\n"
                     "exécutés, clés de correction, guide d'animation) et les réponses d'IA à rejouer.",
         epilog="Exemples :\n  o2c-lab cohort create paris-2026-12 --seed 11\n"
-               "  o2c-lab cohort check paris-2026-12\n  o2c-lab cohort record paris-2026-12")
+               "  o2c-lab cohort check paris-2026-12\n  o2c-lab cohort record paris-2026-12\n"
+               "  o2c-lab cohort prepare paris-2026-12 --from questionnaires_recus\n"
+               "  o2c-lab cohort attest paris-2026-12 --from journaux_recus --organisme organisme.yaml")
     actions = cohort.add_subparsers(title="actions", dest="action", metavar="ACTION", required=True,
                                     parser_class=_FrenchParser)
     out_help = "dossier des cohortes (défaut : cohortes)"
@@ -310,6 +312,58 @@ def _add_cohort(commands) -> None:
     record.add_argument("name", metavar="NOM", help="nom de la cohorte")
     record.add_argument("--out", type=Path, default=Path("cohortes"), metavar="DOSSIER", help=out_help)
     record.set_defaults(handler=_cmd_cohort_record)
+
+    prepare = actions.add_parser(
+        "prepare", help="brief de préparation à partir des questionnaires des participants",
+        description="Lit les fichiers renvoyés par les participants (leur journal journal-<nom>.json,\n"
+                    "préparé par le carnet avant_1_preparation, ou une archive ZIP qui le contient) et\n"
+                    "écrit dans le kit du formateur (formateur/preparation/) le brief de préparation en\n"
+                    "Markdown, Word et PDF : métiers, outils d'IA et règles, tâches et heures, objectifs de\n"
+                    "progrès, positionnement de la promotion par objectif, cas fil rouge à appuyer. Un\n"
+                    "fichier illisible ou étranger est signalé, jamais ignoré en silence.",
+        epilog="Exemple :\n  o2c-lab cohort prepare paris-2026-12 --from questionnaires_recus")
+    _received_arguments(prepare, out_help)
+    prepare.set_defaults(handler=_cmd_cohort_prepare)
+
+    attest = actions.add_parser(
+        "attest", help="attestation de formation (PDF) de chaque participant",
+        description="Écrit dans le kit du formateur (formateur/attestations/) une attestation de\n"
+                    "formation, ou certificat de réalisation, en PDF par participant : participant,\n"
+                    "dates, durée (7 h), modules suivis d'après son journal. Un module est « suivi »\n"
+                    "quand le journal montre son carnet ouvert ou un travail enregistré (réponse,\n"
+                    "chronométrage, questionnaire, quiz). L'organisme et la formation se décrivent dans\n"
+                    "un fichier YAML ou JSON (--organisme) ; sans lui, aucun organisme n'est nommé.",
+        epilog="Exemple de fichier (organisme.yaml) :\n"
+               "  organisme:\n    nom: Mon organisme\n    adresse: 1 rue de la Paix, 75002 Paris\n"
+               "    numero_declaration_activite: \"11 75 00000 75\"\n    ville: Paris\n"
+               "  formation:\n    intitule: IA et Order to Cash\n    dates: 14 décembre 2026\n"
+               "    lieu: Paris\n    formateur: Camille Martin\n\n"
+               "Exemple :\n  o2c-lab cohort attest paris-2026-12 --from journaux_recus --organisme organisme.yaml")
+    _received_arguments(attest, out_help)
+    attest.add_argument("--organisme", type=Path, metavar="FICHIER",
+                        help="fichier YAML ou JSON de l'organisme et de la formation (facultatif)")
+    attest.set_defaults(handler=_cmd_cohort_attest)
+
+    report = actions.add_parser(
+        "report", help="établir le bilan de la session à partir des journaux des participants",
+        description="Lit les journaux des participants (fichiers journal-….json et ZIP de leur boîte à\n"
+                    "outils) et, dans le dossier d'un serveur, les journaux des participants qui l'ont\n"
+                    "accepté ; écrit dans DOSSIER/NOM/formateur/bilan le bilan (présence, positionnement,\n"
+                    "évaluation des acquis, e-learning, gains mesurés, satisfaction) en HTML, Excel et PDF.",
+        epilog="Exemple :\n  o2c-lab cohort report paris-2026-12 --from journaux_recus --anonyme")
+    _received_arguments(report, out_help)
+    report.add_argument("--hub", type=Path, metavar="DOSSIER_SERVEUR",
+                        help="dossier des journaux d'un serveur partagé (seuls ceux avec accord sont lus)")
+    report.add_argument("--anonyme", action="store_true", help="remplacer les noms par « Participant 1 », …")
+    report.set_defaults(handler=_cmd_cohort_report)
+
+
+def _received_arguments(parser, out_help: str) -> None:
+    """NOM, --from and --out of the cohort actions that read the files sent back by participants."""
+    parser.add_argument("name", metavar="NOM", help="nom de la cohorte (créée avec « cohort create »)")
+    parser.add_argument("--from", dest="source", type=Path, required=True, metavar="DOSSIER_RECU",
+                        help="dossier des fichiers reçus des participants (journaux .json et archives .zip)")
+    parser.add_argument("--out", type=Path, default=Path("cohortes"), metavar="DOSSIER", help=out_help)
 
 
 # ----------------------------------------------------------------------------- commands
@@ -600,6 +654,52 @@ def _cmd_cohort_check(args) -> int:
     report = check_cohort(args.name, args.out)
     print(report)
     return 0 if report.ready else 1
+
+
+def _report_set_aside(notes: list[str]) -> None:
+    for note in notes:
+        print(f"  ⚠ {note}")
+
+
+def _cmd_cohort_prepare(args) -> int:
+    from .cohort.prepare import prepare_cohort
+
+    done = prepare_cohort(args.name, args.source, args.out)
+    print(f"Brief de préparation de la cohorte « {args.name} » : {len(done.participants)} participant(s) "
+          f"({', '.join(done.participants) or 'aucun'}).")
+    _report_set_aside(done.set_aside)
+    for path in done.files:
+        print(f"  {path}")
+    return 0
+
+
+def _cmd_cohort_attest(args) -> int:
+    from .cohort.attest import attest_cohort
+
+    done = attest_cohort(args.name, args.source, args.out, args.organisme)
+    print(f"{len(done.files)} attestation(s) écrite(s) pour la cohorte « {args.name} ».")
+    _report_set_aside(done.set_aside)
+    for path in done.files:
+        print(f"  {path}")
+    return 0
+
+
+def _cmd_cohort_report(args) -> int:
+    from .cohort.report import build_report, read_journals, write_report
+
+    journals, notices = read_journals(args.source, args.hub)
+    for notice in notices:
+        print(f"⚠ {notice}")
+    if not journals:
+        raise InvalidParameterError("Aucun journal de participant lisible : pas de bilan à établir.",
+                                    valid="des fichiers journal-….json ou les ZIP des boîtes à outils",
+                                    todo="rassemblez les fichiers remis par les participants dans le dossier indiqué")
+    report = build_report(args.name, journals, notices, anonymous=args.anonyme)
+    paths = write_report(report, args.out)
+    print(f"Bilan de {len(journals)} participant(s) écrit :")
+    for path in paths:
+        print(f"  {path}")
+    return 0
 
 
 def _cmd_cohort_record(args) -> int:

@@ -246,18 +246,51 @@ def test_same_partial_transfer_twice_is_a_duplicate():
 
 # -- payments that name nothing and match no item exactly: ranked readings for a human ----------
 
-def test_exact_instalment_of_one_invoice_comes_first_but_is_not_applied():
+def test_exact_instalment_of_one_invoice_from_a_certain_payer_is_applied():
     items = _ledger(("FA-2026-00010", "C1", "2026-01-05", "2026-02-04", 123456),
                     ("FA-2026-00011", "C1", "2026-01-08", "2026-02-07", 360001))
     third = -(-360001 // 3)  # 1 200,01 € rounded up to the cent
+    # Paid by IBAN: the next equal instalment of one invoice only, to the cent.
     res, _ = _match(_line("P1", third, iban=IBAN_C1), items=items)
     r = res["P1"]
-    assert r.status == STATUS_SUGGESTION                      # the customer named nothing
+    assert r.status == STATUS_AUTO
     assert r.chosen.pass_id == "echeance_client"
     assert r.chosen.allocations == [("FA-2026-00011", third)]
+    assert "échéance suivante" in r.explanation and "FA-2026-00011" in r.explanation
     # The legal order (oldest due debt first) stays on the list for the reviewer.
     legal = [h for h in r.hypotheses if h.pass_id == "imputation_legale"]
     assert legal and legal[0].allocations == [("FA-2026-00010", third)]
+    # Two invoices of the same total: which plan is followed, a human says.
+    twin = pd.concat([items, _ledger(("FA-2026-00012", "C1", "2026-01-09", "2026-02-08", 360001))])
+    r = _match(_line("P1", third, iban=IBAN_C1), items=twin)[0]["P1"]
+    assert r.status == STATUS_SUGGESTION and r.chosen.pass_id == "echeance_client"
+    # The same amount again the next day from the same payer: a possible duplicate, not the
+    # second instalment.
+    res, _ = _match(_line("P1", third, iban=IBAN_C1),
+                    _line("P2", third, iban=IBAN_C1, day="2026-02-11"), items=items)
+    assert res["P1"].status == STATUS_AUTO and res["P2"].status != STATUS_AUTO
+    assert any(c.pass_id == "doublon" for c in res["P2"].hypotheses)
+    # Named only by an acronym, the payer is not certain: a suggestion.
+    r = _match(_line("P1", third, name="DIS SA"), items=items)[0]["P1"]
+    assert r.status != STATUS_AUTO
+    # The payer names a document, here another customer's invoice: it says something else.
+    other = pd.concat([items, _ledger(("FA-2026-00004", "C2", "2026-01-05", "2026-02-04", 99900))])
+    r = _match(_line("P1", third, iban=IBAN_C1, remittance="FA-2026-00004"), items=other)[0]["P1"]
+    assert r.status != STATUS_AUTO
+
+
+def test_instalments_differing_by_a_rounding_cent_follow_what_each_invoice_received():
+    # 5 559,55 € in thirds: 1 853,18 ; 1 853,18 ; 1 853,19 (the last takes the rounding).
+    # FA-20 has received two thirds, FA-21 nothing: the next parts are 1 853,19 and 1 853,18,
+    # and not the other way round, though both sum to the amount paid.
+    items = _ledger(("FA-2026-00020", "C1", "2026-01-05", "2026-02-04", 555955),
+                    ("FA-2026-00021", "C1", "2026-01-08", "2026-02-07", 555955))
+    line = _line("P1", 185319 + 185318, iban=IBAN_C1, remittance="FA-2026-00020 FA-2026-00021")
+    matcher = CashMatcher(items, CUSTOMERS)
+    matcher.adjust("FA-2026-00020", -2 * 185318)
+    r = matcher.match_line(line)
+    assert r.status == STATUS_AUTO
+    assert sorted(r.chosen.allocations) == [("FA-2026-00020", 185319), ("FA-2026-00021", 185318)]
 
 
 def test_instalment_of_one_invoice_inside_a_grouped_transfer():
@@ -282,6 +315,34 @@ def test_small_overpayment_does_not_hide_the_other_readings():
     assert over and over[0].allocations == [("FA-2026-00001", 120000)]
     assert over[0].unapplied_cents == 1000
     assert any(c.pass_id == "imputation_legale" for c in [r.chosen] + r.hypotheses)
+
+
+def test_small_overpayment_of_the_oldest_items_when_none_older_is_due():
+    # C1 owes FA-30 (due 04/02) and FA-31, FA-32 (due in March), 1 200 € paid on 10/02 with no
+    # reference: 1 212,50 € is FA-30 and 12,50 € too many. A larger item is open (a part payment
+    # of it is possible) but no older item is due: the legal order points to FA-30 as well.
+    items = _ledger(("FA-2026-00030", "C1", "2026-01-05", "2026-02-04", 120000),
+                    ("FA-2026-00031", "C1", "2026-02-01", "2026-03-03", 80000),
+                    ("FA-2026-00032", "C1", "2026-02-02", "2026-03-04", 900000))
+    r = _match(_line("P1", 121250, iban=IBAN_C1), items=items)[0]["P1"]
+    assert r.status == STATUS_AUTO and r.chosen.pass_id == "trop_percu"
+    assert r.chosen.allocations == [("FA-2026-00030", 120000)]
+    assert r.chosen.unapplied_cents == 1250
+    assert "aucune pièce échue plus ancienne" in r.explanation
+    # The two oldest items and 30 € more: both paid, the 30 € unapplied.
+    r = _match(_line("P2", 203000, iban=IBAN_C1), items=items)[0]["P2"]
+    assert r.status == STATUS_AUTO
+    assert sorted(r.chosen.allocations) == [("FA-2026-00030", 120000), ("FA-2026-00031", 80000)]
+    assert r.chosen.unapplied_cents == 3000 and "1342-10" in r.explanation
+    # An older item still due and unpaid: FA-31 + 12,50 € could as well be a part payment
+    # of FA-32, a human decides.
+    r = _match(_line("P3", 81250, iban=IBAN_C1), items=items)[0]["P3"]
+    assert r.status != STATUS_AUTO
+    assert frozenset({("FA-2026-00031", 80000)}) in _proposed(r)
+    # An item already partly paid is no base for a surplus either.
+    matcher = CashMatcher(items, CUSTOMERS)
+    matcher.adjust("FA-2026-00030", -20000)
+    assert matcher.match_line(_line("P4", 101250, iban=IBAN_C1)).status != STATUS_AUTO
 
 
 def test_penalty_without_reference_goes_to_the_invoice_it_is_a_few_percent_of():

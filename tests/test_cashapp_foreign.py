@@ -257,17 +257,21 @@ def test_precision_of_automatic_pairs(quality):
 
 def test_recall_per_kind_of_payment(quality):
     noise, _, tot, kinds, _ = quality
-    assert tot["auto_pairs_correct"] / tot["truth_pairs"] >= 0.86
+    assert tot["auto_pairs_correct"] / tot["truth_pairs"] >= 0.90
     assert kinds["une_facture"] >= 0.98
     assert kinds["avoir"] >= 0.80
     assert kinds["plusieurs"] >= 0.85  # the issue's target for several invoices, met
+    # Instalments of a plan, small overpayments of the oldest items: applied when certain.
+    assert kinds["partiel"] >= 0.70
+    assert kinds["trop_percu"] >= (0.65 if noise == "etranger" else 0.5)
     if noise == "etranger":
         assert kinds["remboursement"] >= 0.9
-        assert kinds["trop_percu"] >= 0.6
 
 
-@pytest.mark.xfail(strict=True, reason="objectif non atteint : paiements partiels sans référence "
-                                       "et trop-perçus restent des suggestions")
+@pytest.mark.xfail(strict=True, reason="objectif non atteint : un paiement partiel sans référence "
+                                       "ne dit pas quelle pièce il paie (l'ordre légal se trompe "
+                                       "une fois sur deux), un trop-perçu sur une pièce récente "
+                                       "peut être un acompte : ils restent des suggestions")
 def test_recall_targets_of_the_issue(quality):
     _, _, tot, kinds, _ = quality
     assert tot["auto_pairs_correct"] / tot["truth_pairs"] >= 0.93

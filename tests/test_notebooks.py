@@ -150,7 +150,7 @@ def test_readme_maps_every_programme_bullet():
     readme = (FOLDER / "README.md").read_text(encoding="utf-8")
     for bullet, where in programme():
         assert f"| {bullet} | {where} |" in readme
-        for ref in re.findall(r"(\d\d_\w+\.ipynb) §(\d+)", where):
+        for ref in re.findall(r"(\w+\.ipynb) §(\d+)", where):
             notebook, section = ref
             headings = [c.source for c in _read(FOLDER / notebook).cells if c.cell_type == "markdown"]
             assert any(re.search(rf"^## {section}\.", h, re.M) for h in headings), (notebook, section)

@@ -372,3 +372,95 @@ def test_copy_button_copies_and_confirms(browser, tmp_path):
     finally:
         ctx.close()
         server.shutdown()
+
+
+def _choose_file(page, within, path):
+    """The FileUpload button opens the browser's file chooser (its input is not in the page)."""
+    upload = within.locator("button.widget-upload").first
+    upload.scroll_into_view_if_needed()
+    with page.expect_file_chooser() as chooser:
+        upload.click()
+    chooser.value.set_files(path)
+
+
+def test_her_own_file_is_anonymised_mapped_and_analysed_in_notebook_07(context, jupyterlab, artefacts, tmp_path):
+    """Notebook 07 after the day: she uploads her own workbook (a layout the course never saw) on
+    the FileUpload buttons, downloads the anonymised copy (none of her identifiers in it), maps the
+    columns with the dropdowns and reads the aged balance at her date."""
+    import pandas as pd
+    from owndata_files import HEADERS, original_identifiers, own_export, own_items, xlsx_bytes
+
+    import o2c_lab
+    from o2c_lab.money import format_eur
+
+    expect = playwright_sync.expect
+    company = o2c_lab.load_company(ROOT / "datasets" / "fil_rouge")
+    export = own_export(company, rows=40)
+    path = tmp_path / "balance.xlsx"
+    path.write_bytes(xlsx_bytes(export))
+    page = context.new_page()
+    _open_and_run_all(page, jupyterlab, "07_vos_donnees.ipynb", artefacts)
+    expect(page.locator(PANEL)).to_contain_text("Après la formation — Vos données")
+
+    anonymiser = _output_with(page, "Anonymiser et préparer le téléchargement")
+    _choose_file(page, anonymiser, path)
+    expect(_button(page, "Anonymiser et préparer le téléchargement", anonymiser)).to_be_enabled(timeout=30_000)
+    expect(anonymiser).to_contain_text("colonne(s) à masquer proposée(s)")
+    _button(page, "Anonymiser et préparer le téléchargement", anonymiser).click()
+    link = anonymiser.locator("a", has_text="Télécharger la copie anonymisée")
+    expect(link).to_have_count(1, timeout=60_000)
+    with page.expect_download() as download:
+        link.click()
+    copy_path = artefacts / "balance_anonymise.xlsx"
+    download.value.save_as(copy_path)
+    text = "\n".join(pd.read_excel(copy_path, dtype=str).fillna("").to_numpy().ravel())
+    assert "<CLIENT_1>" in text
+    assert sorted(v for v in original_identifiers(export) if v in text) == []
+
+    wizard = _output_with(page, "Lire le fichier")
+    _choose_file(page, wizard, path)
+    expect(wizard).to_contain_text("disposition inconnue", timeout=30_000)
+    labels = {"customer_id": "code client", "customer_name": "nom du client", "document_id": "n° de pièce",
+              "document_date": "date de pièce", "due_date": "échéance", "amount": "montant restant dû"}
+    for header, field in HEADERS.items():
+        wizard.locator(".widget-dropdown", has_text=labels[field]).locator("select").select_option(label=header)
+    _button(page, "Lire le fichier", wizard).click()
+    total = int(own_items(company).head(40)["residual_cents"].sum())
+    expect(wizard).to_contain_text("40 pièce(s) retenue(s)", timeout=60_000)
+    expect(wizard).to_contain_text(format_eur(total))
+    wizard.locator("input[type=date]").fill(company.as_of.isoformat())
+    wizard.locator(".widget-text", has_text="Ventes TTC").locator("input").fill("1 200 000,00")
+    wizard.locator(".widget-text", has_text="Durée de la période").locator("input").fill("90")
+    wizard.locator(".widget-text", has_text="Durée de la période").locator("input").press("Enter")
+    _button(page, "Lancer les analyses", wizard).click()
+    expect(wizard).to_contain_text(f"Balance âgée au {company.as_of:%d/%m/%Y}", timeout=60_000)
+    expect(wizard).to_contain_text("DSO (méthode simple)")
+    expect(wizard).to_contain_text("non calculable")  # the CEI, and why
+    expect(wizard.locator("a", has_text="Télécharger les résultats")).to_have_count(1)
+    _check_what_she_sees(page, "07_vos_donnees.ipynb", artefacts)
+
+
+def test_elearning_quiz_scores_and_explains_in_the_browser(context, jupyterlab, artefacts):
+    """The e-learning module: Run All, answer the first quiz with the mouse, validate; every answer
+    is explained, the score shows, the summary table follows, and the answers are in the journal."""
+    name = "avant_2_essentiels_ia.ipynb"
+    page = context.new_page()
+    expect = _open_and_run_all(page, jupyterlab, name, artefacts)
+    quiz = _output_with(page, "Valider mes réponses")
+    groups = quiz.locator(".widget-radio-box")
+    assert groups.count() == 3
+    for n in range(groups.count()):
+        groups.nth(n).locator("label").first.click()  # the first choice of each question
+    _button(page, "Valider mes réponses", within=quiz).click()
+    expect(quiz.get_by_text("Score :")).to_be_visible()
+    marks = quiz.inner_text().count("✔") + quiz.inner_text().count("✘")
+    assert marks == 3
+    journal = json.loads(next((jupyterlab[2] / "journal").glob("journal-*.json")).read_text(encoding="utf-8"))
+    answers = journal["quizzes"]["essentiels_ia"]
+    assert set(answers) == {"jetons.compte", "jetons.facturation", "jetons.chiffres"}
+    right = sum(a["correct"] for a in answers.values())
+    expect(quiz.get_by_text(f"Score : {right}/3")).to_be_visible()
+    summary = page.locator(f"{PANEL} .jp-OutputArea-output").filter(has_text="Bonnes réponses").first
+    expect(summary).to_contain_text(f"{right}/3")
+    assert name in journal["visits"]
+    _check_what_she_sees(page, name, artefacts)

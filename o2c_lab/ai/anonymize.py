@@ -36,7 +36,7 @@ import pandas as pd
 from ..errors import DataFileError, InvalidParameterError
 
 __all__ = ["KINDS", "Span", "AnonymizedText", "Mangled", "Reidentified", "KnownEntities", "Anonymizer",
-           "ExcelAnonymization", "anonymize_excel", "nlp_engine"]
+           "ExcelAnonymization", "anonymize_excel", "cell_text", "nlp_engine"]
 
 #: Pseudonym kinds and what they stand for (French, shown in the mapping file).
 KINDS = {
@@ -643,7 +643,8 @@ class Anonymizer:
         candidates = self._candidates(text)
         known = [c for c in candidates if c[4] == "entité connue"]
         # A detected name made only of known values (« Catherine Dubois ») keeps their pseudonyms.
-        candidates = [c for c in candidates if c[2] != "PERSONNE" or not _covered(text, c[0], c[1], known)]
+        candidates = [c for c in candidates
+                      if c[2] != "PERSONNE" or c[4] == "entité connue" or not _covered(text, c[0], c[1], known)]
         accepted: list[tuple[int, int, str, int, str]] = []
         for cand in sorted(candidates, key=lambda c: (-c[3], -(c[1] - c[0]), c[0])):
             if all(cand[1] <= a[0] or cand[0] >= a[1] for a in accepted):
@@ -681,19 +682,22 @@ class Anonymizer:
         return Reidentified(pattern.sub(repl, text), tuple(mangled))
 
     # -- tables -----------------------------------------------------------------------------
-    def anonymize_table(self, df: pd.DataFrame, shift_days: int | None = None) -> pd.DataFrame:
+    def anonymize_table(self, df: pd.DataFrame, shift_days: int | None = None,
+                        kinds: dict | None = None) -> pd.DataFrame:
         """Column-aware copy of ``df``: identifier columns pseudonymised, free text scanned.
 
-        Amounts are kept; dates are kept, or moved by ``shift_days`` days (the same for all).
+        ``kinds`` gives the kind of each column ({column: kind, ``"TEXTE"`` or None}); by default it
+        is read from the column names of the course's tables. Amounts are kept; dates are kept, or
+        moved by ``shift_days`` days (the same for all).
         """
         out = df.copy()
         for col in out.columns:
-            kind = _column_kind(str(col))
+            kind = kinds.get(col) if kinds is not None else _column_kind(str(col))
             series = out[col]
             if kind == "TEXTE":
                 out[col] = series.map(lambda v: self.anonymize_text(v).text if isinstance(v, str) and v else v)
             elif kind is not None:
-                out[col] = series.map(lambda v, k=kind: self.pseudonym(k, str(v)) if _filled(v) else v)
+                out[col] = series.map(lambda v, k=kind: self.pseudonym(k, cell_text(v)) if _filled(v) else v)
             elif shift_days and _is_date_column(series):
                 out[col] = series.map(lambda v: _shift(v, shift_days))
         return out
@@ -708,6 +712,13 @@ class Anonymizer:
 def _covered(text: str, start: int, end: int, spans) -> bool:
     """Whether every letter of ``text[start:end]`` lies inside one of ``spans``."""
     return all(any(s[0] <= i < s[1] for s in spans) for i in range(start, end) if text[i].isalnum())
+
+
+def cell_text(value) -> str:
+    """A cell as the participant sees it (an integer read as 732829320.0 reads 732829320)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def _filled(value) -> bool:
@@ -773,36 +784,23 @@ def anonymize_excel(path_in, path_out, *, company=None, use_nlp: bool = False,
                     shift_days: int | None = None) -> ExcelAnonymization:
     """Anonymise every sheet of an Excel file; write the result and a separate local mapping file.
 
-    Names found in name columns are also searched in the free-text columns of the same file.
+    The columns to hide are found by :func:`o2c_lab.ai.workbook.detect_columns` (their header, or
+    their values); names found in name columns are also searched in the free-text columns.
     """
     path_in, path_out = Path(path_in), Path(path_out)
     if path_out.resolve() == path_in.resolve():
         raise InvalidParameterError("Le fichier anonymisé écraserait l'original.",
                                     todo="choisissez un autre nom de fichier de sortie")
     try:
-        sheets = pd.read_excel(path_in, sheet_name=None)
+        data = path_in.read_bytes()
     except FileNotFoundError:
         raise DataFileError("fichier introuvable.", path=path_in,
                             todo="vérifiez le chemin et le nom du fichier") from None
-    except (ValueError, OSError) as exc:
-        raise DataFileError(f"ce n'est pas un classeur Excel lisible ({type(exc).__name__}).", path=path_in,
-                            todo="enregistrez-le au format .xlsx depuis Excel") from None
-    known = KnownEntities.from_company(company) if company is not None else KnownEntities()
-    for df in sheets.values():  # learn the names written in this very file
-        for col in df.columns:
-            kind = _column_kind(str(col))
-            if kind not in (None, "TEXTE"):
-                for value in df[col].dropna():
-                    known.add(kind, value)
-    anon = Anonymizer(known, use_nlp)
-    result = {name: anon.anonymize_table(df, shift_days) for name, df in sheets.items()}
-    from ..formats.tabular import write_frames_xlsx
+    from .workbook import anonymize_sheets, read_workbook
 
-    write_frames_xlsx(result, path_out)  # formula-safe: a name like « =cmd|… » stays text
+    sheets = read_workbook(data, path_in.name)
+    known = KnownEntities.from_company(company) if company is not None else KnownEntities()
+    result = anonymize_sheets(sheets, known=known, use_nlp=use_nlp, shift_days=shift_days)
     mapping_path = path_out.with_name(path_out.stem + "_correspondances.xlsx")
-    write_frames_xlsx({"Correspondances": anon.mapping_frame()}, mapping_path)
-    replaced = {}
-    for pseudo in anon.mapping:
-        kind = pseudo[1:].rsplit("_", 1)[0]
-        replaced[kind] = replaced.get(kind, 0) + 1
-    return ExcelAnonymization(path_out, mapping_path, tuple(result), replaced, anon.engine)
+    result.write(path_out, mapping_path)  # formula-safe: a name like « =cmd|… » stays text
+    return ExcelAnonymization(path_out, mapping_path, tuple(result.sheets), result.replaced, result.anonymizer.engine)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["TokenCount", "count_tokens", "count_chat_tokens", "encoding_name", "seed_tiktoken_cache",
-           "CHARS_PER_TOKEN_ESTIMATE"]
+           "token_pieces", "CHARS_PER_TOKEN_ESTIMATE"]
 
 #: French AR prose dense with amounts and ids runs at about 2.9-3.8 characters per o200k token.
 CHARS_PER_TOKEN_ESTIMATE = 3.0
@@ -106,6 +106,18 @@ def count_tokens(text: str, model: str | None = None) -> TokenCount:
     except Exception:  # no bundled file, unwritable cache…: estimate rather than fail a lesson
         return TokenCount(round(len(text) / CHARS_PER_TOKEN_ESTIMATE), name, False)
     return TokenCount(len(enc.encode(text, disallowed_special=())), name, True)
+
+
+def token_pieces(text: str, model: str | None = None) -> list[str] | None:
+    """``text`` cut as ``model``'s tokeniser cuts it (``"".join`` gives it back; a character split
+    across two tokens stays whole in the first); None when the encoding is unavailable."""
+    try:
+        enc = _encoding(encoding_name(model))
+    except Exception:  # as count_tokens: no pieces rather than a failed lesson
+        return None
+    _, starts = enc.decode_with_offsets(enc.encode(text, disallowed_special=()))
+    ends = starts[1:] + [len(text)]
+    return [text[a:b] for a, b in zip(starts, ends) if b > a]
 
 
 def count_chat_tokens(messages: list[dict], model: str | None = None) -> TokenCount:

@@ -29,7 +29,11 @@ Each bank line goes through passes ordered from the most certain to the least:
    instalment of an item (payment plan in 2, 3 or 4 parts), a penalty withheld, a small
    overpayment, the legal order of Code civil art. 1342-10 (oldest due debt first), two to four
    items some paid by an instalment or net of the discount, a part payment of an old item —
-   suggestions only, because the customer may still say otherwise;
+   suggestions, because the customer may still say otherwise; applied only when the payer is
+   identified with certainty, names no document, did not send the same amount days before, and
+   the reading is the only one: the next instalment of a single item to the cent, or a surplus
+   of at most 50 € over the only item just below the amount (none larger open, or no older item
+   due) or over the oldest items in full — the surplus waits as unapplied cash;
 7. payer unknown: the only open item of that exact, non-round amount; otherwise hypotheses
    (items of that amount, an equal instalment of one invoice of the ledger);
 8. a transfer to a customer refunds the credit note it names, or its only open credit note
@@ -534,17 +538,18 @@ class CashMatcher:
         if not payers:
             ref_customers = {self.doc_customer[d] for d, _ in refs}
             customers, method, strength, near = self._identify(line, ref_customers)
-        if refs:
-            # The same transfer again (same documents, amount and payer within a few days):
-            # an accounts-payable department paying twice, not a new payment to apply.
-            payer = normalise_iban(line.get("counterparty_iban", "")) or \
-                normalise_name(line.get("counterparty_name", ""))
-            key = (frozenset(d for d, _ in refs), amount, payer)
-            previous = self._seen.get(key)
-            self._seen[key] = day
-            if previous is not None and 0 <= (day - previous).days <= 5:
-                return self._decide(tx, amount, customers, method,
-                                    self._pass_duplicate(refs, amount, day, previous))
+        # The same transfer again (same documents, amount and payer within a few days): an
+        # accounts-payable department paying twice, not a new payment to apply.
+        payer = normalise_iban(line.get("counterparty_iban", "")) or \
+            normalise_name(line.get("counterparty_name", ""))
+        key = (frozenset(d for d, _ in refs), amount, payer)
+        previous = self._seen.get(key)
+        self._seen[key] = day
+        again = previous if payer and previous is not None and 0 <= (day - previous).days <= 5 \
+            else None
+        if refs and again is not None:
+            return self._decide(tx, amount, customers, method,
+                                self._pass_duplicate(refs, amount, day, again))
         if refs and all(self.open_at(d, day) == 0 for d, _ in refs):
             # Everything the customer names is already settled: a second payment, not a
             # reason to take other items of the customer.
@@ -562,7 +567,10 @@ class CashMatcher:
         if any(c.confidence >= cfg.auto_threshold for c in candidates):
             pass  # a reference or an advice decides; the customer's other items are no rivals
         elif len(customers) == 1 and strength > 0:
-            candidates += self._pass_customer(customers[0], strength, method, amount, day, text)
+            candidates += self._pass_customer(customers[0], strength, method, amount, day, text,
+                                              again=again,
+                                              sure=strength >= 0.95 and not (refs or others)
+                                              and method != "règle apprise")
         elif len(customers) > 1:
             for cid in customers:
                 candidates += self._pass_customer(cid, 0.85, method, amount, day, text,
@@ -969,16 +977,20 @@ class CashMatcher:
                     dispute=(d, opens[d] - part) if penalty else None))
         return [in_order] + others
 
-    def _next_instalments(self, doc: str, open_: int) -> set[int]:
+    def _next_instalments(self, doc: str, open_: int, parts=(2, 3, 4),
+                          last: bool = False) -> set[int]:
         """The next instalment of ``doc`` if it is paid in 2, 3 or 4 equal parts (rounded down
-        or up to the cent), given what is already paid; the last one is the open amount."""
+        or up to the cent), given what is already paid; the last one is the open amount
+        (included with ``last``)."""
         total = self.total.get(doc, open_)
         paid = total - open_
         out = set()
-        for k in (2, 3, 4):
+        for k in parts:
             for part in {total // k, -(-total // k)}:
                 if 0 < part < open_ and paid % part == 0 and paid // part < k - 1:
                     out.add(part)
+                elif last and 0 < part and open_ > 0 and paid == (k - 1) * part:
+                    out.add(open_)
         return out
 
     @staticmethod
@@ -1042,7 +1054,11 @@ class CashMatcher:
                     alloc = list(zip(docs, combo))
                     if alloc not in found:
                         found.append(alloc)
-        return found[:2]
+        # Readings that differ by a rounding cent: what each document has already received
+        # tells which instalment comes next.
+        follow = [alloc for alloc in found
+                  if all(c in self._next_instalments(d, opens[d], last=True) for d, c in alloc)]
+        return follow if len(found) > 1 and len(follow) == 1 else found[:2]
 
     def _customer_items(self, cid: str, day: dt.date) -> list[tuple[str, int]]:
         items = []
@@ -1053,7 +1069,12 @@ class CashMatcher:
         return items
 
     def _pass_customer(self, cid, strength, method, amount, day, text,
-                       sole=True) -> list[Candidate]:
+                       sole=True, again: dt.date | None = None,
+                       sure: bool = False) -> list[Candidate]:
+        """Readings among the open items of customer ``cid`` (``again``: the day the payer
+        already sent this amount, naming nothing, a few days ago; ``sure``: the payer is
+        identified with certainty, not by a learned rule that a group's treasury may share, and
+        the line names no document — only then may a reading without exact amount be applied)."""
         items = self._customer_items(cid, day)
         if not items:
             return []
@@ -1064,7 +1085,8 @@ class CashMatcher:
         # No reading proven: the other readings of a payment that names nothing are ranked
         # for the reviewer, the most specific first.
         return found + self._customer_readings(cid, items, who, strength, amount, day, text,
-                                               exact_found=bool(found))
+                                               exact_found=bool(found), again=again,
+                                               sure=sure)
 
     def _customer_exact(self, cid, items, who, strength, amount, day,
                         sole=True) -> list[Candidate]:
@@ -1128,7 +1150,7 @@ class CashMatcher:
                 for sol in solutions]
 
     def _customer_readings(self, cid, items, who, strength, amount, day, text,
-                           exact_found=False) -> list[Candidate]:
+                           exact_found=False, again=None, sure=False) -> list[Candidate]:
         """Hypotheses for a payment of the customer that matches no item exactly, ranked: an
         equal instalment of one item (payment plan), a penalty withheld, a small overpayment,
         the legal imputation (art. 1342-10), items paid partly by an instalment or net of the
@@ -1136,13 +1158,27 @@ class CashMatcher:
         out = []
         bigger = [(d, o) for d, o in items if o > amount]  # legal order: oldest due first
         plan = [(d, o) for d, o in bigger if amount in self._next_instalments(d, o)]
+        # The next equal instalment of one item to the cent, and of no other, from a payer
+        # identified with certainty: the customer is following a payment plan.
+        # Applied only for a payer sure (see _pass_customer), not sending the same amount again,
+        # without a penalty in the label.
+        sure = sure and again is None and not _PENALTY.search(_ascii_upper(text))
+        certain = len(plan) == 1 and sure
+        if again is not None:
+            out.append(Candidate("doublon", cid, [], PASSES["doublon"][1],
+                                 f"{who} ; même montant déjà reçu de ce payeur le "
+                                 f"{format_date(again)} : paiement en double possible, à "
+                                 "vérifier avant d'imputer", unapplied_cents=amount))
         for d, o in plan:
             out.append(Candidate("echeance_client", cid, [(d, amount)],
+                                 0.92 if certain else
                                  (PASSES["echeance_client"][1] if len(plan) == 1 else 0.65)
                                  * strength,
                                  f"{who} ; {format_eur(amount)} est exactement une échéance "
                                  f"égale de {d} ({format_eur(self.total.get(d, o))}), reste dû "
-                                 f"{format_eur(o - amount)} : à confirmer"))
+                                 f"{format_eur(o - amount)}"
+                                 + (" ; seule pièce du client dont c'est l'échéance suivante"
+                                    if certain else " : à confirmer")))
         if not plan and not exact_found:  # a reading of exact amounts exists already
             out += self._reduced_groups(cid, items, who, strength, amount, day)
         if _PENALTY.search(_ascii_upper(text)):
@@ -1159,21 +1195,43 @@ class CashMatcher:
                                      "(art. L441-17 C. com.)", dispute=(d, o - amount)))
         over = sorted(((d, o) for d, o in items if 0 < o < amount <= o + max(5000, o // 50)),
                       key=lambda x: amount - x[1])
-        # One item only a few euros below the amount (at most 50 € and 2 %), none above it (so
-        # not a part payment of a larger one), the payer surely identified: that item is paid
-        # and the surplus waits in unapplied cash.
-        close = [(d, o) for d, o in over if amount - o <= min(5000, o // 50)]
-        sure = len(close) == 1 and not bigger and not exact_found and strength >= 0.95 and \
-            not _PENALTY.search(_ascii_upper(text))
+        # One item only a few euros below the amount (at most 50 €), the payer surely
+        # identified, and either no item above the amount (so not a part payment of a larger
+        # one) or no older item already due (the legal order, art. 1342-10, points to it too):
+        # that item is paid and the surplus waits in unapplied cash.
+        close = [(d, o) for d, o in over if amount - o <= 5000]
+        # A reading to the cent (an instalment, items net of the discount) beats a surplus.
+        to_the_cent = exact_found or any(sum(c for _, c in x.allocations) == amount for x in out)
+        older_due = any(self.doc_due[d] <= day for d, o in items[: items.index(close[0])]
+                        if o > 0) if len(close) == 1 else True
+        single = len(close) == 1 and (not bigger or not older_due) and not to_the_cent \
+            and sure and self.total.get(close[0][0]) == close[0][1]
         for d, o in over[:2]:
-            certain = sure and d == close[0][0]
+            certain = single and d == close[0][0]
             out.append(Candidate("trop_percu", cid, [(d, o)], 0.91 if certain else 0.6 * strength,
                                  f"{who} ; {d} ({format_eur(o)}) payée avec un trop-perçu de "
                                  f"{format_eur(amount - o)}"
-                                 + (" (seule pièce ouverte juste en dessous du montant), laissé "
-                                    "en compte d'attente pour remboursement ou imputation"
-                                    if certain else ", à confirmer"),
+                                 + (" (seule pièce ouverte juste en dessous du montant"
+                                    + (", aucune pièce échue plus ancienne" if bigger else "")
+                                    + "), laissé en compte d'attente pour remboursement ou "
+                                    "imputation" if certain else ", à confirmer"),
                                  unapplied_cents=amount - o))
+        # The oldest items paid in full and a few euros more (at most 50 €): the legal order
+        # and a small overpayment read together, for a payer surely identified.
+        owed = [(d, o) for d, o in items if o > 0]
+        cumulated = list(itertools.accumulate(o for _, o in owed))
+        firsts = [k for k, c in enumerate(cumulated, start=1) if k >= 2 and 0 < amount - c <= 5000]
+        if len(firsts) == 1:
+            paid = owed[: firsts[0]]
+            surplus = amount - cumulated[firsts[0] - 1]
+            certain = sure and not to_the_cent and all(self.total.get(d) == o for d, o in paid)
+            out.append(Candidate("trop_percu", cid, paid, 0.91 if certain else 0.6 * strength,
+                                 f"{who} ; les {len(paid)} pièces les plus anciennes "
+                                 f"({', '.join(d for d, _ in paid)}) payées en totalité "
+                                 f"(art. 1342-10 C. civ.) et trop-perçu de {format_eur(surplus)}"
+                                 + (", laissé en compte d'attente pour remboursement ou imputation"
+                                    if certain else ", à confirmer"),
+                                 unapplied_cents=surplus))
         total = sum(o for _, o in items if o > 0)
         if amount >= total:
             alloc = [(d, o) for d, o in items if o > 0]

@@ -1,5 +1,7 @@
 """The participant's settings (name, role, AI mode), chosen once in the welcome notebook and read
-by every notebook. Stored as JSON next to the journals, in the participant's user-data folder."""
+by every notebook, and the practice company the exercises use after the day (see
+:mod:`o2c_lab.coaching.practice`). Stored as JSON next to the journals, in the participant's
+user-data folder."""
 
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ class Settings:
     participant: str = ""
     role: str = ""
     ai_mode: str = "hors_ligne"
+    #: Folder of the practice company the exercises open instead of the course company ("" : none).
+    practice_data: str = ""
 
 
 def settings_path(folder: Path | str | None = None) -> Path:

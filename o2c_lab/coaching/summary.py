@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..errors import InvalidParameterError
 from ..money import format_number
 from .journal import MODES, OBJECTIVES, PHASES
 
@@ -80,16 +81,26 @@ def _gain_text(gain: float, manual: float) -> str:
     return f"{format_duration(-gain)} perdues ({share} %)"
 
 
-def self_assessment_table(data: dict) -> pd.DataFrame:
-    """One row per course objective: rating at the start, at the end, and the progress (1–5 scale)."""
+def self_assessment_table(data: dict, phases: tuple[str, ...] = ("avant", "apres")) -> pd.DataFrame:
+    """One row per course objective: the rating (1–5 scale) at each of ``phases`` and the progress.
+
+    By default the start and the end of the day, and ``progrès`` (end minus start); with ``"j40"`` in
+    ``phases``, a column for the follow-up and ``progrès à J+40`` (follow-up minus start). A rating
+    not given is « non mesuré », and no progress is computed from it.
+    """
     scores = {(s["objective"], s["phase"]): int(s["score"]) for s in data.get("self_assessments", [])}
+    unknown = [p for p in phases if p not in PHASES]
+    if unknown:
+        raise InvalidParameterError(f"Moment d'auto-évaluation inconnu : « {unknown[0]} ».", valid=", ".join(PHASES))
     rows = []
     for key, label in OBJECTIVES.items():
-        before, after = scores.get((key, "avant")), scores.get((key, "apres"))
-        rows.append({
-            "objectif": label,
-            PHASES["avant"]: "non renseigné" if before is None else f"{before}/5",
-            PHASES["apres"]: "non renseigné" if after is None else f"{after}/5",
-            "progrès": "—" if before is None or after is None else f"{after - before:+d}",
-        })
+        row = {"objectif": label}
+        for phase in phases:
+            score = scores.get((key, phase))
+            row[PHASES[phase]] = NOT_MEASURED if score is None else f"{score}/5"
+        for column, later in (("progrès", "apres"), ("progrès à J+40", "j40")):
+            if later in phases:
+                before, after = scores.get((key, "avant")), scores.get((key, later))
+                row[column] = "—" if before is None or after is None else f"{after - before:+d}"
+        rows.append(row)
     return pd.DataFrame(rows)

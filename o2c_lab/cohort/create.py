@@ -57,7 +57,7 @@ Entreprise fictive de la cohorte : **{company.name}**, situation au {format_date
 
 | dossier | contenu |
 |---|---|
-| `{NOTEBOOKS}/` | les carnets du cours, à ouvrir dans l'ordre (00 à 06) ; la liste est dans `{NOTEBOOKS}/README.md` |
+| `{NOTEBOOKS}/` | les carnets du cours : avant la journée (avant_1 à avant_3), la journée (00 à 06 puis l'évaluation), après (07, suivi à J+40) ; la liste est dans `{NOTEBOOKS}/README.md` |
 | `{EXERCISES}/` | les exercices en autonomie : chaque réponse est vérifiée aussitôt, avec un indice si besoin |
 | `{DATA}/` | les fichiers de l'entreprise (Excel, CSV, FEC, relevés bancaires camt.053, e-mails, contrats) ; `{DATA}/donnees.xlsx` s'ouvre dans Excel sans rien installer, `{DATA}/LISEZMOI.md` décrit chaque fichier |
 {f"| `{AI}/` | les réponses d'IA enregistrées par votre formateur (mode rejeu) |" + chr(10) if recorded else ""}

@@ -7,6 +7,7 @@ gives the same file.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from ..deliverables.document import _FIXED_DATE, Document
@@ -41,7 +42,7 @@ def _block_lines(block: str):
 
 
 def write_pdf(doc: Document, path: Path) -> Path:
-    """Write ``doc`` as an A4 PDF at ``path`` (title, intro, sections, bullets, blocks, tables)."""
+    """Write ``doc`` as an A4 PDF at ``path`` (title, intro, sections, bullets, blocks, images, tables)."""
     from fpdf import FPDF
     from fpdf.fonts import FontFace
 
@@ -73,6 +74,9 @@ def write_pdf(doc: Document, path: Path) -> Path:
         for style, line in _block_lines(section.block) if section.block else ():
             text(line, 11 if style == "heading" else 10, "B" if style == "heading" else "",
                  gap=0.8, bullet=style == "bullet")
+        for image in section.images:
+            pdf.image(io.BytesIO(image), w=pdf.epw * 0.8)
+            pdf.ln(2)
         if section.table is not None:
             pdf.set_font(_FONT, "", 8.5)
             with pdf.table(headings_style=FontFace(emphasis="BOLD", fill_color=(221, 235, 247)),

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 import zipfile
@@ -54,6 +55,11 @@ def export_deliverables(company, out, journal: dict | None = None, *, only=None)
             with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
                 for path in sorted(p for p in out.glob("*.*") if p.stem in DELIVERABLES):
                     zf.write(path, path.name)
+                # the journal itself: the trainer's cohort report reads it from the ZIP handed over
+                from ..coaching.journal import journal_path
+
+                zf.writestr(journal_path(journal["participant"], ".").name,
+                            json.dumps(journal, ensure_ascii=False, indent=1))
             written.append(out / archive.name)
             archive.replace(written[-1])
         return written

@@ -32,6 +32,7 @@ class Section:
     bullets: list[str] = field(default_factory=list)
     block: str = ""
     table: Table | None = None
+    images: list[bytes] = field(default_factory=list)  # PNG charts (the PDF rendering draws them)
 
 
 @dataclass

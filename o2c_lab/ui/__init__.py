@@ -3,8 +3,9 @@ fallback. Every view keeps its last output in ``.result`` so tests drive it with
 ``.click()`` without Jupyter."""
 
 from .charts import BeforeAfterChart, ChartSpec
-from .course import AI_MODE_LABELS, MODULES, Course
+from .course import AFTER_COURSE, AI_MODE_LABELS, MODULES, Course
 from .errors import ErrorPanel, french_error_message
+from .evaluation import FinalAssessment, HotEvaluation, ReportConsent
 from .glossary import GLOSSARY, glossary_html, kpi_table
 from .live import LiveView
 from .prompt_lab import LetterCheck, PromptLab, RcotfBuilder, checks_html
@@ -17,8 +18,9 @@ from .views import PromptSaver, SelfAssessment, Stopwatch, TakeAway, View
 
 __all__ = [
     "BeforeAfterChart", "ChartSpec",
-    "AI_MODE_LABELS", "MODULES", "Course",
+    "AFTER_COURSE", "AI_MODE_LABELS", "MODULES", "Course",
     "ErrorPanel", "french_error_message",
+    "FinalAssessment", "HotEvaluation", "ReportConsent",
     "GLOSSARY", "glossary_html", "kpi_table",
     "LiveView",
     "LetterCheck", "PromptLab", "RcotfBuilder", "checks_html",

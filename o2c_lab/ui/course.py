@@ -15,12 +15,13 @@ from html import escape
 from pathlib import Path
 
 from ..coaching import COURSE_TASKS, Journal, load_settings
+from ..coaching.practice import course_company
 from ..coaching.scores import Analysis
 from ..coaching.summary import format_duration
 from ..errors import O2CLabError
 from ..money import format_date
 
-__all__ = ["AI_MODE_LABELS", "MODULES", "Course", "recordings_path"]
+__all__ = ["AFTER_COURSE", "AI_MODE_LABELS", "MODULES", "Course", "recordings_path"]
 
 #: The notebooks of the day, in order: file name → short French title.
 MODULES = {
@@ -32,6 +33,9 @@ MODULES = {
     "05_litiges.ipynb": "Litiges, alertes et synthèses",
     "06_encaissements_plan.ipynb": "Encaissements, indicateurs et plan d'action",
 }
+
+#: Notebooks for after the day, with her own data (not modules of the day): file name → short French title.
+AFTER_COURSE = {"07_vos_donnees.ipynb": "Vos données"}
 
 AI_MODE_LABELS = {
     "hors_ligne": "hors ligne (aucune connexion : les textes sont des références générées sans IA)",
@@ -63,18 +67,16 @@ class Course:
         """Load the course company (``data_folder`` if it exists, else generate ``seed``), open the journal.
 
         ``ai_mode`` and ``participant`` default to the participant's saved settings; ``module`` is the
-        notebook's file name (for the banner)."""
-        import o2c_lab
+        notebook's file name (for the banner), and its opening is noted in the journal."""
         from ..ai import Anonymizer, Assistant, RecordingStore
 
         settings = load_settings(journal_folder)
         ai_mode = ai_mode or settings.ai_mode
         participant = settings.participant if participant is None else participant
-        if data_folder and Path(data_folder).is_dir():
-            company = o2c_lab.load_company(data_folder)
-        else:
-            company = o2c_lab.generate_company(seed=seed)
+        company = course_company(seed, data_folder)
         journal = Journal.open(participant, folder=journal_folder)
+        if module:
+            journal.record_visit(module)  # attendance: which notebooks were opened, and when
         notices = [journal.notice] if journal.notice else []
         # Every prompt shown for copying is pseudonymised, whatever the mode.
         anonymizer = Anonymizer.from_company(company)
@@ -155,6 +157,12 @@ class Course:
             where = (f"<div style='background:#eef4fb;border-left:4px solid #1f6feb;padding:6px 10px;"
                      f"margin-bottom:6px'><b>Module {n + 1}/{len(names)} — {escape(MODULES[self.module])}</b>"
                      f"<br>{progress}{'<br>' if progress else ''}{links}</div>")
+        elif self.module in AFTER_COURSE:
+            last = list(MODULES)[-1]
+            where = (f"<div style='background:#eef7ee;border-left:4px solid #2e7d32;padding:6px 10px;"
+                     f"margin-bottom:6px'><b>Après la formation — {escape(AFTER_COURSE[self.module])}</b><br>"
+                     "vos fichiers sont lus sur ce poste et n'en sortent pas · "
+                     f"<a href='{escape(last)}'>◀ dernier module du jour : {escape(MODULES[last])}</a></div>")
         return (f"<div style='font-family:system-ui,sans-serif'>{where}<b>{escape(c.name)}</b> — situation au "
                 f"{format_date(c.as_of)} · mode d'IA : {escape(AI_MODE_LABELS[self.assistant.mode])}"
                 f"<br><span style='color:#52606d'>Journal de {who}</span>{notes}</div>")

@@ -3,6 +3,7 @@ the participant's user-data folder and read by every notebook when it starts."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
 
 import ipywidgets as widgets
@@ -63,7 +64,9 @@ class SettingsPanel(View):
                                     self.status, self.panel.widget])
 
     def _settings(self) -> Settings:
-        return Settings(self.name.value.strip(), self.role.value or "", self.mode.value)
+        # the practice company chosen after the day (J+40 notebook) is kept as it is
+        return replace(load_settings(self.folder), participant=self.name.value.strip(), role=self.role.value or "",
+                       ai_mode=self.mode.value)
 
     def _save(self, _button=None):
         settings = self._settings()

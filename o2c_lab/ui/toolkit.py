@@ -14,12 +14,26 @@ import ipywidgets as widgets
 
 from .views import View
 
-__all__ = ["TOOLKIT_FOLDER", "ToolkitExport"]
+__all__ = ["TOOLKIT_FOLDER", "ToolkitExport", "download_link", "relative_href"]
 
 #: The folder, next to the notebooks, that receives the participant's toolkit (ignored by git).
 TOOLKIT_FOLDER = "ma_boite_a_outils"
 
 _FORMATS = {".docx": "Word", ".xlsx": "Excel", ".md": "texte"}
+
+
+def relative_href(path: Path) -> str:
+    """The link to ``path`` relative to the notebook (JupyterLab serves the tree; an absolute path
+    would not), for a display output: JupyterLab turns it into the file's download address."""
+    try:
+        return Path(os.path.relpath(path, Path.cwd())).as_posix()
+    except ValueError:  # another drive (Windows)
+        return Path(path).as_uri()
+
+
+def download_link(path: Path, label: str) -> str:
+    """An HTML link that downloads ``path`` (a file of the JupyterLab tree) under its own name."""
+    return f"<a href='{escape(relative_href(path))}' download='{escape(Path(path).name)}'>{escape(label)}</a>"
 
 
 def _title(markdown: Path) -> str:
@@ -110,13 +124,6 @@ class ToolkitExport(View):
         self.output.outputs = ()
         self.output.append_display_data(HTML(self.links_html))
 
-    def _href(self, path: Path) -> str:
-        """The link relative to the notebook (JupyterLab serves the tree; an absolute path would not)."""
-        try:
-            return Path(os.path.relpath(path, Path.cwd())).as_posix()
-        except ValueError:  # another drive (Windows)
-            return path.as_uri()
-
     def _links(self, paths: list[Path]) -> str:
         by_stem: dict[str, list[Path]] = {}
         archive = None
@@ -129,11 +136,11 @@ class ToolkitExport(View):
         for stem, files in sorted(by_stem.items()):
             markdown = next((f for f in files if f.suffix == ".md"), None)
             title = _title(markdown) if markdown else stem
-            links = " · ".join(f"<a href='{escape(self._href(f))}' download='{escape(f.name)}'>{_FORMATS[f.suffix]}</a>"
+            links = " · ".join(download_link(f, _FORMATS[f.suffix])
                                for f in sorted(files, key=lambda f: list(_FORMATS).index(f.suffix)))
             items.append(f"<li>{escape(title)} : {links}</li>")
-        zip_line = (f"<p><b><a href='{escape(self._href(archive))}' download='{escape(archive.name)}'>Télécharger "
-                    "toute la boîte à outils (fichier ZIP)</a></b></p>" if archive else
+        zip_line = (f"<p><b>{download_link(archive, 'Télécharger toute la boîte à outils (fichier ZIP)')}</b></p>"
+                    if archive else
                     "<p>Le fichier ZIP de l'ensemble est créé quand votre prénom est enregistré (carnet 00, "
                     "réglages).</p>")
         return (f"<p>✔ {len(paths)} fichiers prêts dans le dossier « {TOOLKIT_FOLDER} », visible dans le "
