@@ -685,18 +685,18 @@ def _cmd_cohort_attest(args) -> int:
 
 
 def _cmd_cohort_report(args) -> int:
-    from .cohort.report import build_report, read_journals, write_report
+    from .cohort.exports import read_exports
+    from .cohort.report import build_report, write_report
 
-    journals, notices = read_journals(args.source, args.hub)
-    for notice in notices:
-        print(f"⚠ {notice}")
-    if not journals:
+    found = read_exports(args.source, hub=args.hub)
+    _report_set_aside(found.set_aside)
+    if not found.journals:
         raise InvalidParameterError("Aucun journal de participant lisible : pas de bilan à établir.",
                                     valid="des fichiers journal-….json ou les ZIP des boîtes à outils",
                                     todo="rassemblez les fichiers remis par les participants dans le dossier indiqué")
-    report = build_report(args.name, journals, notices, anonymous=args.anonyme)
+    report = build_report(args.name, found.journals, found.set_aside, anonymous=args.anonyme)
     paths = write_report(report, args.out)
-    print(f"Bilan de {len(journals)} participant(s) écrit :")
+    print(f"Bilan de {len(found.journals)} participant(s) écrit :")
     for path in paths:
         print(f"  {path}")
     return 0

@@ -19,7 +19,8 @@ import pytest
 from o2c_lab.cli import main
 from o2c_lab.coaching import ASSESSMENT_QUIZ, COURSE_TASKS, HOT_FORM, ITEM_TITLES, OBJECTIVES, Journal
 from o2c_lab.coaching.followup import J40_FORM
-from o2c_lab.cohort.report import build_report, finished_modules, read_journals
+from o2c_lab.cohort.exports import read_exports
+from o2c_lab.cohort.report import build_report, finished_modules
 from o2c_lab.ui import MODULES
 
 NAMES = ["Camille Martin", "Bérénice Dupont", "Yannick Leroy", "Inès Garnier", "Hugo Perrin"]
@@ -93,9 +94,10 @@ def test_the_toolkit_zip_carries_the_journal(session):
 
 def test_consent_and_corrupt_files(session):
     _, exports, hub, _ = session
-    journals, notices = read_journals(exports, hub)
+    found = read_exports(exports, hub=hub)
+    journals, notices = found.journals, found.set_aside
     assert sorted(j["participant"] for j in journals) == sorted(NAMES + ["", ""])
-    assert any("alix/journal-alix.json" in n and "n'est pas un journal" in n for n in notices)
+    assert any("alix/journal-alix.json" in n and "illisible" in n for n in notices)
     assert any("1 journal(aux) du serveur sans accord" in n for n in notices)
     assert not any(HIDDEN in n for n in notices)
 
@@ -111,8 +113,9 @@ def _same(got, expected) -> bool:
 
 def test_figures_equal_an_independent_aggregation(session):
     _, exports, hub, files = session
-    journals, notices = read_journals(exports)
-    report = build_report("essai", journals, notices)
+    found = read_exports(exports)
+    journals = found.journals
+    report = build_report("essai", journals, found.set_aside)
     files = sorted(files, key=lambda d: d["participant"].casefold())
     assert report.participants == [d["participant"] for d in files]
 
@@ -191,8 +194,8 @@ def test_cli_writes_an_anonymous_report(session, capsys):
     assert main(["cohort", "report", "essai-1", "--from", str(exports), "--hub", str(hub), "--anonyme",
                  "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "Bilan de 7 participant(s)" in printed and "n'est pas un journal" in printed
-    assert f"Deux journaux au nom de « {NAMES[0]} »" in printed  # the trainer's console, not the report
+    assert "Bilan de 7 participant(s)" in printed and "alix/journal-alix.json : fichier illisible" in printed
+    assert f"autre copie du journal de {NAMES[0]}" in printed  # the trainer's console, not the report
     folder = out / "essai-1" / "formateur" / "bilan"
     html = (folder / "bilan.html").read_text(encoding="utf-8")
     book = openpyxl.load_workbook(folder / "bilan.xlsx")
@@ -218,7 +221,8 @@ def test_named_report_and_missing_folder(session, capsys):
     html = (base / "cohortes" / "essai-2" / "formateur" / "bilan" / "bilan.html").read_text(encoding="utf-8")
     assert all(name in html for name in NAMES) and HIDDEN not in html
     assert main(["cohort", "report", "essai-3", "--from", str(base / "absent"), "--out", str(base / "cohortes")]) != 0
-    assert "Dossier introuvable" in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert "dossier des fichiers des participants introuvable" in error and "--from" in error
     (base / "vide").mkdir()
     assert main(["cohort", "report", "essai-3", "--from", str(base / "vide"), "--out", str(base / "cohortes")]) != 0
     assert "Aucun journal de participant lisible" in capsys.readouterr().err

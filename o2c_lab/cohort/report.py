@@ -1,14 +1,13 @@
 """The trainer's cohort report: what the participants' journals say about the session.
 
-:func:`read_journals` reads the journals a trainer collected (``journal-*.json`` files and toolkit
-ZIPs holding one) and, from a hub's folder of users' journals, only those whose participant agreed
-(``consent_report``). The aggregations are pure functions over a list of journal dicts; nothing is
+:func:`~o2c_lab.cohort.exports.read_exports` reads the journals a trainer collected and, from a
+hub's folder of users' journals, only those whose participant agreed (``consent_report``). The aggregations are pure functions over a list of journal dicts; nothing is
 invented: a figure no journal measured is « non mesuré » (``None`` in the tables).
 :func:`write_report` writes the report as an HTML page with its charts embedded, an Excel workbook
 and a PDF in the cohort's trainer folder.
 
->>> journals, notices = read_journals("exports")                 # doctest: +SKIP
->>> report = build_report("paris-2026-12", journals, notices, anonymous=True)  # doctest: +SKIP
+>>> found = read_exports("exports", hub="/srv/hub/utilisateurs")   # doctest: +SKIP
+>>> report = build_report("paris-2026-12", found.journals, found.set_aside, anonymous=True)  # doctest: +SKIP
 >>> write_report(report, "cohortes")                              # doctest: +SKIP
 """
 
@@ -16,8 +15,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
-import zipfile
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -27,15 +24,14 @@ import pandas as pd
 from ..coaching import (ASSESSMENT_QUIZ, COURSE_TASKS, HOT_FORM, ITEM_TITLES, MODES, NOT_MEASURED, OBJECTIVES,
                         PHASES, PROGRESS_LEVELS, fact_accuracy, format_duration, timing_table)
 from ..coaching.followup import J40_FORM, j40_table
-from ..errors import DataFileError, InvalidParameterError, OutputFolderError
+from ..errors import OutputFolderError
 from ..money import format_number, format_pct
 from ..ui.course import MODULES
-from .exports import last_activity
 from .kit import TRAINER, cohort_folder
 
 __all__ = ["ELEARNING_QUIZZES", "REPORT_FOLDER", "CohortReport", "assessment_results",
            "attendance", "build_report", "declared_savings", "elearning_scores", "fact_check_gains",
-           "finished_modules", "perceived_progress", "positioning", "read_journals", "satisfaction", "timing_gains",
+           "finished_modules", "perceived_progress", "positioning", "satisfaction", "timing_gains",
            "write_report"]
 
 #: The e-learning quizzes of the Engagement phase (journal quiz name → French title).
@@ -43,90 +39,6 @@ ELEARNING_QUIZZES = {"essentiels_ia": "IA : les essentiels de l'IA générative"
                      "prompting": "IA : maîtriser le prompting"}
 #: Sub-folder of the trainer folder where the report is written.
 REPORT_FOLDER = "bilan"
-_JOURNAL_GLOB = "journal-*.json"
-
-
-# ----------------------------------------------------------------------------- reading
-
-def _journal(data, where: str) -> dict:
-    """The journal dict read from ``where``, with every part present; DataFileError when it is not one."""
-    parts = {"answers": dict, "timings": list, "self_assessments": list, "fact_checks": list, "forms": dict,
-             "quizzes": dict, "visits": dict}
-    if not (isinstance(data, dict) and data.get("version") == 1 and isinstance(data.get("participant"), str)
-            and all(isinstance(data.get(k, kind()), kind) for k, kind in parts.items())):
-        raise DataFileError(f"Le fichier « {where} » n'est pas un journal de participant lisible : il est ignoré.",
-                            valid="le fichier journal-….json exporté par les carnets, ou le ZIP de la boîte à outils",
-                            todo="demandez au participant d'exporter à nouveau sa boîte à outils")
-    out = dict(data)
-    for key, kind in parts.items():
-        out.setdefault(key, kind())
-    return out
-
-
-def _load(raw: bytes, where: str) -> dict:
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        data = None
-    return _journal(data, where)
-
-
-def _sources(folder: Path):
-    """(label, bytes) of every journal in ``folder``: JSON files and the journals inside ZIPs."""
-    for path in sorted(folder.rglob("*")):
-        where = path.relative_to(folder).as_posix()
-        if path.is_file() and path.match(_JOURNAL_GLOB) and ".corrompu-" not in path.name:
-            yield where, path.read_bytes
-        elif path.is_file() and path.suffix.lower() == ".zip":
-            try:
-                with zipfile.ZipFile(path) as archive:
-                    members = [m for m in archive.namelist() if Path(m).match(_JOURNAL_GLOB)]
-                    contents = [(f"{where} › {m}", archive.read(m)) for m in members]
-            except (zipfile.BadZipFile, OSError):
-                contents = [(where, None)]
-            for label, raw in contents or [(f"{where} (aucun journal dans ce ZIP)", None)]:
-                yield label, (lambda raw=raw: raw if raw is not None else b"")
-
-
-def read_journals(exports: str | Path | None = None, hub: str | Path | None = None) -> tuple[list[dict], list[str]]:
-    """The journals of a session and French notices on what was set aside.
-
-    ``exports``: a folder of journals the participants handed over (``journal-*.json`` and toolkit
-    ZIPs, sub-folders included). ``hub``: a folder of users' journals on a shared server; only those
-    whose participant agreed to the report are kept (the others are counted, never named). The same
-    participant twice: the journal with the latest activity is kept.
-    """
-    found, notices, refused = [], [], 0
-    for folder, needs_consent in ((exports, False), (hub, True)):
-        if folder is None:
-            continue
-        folder = Path(folder)
-        if not folder.is_dir():
-            raise InvalidParameterError(f"Dossier introuvable : « {folder} ».",
-                                        valid="un dossier contenant les journaux des participants",
-                                        todo="vérifiez le chemin indiqué")
-        for label, read in _sources(folder):
-            try:
-                data = _load(read(), label)
-            except DataFileError as exc:
-                notices.append(exc.message)
-                continue
-            if needs_consent and data.get("consent_report") is not True:
-                refused += 1
-                continue
-            found.append((label, data))
-    if refused:
-        notices.append(f"{refused} journal(aux) du serveur sans accord du participant pour le bilan : non lus.")
-    kept: dict[str, dict] = {}
-    for label, data in found:
-        key = data["participant"].strip().casefold() or f"sans nom : {label}"  # nameless journals stay apart
-        if key in kept:
-            notices.append(f"Deux journaux au nom de « {data['participant'].strip() or 'sans nom'} » : "
-                           "le plus récent est gardé.")
-            if last_activity(data) <= last_activity(kept[key]):
-                continue
-        kept[key] = data
-    return list(kept.values()), notices
 
 
 # ----------------------------------------------------------------------------- aggregations
