@@ -5,6 +5,7 @@ company's own open items."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import numpy as np
@@ -127,3 +128,26 @@ def test_bucket_totals_match_an_independent_count(open_items):
     assert [int(table[c].sum()) for c in bucket_labels((0, 30, 60, 90))] == by_hand
     assert int(table["Non affecté"].sum()) == int(items.loc[items["unapplied"], "residual_cents"].sum())
     assert np.int64(table["Total"].sum()) == items["residual_cents"].sum()
+
+
+def test_a_workbook_keeps_its_numbers_whole_and_its_line_numbers(tmp_path):
+    """Excel stores every number as a float: a document or customer number typed as a number reads
+    « 20260017 », not « 20260017.0 »; an empty first row and a title keep the lines where they are."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([])
+    sheet.append(["Balance âgée au 31/12/2026"])
+    sheet.append(["Code client", "Nom", "N° pièce", "Date pièce", "Échéance", "Solde"])
+    sheet.append([411001, "Dupont SA", 20260017, dt.date(2026, 10, 2), dt.date(2026, 11, 1), 1481.47])
+    sheet.append([411002, "Martin SARL", 20260018, dt.date(2026, 10, 9), dt.date(2026, 11, 8), 250])
+    sheet.append([None, "Total", None, None, None, 1731.47])
+    raw = io.BytesIO()
+    book.save(raw)
+    data = read_export(raw.getvalue(), "balance.xlsx", as_of=dt.date(2026, 12, 31))
+    items = data.items.sort_values("document_id")
+    assert items["document_id"].tolist() == ["20260017", "20260018"]
+    assert items["customer_id"].tolist() == ["411001", "411002"]
+    assert items["residual_cents"].tolist() == [148147, 25000]
+    assert "ligne 6" in data.quality.to_text()  # the total line, set aside with its own line number

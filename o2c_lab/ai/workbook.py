@@ -94,7 +94,7 @@ def read_workbook(data: bytes, filename: str) -> dict[str, pd.DataFrame]:
                                 path=filename, valid="un classeur .xlsx sans mot de passe d'ouverture",
                                 todo="ouvrez-le dans Excel, retirez le mot de passe et enregistrez-le en .xlsx")
         try:
-            sheets = pd.read_excel(io.BytesIO(bytes(data)), sheet_name=None)
+            sheets = pd.read_excel(io.BytesIO(bytes(data)), sheet_name=None, engine="openpyxl")
         except Exception as exc:  # openpyxl raises many types for a damaged file
             # an XML that declares entities is refused by the reader (ParseError): maybe a trap
             what = "classeur illisible ou dangereux" if isinstance(exc, ParseError) else "classeur Excel illisible"
