@@ -84,17 +84,18 @@ class ColumnGuess:
 
 def read_workbook(data: bytes, filename: str) -> dict[str, pd.DataFrame]:
     """Every sheet of an uploaded ``.xlsx``, or the one table of a CSV (its cells kept as text)."""
-    from ..analytics.importers import _OLE_MAGIC, _guess_separator
+    from ..analytics.importers import _guess_separator
+    from ..formats.tabular import OLE_MAGIC
     from ..formats.tabular import decode_text
 
     suffix = Path(filename).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        if bytes(data[:8]) == _OLE_MAGIC:
+        if bytes(data[:8]) == OLE_MAGIC:
             raise DataFileError("classeur protégé par un mot de passe (ou ancien format .xls renommé).",
                                 path=filename, valid="un classeur .xlsx sans mot de passe d'ouverture",
                                 todo="ouvrez-le dans Excel, retirez le mot de passe et enregistrez-le en .xlsx")
         try:
-            sheets = pd.read_excel(io.BytesIO(bytes(data)), sheet_name=None, engine="openpyxl")
+            sheets = pd.read_excel(io.BytesIO(bytes(data)), sheet_name=None)
         except Exception as exc:  # openpyxl raises many types for a damaged file
             # an XML that declares entities is refused by the reader (ParseError): maybe a trap
             what = "classeur illisible ou dangereux" if isinstance(exc, ParseError) else "classeur Excel illisible"

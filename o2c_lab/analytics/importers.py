@@ -36,6 +36,7 @@ from ..conventions import read_amounts, read_dates
 from ..errors import DataFileError, InvalidParameterError
 from ..formats._files import read_file_bytes
 from ..formats.fec import lettering_groups, read_fec
+from ..formats.tabular import OLE_MAGIC, workbook_rows
 from .aging import AgedBalance, aged_balance, open_items_at
 
 __all__ = [
@@ -123,18 +124,14 @@ def _normalise(text) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
-#: The first bytes of an OLE compound file: Excel 97-2003 workbooks and password-encrypted .xlsx.
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
 def _read_grid(path: Path, sheet=None, encoding: str = "utf-8") -> tuple[list[tuple[int, list]], str]:
     """Rows of the file as (row number the user sees, list of cells) and a description."""
     if not path.exists():
         raise DataFileError("fichier introuvable.", path=path, todo="vérifiez le nom et le dossier du fichier")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_excel_grid(path, sheet), "Excel"
+        return workbook_rows(read_file_bytes(path), path, sheet), "Excel"
     raw = read_file_bytes(path)
-    if raw.startswith(_OLE_MAGIC):  # an Excel 97-2003 .xls (or an encrypted workbook) whatever its name
+    if raw.startswith(OLE_MAGIC):  # an Excel 97-2003 .xls (or an encrypted workbook) whatever its name
         raise DataFileError("ancien classeur Excel 97-2003 (.xls), que ce module ne lit pas.", path=path,
                             valid="un classeur .xlsx ou un CSV", todo="ouvrez-le dans Excel et enregistrez-le "
                             "au format .xlsx (Fichier > Enregistrer sous > Classeur Excel)")
@@ -194,35 +191,6 @@ def _guess_separator(sample: list[str]) -> str:
         if score > best_score:
             best, best_score = sep, score
     return best
-
-
-def _read_excel_grid(path: Path, sheet) -> list[tuple[int, list]]:
-    import openpyxl
-
-    with open(path, "rb") as handle:
-        if handle.read(len(_OLE_MAGIC)) == _OLE_MAGIC:  # an encrypted .xlsx is an OLE container
-            raise DataFileError("classeur protégé par un mot de passe (ou ancien format .xls renommé).",
-                                path=path, valid="un classeur .xlsx sans mot de passe d'ouverture",
-                                todo="ouvrez-le dans Excel, retirez le mot de passe (Fichier > Informations > "
-                                     "Protéger le classeur) et enregistrez-le au format .xlsx")
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise DataFileError(f"classeur Excel illisible ({type(exc).__name__}).", path=path,
-                            valid="un classeur .xlsx enregistré par Excel ou LibreOffice",
-                            todo="ouvrez-le dans Excel et enregistrez-le de nouveau au format .xlsx") from None
-    try:
-        if sheet is None:
-            ws = book.worksheets[0]
-        elif sheet in book.sheetnames:
-            ws = book[sheet]
-        else:
-            raise DataFileError(f"feuille « {sheet} » introuvable.", path=path,
-                                valid=", ".join(book.sheetnames), todo="indiquez le nom d'une de ces feuilles")
-        return [(k + 1, ["" if v is None else v for v in row])
-                for k, row in enumerate(ws.iter_rows(min_row=1, values_only=True))]
-    finally:
-        book.close()
 
 
 def _is_blank(cells) -> bool:

@@ -109,7 +109,7 @@ def read_remittance_file(path, *, customer_id: str = "", advice_id: str | None =
     path = Path(path)
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            raw = pd.read_excel(path, dtype=object, engine="openpyxl").fillna("")  # real numbers and dates stay so
+            raw = pd.read_excel(path, dtype=object).fillna("")  # real numbers and dates stay so
         else:
             text = decode_text(read_file_bytes(path), path)
             first = text.split("\n", 1)[0]

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..conventions import ColumnReading, read_amounts, read_dates
 from ..errors import DataFileError
-from ..formats.tabular import decode_text
+from ..formats.tabular import OLE_MAGIC, decode_text, workbook_rows
 from .layouts import DEBIT_CREDIT, FIELDS, INVERTED, LAYOUTS, LayoutGuess, _two_row, find_header, normalise_header
 from .mapping import ColumnMapping, guess_mapping, list_profiles, load_profile
 from .quality import Finding, QualityReport, SetAside
@@ -35,7 +35,6 @@ __all__ = ["ITEM_COLUMNS", "OwnData", "ExportPreview", "preview_export", "read_e
 ITEM_COLUMNS = ("customer_id", "customer_name", "document_id", "document_type", "entry_date", "due_date",
                 "amount_cents", "residual_cents", "unapplied", "source_row", "currency")
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _XLSX_MAGIC = b"PK\x03\x04"
 _SEPARATORS = (";", "\t", "|", ",")
 _VERY_OLD_YEARS = 5
@@ -72,12 +71,8 @@ def _load(data, filename: str) -> tuple[bytes, str]:
 
 def _grid(raw: bytes, name: str) -> list[tuple[int, list]]:
     """Rows of the file as (row number the user sees, cells)."""
-    if raw.startswith(_OLE_MAGIC):
-        raise DataFileError("ancien classeur Excel 97-2003 (.xls) ou classeur protégé par un mot de passe.",
-                            path=name, valid="un classeur .xlsx sans mot de passe ou un CSV",
-                            todo="ouvrez-le dans Excel et enregistrez-le au format .xlsx")
-    if raw.startswith(_XLSX_MAGIC) or name.lower().endswith((".xlsx", ".xlsm")):
-        return _excel_grid(raw, name)
+    if raw.startswith((OLE_MAGIC, _XLSX_MAGIC)) or name.lower().endswith((".xlsx", ".xlsm")):
+        return workbook_rows(raw, name)
     text = decode_text(raw, name)
     lines = text.splitlines()[:30]
     separator = max(_SEPARATORS, key=lambda s: _separator_score(lines, s))
@@ -100,24 +95,6 @@ def _separator_score(lines: list[str], sep: str) -> int:
         return -1
     mode = max(set(wide), key=wide.count)
     return wide.count(mode) * mode
-
-
-def _excel_grid(raw: bytes, name: str) -> list[tuple[int, list]]:
-    # calamine reads a 200 000-line workbook about fourteen times faster than openpyxl
-    from python_calamine import CalamineWorkbook
-
-    try:
-        rows = CalamineWorkbook.from_filelike(io.BytesIO(raw)).get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception as exc:  # a damaged or foreign file raises several types
-        raise DataFileError(f"classeur Excel illisible ({type(exc).__name__}).", path=name,
-                            valid="un classeur .xlsx enregistré par Excel ou LibreOffice",
-                            todo="ouvrez-le dans Excel et enregistrez-le de nouveau au format .xlsx") from None
-    return [(k + 1, [_whole(value) for value in row]) for k, row in enumerate(rows)]
-
-
-def _whole(value):
-    """A workbook stores every number as a float: a whole one is an int (document 12345, not « 12345.0 »)."""
-    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _is_fec(raw: bytes, name: str) -> bool:
