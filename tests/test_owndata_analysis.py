@@ -15,6 +15,7 @@ import pytest
 from owndata_exports import build_export, isolated_profiles  # noqa: F401  (autouse fixture)
 
 from o2c_lab.analytics.aging import company_open_items
+from o2c_lab.money import format_eur
 from o2c_lab.owndata import analyse_open_items, anonymised_prompts, read_bank_statement, read_export
 
 
@@ -120,7 +121,6 @@ def test_prompts_are_filled_without_any_customer_identifier(analysed, small_comp
         assert not any(c in text for c in codes | names)
         assert "<CLIENT_1>" in text or "Indicateurs" in text or "indicateurs" in text
     gross = int(items.loc[~items["unapplied"], "residual_cents"].sum())
-    from o2c_lab.money import format_eur
 
     assert format_eur(gross) in prompts[0][1]
     assert "non calculable" in prompts[2][1]
@@ -136,6 +136,11 @@ def test_a_real_fec_gives_its_customer_balance(shared_fixtures):
     balance = sum(cents(r["Debit"]) - cents(r["Credit"]) for r in rows if r["CompteNum"].startswith("411"))
     assert int(data.items["residual_cents"].sum()) == balance
     assert data.quality.totals == {"EUR": balance}
+    text = data.quality.to_text()  # the customer-account entries read, then the documents left open
+    entries = sum(r["CompteNum"].startswith("411") for r in rows)
+    assert f"{entries} écriture(s) retenue(s)" in text
+    assert f"{len(data.items)} pièce(s) encore ouverte(s) après lettrage" in text
+    assert f"Total des pièces ouvertes en EUR : {format_eur(balance)}" in text
     assert data.items["customer_id"].nunique() <= 17
 
 

@@ -59,8 +59,11 @@ class QualityReport:
     columns_ignored: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     blank_rows: int = 0
-    #: what a kept row is: « pièce » (an open item) or « opération » (a bank transaction)
+    #: what a kept row is: « pièce » (an open item), « opération » (a bank transaction) or « écriture »
+    #: (a FEC's line of a customer account)
     unit: str = "pièce"
+    #: a FEC: the documents still open once the customer accounts are lettered (the totals are theirs)
+    open_items: int | None = None
 
     @property
     def balanced(self) -> bool:
@@ -87,8 +90,12 @@ class QualityReport:
                  f"{self.rows_read} ligne(s) lue(s) : {self.kept} {self.unit}(s) retenue(s), "
                  f"{len(self.set_aside)} ligne(s) mise(s) de côté"
                  + (f" ; {self.blank_rows} ligne(s) vide(s) ignorée(s)." if self.blank_rows else ".")]
+        totalled = f"{self.unit}s retenues"
+        if self.open_items is not None:
+            lines.append(f"{self.open_items} pièce(s) encore ouverte(s) après lettrage des comptes clients.")
+            totalled = "pièces ouvertes"
         for currency, cents in sorted(self.totals.items()):
-            lines.append(f"Total des {self.unit}s retenues en {currency} : {money(cents, currency)}.")
+            lines.append(f"Total des {totalled} en {currency} : {money(cents, currency)}.")
         if len(self.totals) > 1:
             lines.append("Plusieurs devises : chaque total reste dans sa devise (jamais additionnés).")
         return lines

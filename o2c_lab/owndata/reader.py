@@ -436,7 +436,7 @@ def _read_fec(raw: bytes, name: str, today: dt.date, progress) -> OwnData:
     totals = {"EUR": int(items["residual_cents"].sum())}
     notes = fec.notes + [f"pièces ouvertes au {as_of:%d/%m/%Y} (dernière écriture du fichier ou aujourd'hui)"]
     report = QualityReport(name, "FEC (fichier des écritures comptables)", len(fec.ledger), len(fec.ledger), [],
-                           totals, [], [], notes)
+                           totals, [], [], notes, unit="écriture", open_items=len(items))
     _progress(progress, 2, 2, "lettrage des comptes clients")
     return OwnData(items.reset_index(drop=True), report, None, None)
 
