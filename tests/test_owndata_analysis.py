@@ -121,7 +121,6 @@ def test_prompts_are_filled_without_any_customer_identifier(analysed, small_comp
         assert not any(c in text for c in codes | names)
         assert "<CLIENT_1>" in text or "Indicateurs" in text or "indicateurs" in text
     gross = int(items.loc[~items["unapplied"], "residual_cents"].sum())
-
     assert format_eur(gross) in prompts[0][1]
     assert "non calculable" in prompts[2][1]
 
