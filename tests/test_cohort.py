@@ -113,6 +113,7 @@ def test_answer_keys_give_each_cohort_its_own_expected_answers(cohorts):
 
 def test_guide_follows_the_day_and_gives_this_seeds_figures(cohorts):
     from o2c_lab import load_company
+    from o2c_lab.coaching import assessment_items
     from o2c_lab.money import format_eur
 
     for seed in SEEDS:
@@ -129,7 +130,10 @@ def test_guide_follows_the_day_and_gives_this_seeds_figures(cohorts):
         for row in _csv_rows(cohort / "formateur" / "donnees" / "verite" / "dispute_truth.csv"):
             assert row["N° litige"] in guide and row["Issue juste"] in guide
         assert format_eur(company.summary()["receivables_cents"], 0) in guide
-        assert guide.count("### Erreurs fréquentes") == 8
+        assert guide.count("### Erreurs fréquentes") == 9  # 00–05, 06 twice, the end-of-day evaluation
+        for item in assessment_items(company):  # this seed's answers to the company questions, for the trainer
+            assert not item.facts or f"{item.question} — réponse : {item.answer}" in guide
+        assert "o2c-lab cohort prepare" in guide and "apres_j40_suivi.ipynb" in guide
         assert (cohort / "formateur" / "guide" / "guide_animation.pdf").read_bytes().startswith(b"%PDF-")
 
 

@@ -38,6 +38,7 @@ class Block:
 _N = {k: f"{k}_{v}.ipynb" for k, v in (("00", "bienvenue"), ("01", "prompts"), ("02", "risque_facture"),
                                        ("03", "balance_agee"), ("04", "relances"), ("05", "litiges"),
                                        ("06", "encaissements_plan"))}
+_EVALUATION = "evaluation_fin_de_journee.ipynb"
 
 #: The day, in order. Titles are the programme's section headings; lengths are a proposal.
 BLOCKS = (
@@ -84,12 +85,16 @@ BLOCKS = (
         "Prévoir les encaissements aux dates d'échéance, sans tenir compte du comportement de paiement ni des "
         "litiges.",
         "Confondre le DSO (encours rapporté aux ventes) avec le retard moyen de paiement.")),
-    Block("Atelier individuel : feuille de route à 30 jours, évaluation finale", 40, _N["06"], (4, 99), mistakes=(
+    Block("Atelier individuel : feuille de route à 30 jours", 25, _N["06"], (4, 99), mistakes=(
         "Choisir des cas d'usage trop larges : partir des tâches les plus chronophages de la semaine.",
         "Inventer un gain de temps : reprendre les temps mesurés au chronomètre pendant la journée.")),
+    Block("Évaluation finale : évaluation à chaud, positionnement, questions d'acquis", 15, _EVALUATION, mistakes=(
+        "Répondre au hasard pour voir la correction : la première réponse à chaque question est celle qui compte.",
+        "Oublier la case d'accord pour le bilan : sur le serveur de la session, le journal n'est alors pas lu "
+        "par « cohort report --hub ».")),
 )
 
-_PLACE = re.compile(r"(\d\d_\w+\.ipynb) §(\d+)")
+_PLACE = re.compile(r"(\w+\.ipynb) §(\d+)")
 
 
 def agenda(blocks=BLOCKS, start: dt.time = DAY_START) -> list[tuple[str, str, Block]]:
@@ -122,6 +127,7 @@ def _customer(company, customer_id: str) -> str:
 def _figures(company, analysis, verifier) -> dict[str, list[str]]:
     """The figures to expect in each notebook for this company."""
     from ..casework import dunning_plan
+    from ..coaching import assessment_items
 
     m = company.summary()
     roles = company.scenario["roles"]
@@ -173,6 +179,8 @@ def _figures(company, analysis, verifier) -> dict[str, list[str]]:
                    f"{format_number(m['weighted_terms_days'], 0)} jours."],
         f"{_N['06']} §4": ["Pas de chiffre de l'entreprise : chacun part de ses propres temps, mesurés au "
                            "chronomètre pendant la journée (journal), jamais d'un temps inventé."],
+        _EVALUATION: [f"{item.question} — réponse : {item.answer}" for item in assessment_items(company)
+                      if item.facts],
     }
 
 
@@ -191,6 +199,29 @@ def _legal_sections(as_of) -> list[Section]:
             bullets=[f"À confirmer avant la session : {m}" for m in missing],
             table=Table(RATE_HEADERS, rate_rows())),
     ]
+
+
+def _before_and_after() -> Section:
+    """The blended path around the day: what participants open, and the trainer's commands."""
+    rows = [
+        ["avant la journée", "avant_1_preparation.ipynb (15 min)", "questionnaire préparatoire : métier, tâches "
+         "chronophages, outils d'IA et règles de l'employeur, objectifs, positionnement ; fichier à vous renvoyer",
+         "o2c-lab cohort prepare NOM --from DOSSIER_RECU : brief de préparation (Word, PDF, Markdown)"],
+        ["avant la journée", "avant_2_essentiels_ia.ipynb (45 min), avant_3_prompting.ipynb (25 min)",
+         "les deux modules e-learning du programme, un quiz noté par section", "—"],
+        ["fin de la journée", f"{_EVALUATION} (15 min)", "évaluation à chaud, positionnement, questions d'acquis, "
+         "accord pour le bilan", "o2c-lab cohort report NOM --from DOSSIER_RECU [--hub DOSSIER] [--anonyme]"],
+        ["après la journée", "07_vos_donnees.ipynb", "ses propres fichiers, sur son poste : anonymisation, balance "
+         "âgée, indicateurs, relances", "—"],
+        ["quarante jours après", "apres_j40_suivi.ipynb", "plan à 30 jours revu, temps avant / "
+         "maintenant, nouveau positionnement", "o2c-lab cohort report … (J+40), o2c-lab cohort attest NOM "
+         "--from DOSSIER_RECU --organisme organisme.yaml"],
+    ]
+    return Section("Avant et après la journée", paragraphs=[
+        "Le programme prévoit une phase d'engagement avant la journée et un transfert après. Les participants "
+        "vous renvoient leur journal (bouton « Préparer le fichier à envoyer ») ou le ZIP de leur boîte à outils ; "
+        "sur le serveur de la session, « --hub » lit les journaux de ceux qui ont donné leur accord."],
+        table=Table(["quand", "carnet", "contenu", "commande du formateur"], rows))
 
 
 def facilitator_guide(company, verifier) -> Document:
@@ -221,6 +252,7 @@ def facilitator_guide(company, verifier) -> Document:
         lines += ["", "### Erreurs fréquentes", ""] + [f"- {m}" for m in block.mistakes]
         sections.append(Section(f"{start}–{end} · {block.title}", paragraphs=[
             f"Carnet : {block.notebook} — durée proposée : {block.minutes} min."], block="\n".join(lines)))
+    sections.append(_before_and_after())
     sections += _legal_sections(company.as_of)
     board = scoreboard(analysis)
     board = board[board["état"] == "mesuré"]
