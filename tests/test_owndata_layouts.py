@@ -151,3 +151,16 @@ def test_a_workbook_keeps_its_numbers_whole_and_its_line_numbers(tmp_path):
     assert items["customer_id"].tolist() == ["411001", "411002"]
     assert items["residual_cents"].tolist() == [148147, 25000]
     assert "ligne 6" in data.quality.to_text()  # the total line, set aside with its own line number
+
+
+def test_an_excel_97_2003_workbook_is_read_like_its_xlsx_copy():
+    """Accounting tools still export .xls: the same rows (written by the xlwt library) read the same."""
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "balance_excel_97_2003.xls"
+    data = read_export(path.read_bytes(), path.name, as_of=dt.date(2026, 12, 31))
+    items = data.items.sort_values("document_id")
+    assert items["document_id"].tolist() == ["20260017", "20260018"]
+    assert items["customer_id"].tolist() == ["411001", "411002"]
+    assert items["residual_cents"].tolist() == [148147, 25000]
+    assert items["due_date"].dt.strftime("%d/%m/%Y").tolist() == ["01/11/2026", "08/11/2026"]

@@ -128,13 +128,9 @@ def _read_grid(path: Path, sheet=None, encoding: str = "utf-8") -> tuple[list[tu
     """Rows of the file as (row number the user sees, list of cells) and a description."""
     if not path.exists():
         raise DataFileError("fichier introuvable.", path=path, todo="vérifiez le nom et le dossier du fichier")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return workbook_rows(read_file_bytes(path), path, sheet), "Excel"
     raw = read_file_bytes(path)
-    if raw.startswith(OLE_MAGIC):  # an Excel 97-2003 .xls (or an encrypted workbook) whatever its name
-        raise DataFileError("ancien classeur Excel 97-2003 (.xls), que ce module ne lit pas.", path=path,
-                            valid="un classeur .xlsx ou un CSV", todo="ouvrez-le dans Excel et enregistrez-le "
-                            "au format .xlsx (Fichier > Enregistrer sous > Classeur Excel)")
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls") or raw.startswith(OLE_MAGIC):  # .xls whatever its name
+        return workbook_rows(raw, path, sheet), "Excel"
     if not raw.strip(b"\xef\xbb\xbf \r\n\t"):
         raise DataFileError("le fichier est vide.", path=path, row=1,
                             valid="une ligne d'en-tête puis une ligne par pièce",

@@ -40,7 +40,7 @@ def uploaded_file(upload: widgets.FileUpload) -> tuple[str, bytes] | None:
 
 
 def _upload_widget(description: str) -> widgets.FileUpload:
-    return widgets.FileUpload(accept=".xlsx,.csv", multiple=False, description=description, icon="upload",
+    return widgets.FileUpload(accept=".xlsx,.xls,.csv", multiple=False, description=description, icon="upload",
                               layout=widgets.Layout(width="auto"))
 
 
