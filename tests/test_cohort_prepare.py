@@ -211,6 +211,13 @@ def test_module_traces_follow_the_definition(tmp_path):
     assert not traces["05_litiges.ipynb"]["followed"] and not traces["apres_j40_suivi.ipynb"]["followed"]
 
 
+def test_the_attestation_lists_every_notebook_of_the_course_in_its_order():
+    from o2c_lab.authoring import course_notebooks
+    from o2c_lab.cohort.attest import PATH_MODULES
+
+    assert list(PATH_MODULES) == course_notebooks()  # the course's table of contents (course/sommaire.yml)
+
+
 def test_attestation_reads_back_without_organisation(tmp_path, cohort):
     received = tmp_path / "recus"
     received.mkdir()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import DataFileError
 from ..money import format_date
-from ..ui.course import MODULES
+from ..ui.course import AFTER_COURSE, MODULES
 from .exports import read_exports
 
 __all__ = ["ATTEST_FOLDER", "COURSE_HOURS", "FOLLOWED", "PATH_MODULES", "Attested", "TrainingInfo",
@@ -39,6 +39,7 @@ PATH_MODULES = {
     "avant_3_prompting.ipynb": "E-learning : maîtriser le prompting (25 min)",
     **MODULES,
     "evaluation_fin_de_journee.ipynb": "Évaluation de fin de journée",
+    **{name: f"Après la formation : {title.lower()}" for name, title in AFTER_COURSE.items()},
     "apres_j40_suivi.ipynb": "Suivi à J+40",
 }
 _FORMS = {"preparation": "avant_1_preparation.ipynb", "evaluation_a_chaud": "evaluation_fin_de_journee.ipynb",
