@@ -132,8 +132,9 @@ def test_figures_equal_an_independent_aggregation(session):
         ratings = [{s["phase"]: s["score"] for s in d["self_assessments"] if s["objective"] == key} for d in files]
         for phase in ("avant", "apres", "j40"):
             values = [r[phase] for r in ratings if phase in r]
-            assert positioning.loc[label, f"{phase} (répondants)"] == len(values)
-            assert _same(positioning.loc[label, f"{phase} (moyenne)"], _mean(values))
+            shown = {"avant": "avant", "apres": "après", "j40": "J+40"}[phase]
+            assert positioning.loc[label, f"{shown} (répondants)"] == len(values)
+            assert _same(positioning.loc[label, f"{shown} (moyenne)"], _mean(values))
         both = [r["apres"] - r["avant"] for r in ratings if "apres" in r]
         assert _same(positioning.loc[label, "progrès après − avant"], _mean(both))
 

@@ -29,7 +29,7 @@ from ..money import format_number, format_pct
 from ..ui.course import MODULES
 from .kit import TRAINER, cohort_folder
 
-__all__ = ["ELEARNING_QUIZZES", "REPORT_FOLDER", "CohortReport", "assessment_results",
+__all__ = ["ELEARNING_QUIZZES", "PHASE_COLUMNS", "REPORT_FOLDER", "CohortReport", "assessment_results",
            "attendance", "build_report", "declared_savings", "elearning_scores", "fact_check_gains",
            "finished_modules", "perceived_progress", "positioning", "satisfaction", "timing_gains",
            "write_report"]
@@ -37,6 +37,9 @@ __all__ = ["ELEARNING_QUIZZES", "REPORT_FOLDER", "CohortReport", "assessment_res
 #: The e-learning quizzes of the Engagement phase (journal quiz name → French title).
 ELEARNING_QUIZZES = {"essentiels_ia": "IA : les essentiels de l'IA générative",
                      "prompting": "IA : maîtriser le prompting"}
+#: The positioning phases as the report's columns name them.
+PHASE_COLUMNS = {"avant": "avant", "apres": "après", "j40": "J+40"}
+_PHASE_OF = {shown: phase for phase, shown in PHASE_COLUMNS.items()}
 #: Sub-folder of the trainer folder where the report is written.
 REPORT_FOLDER = "bilan"
 
@@ -92,7 +95,8 @@ def positioning(journals: list[dict]) -> pd.DataFrame:
         row = {"objectif": label}
         for phase in PHASES:
             values = [s[phase] for s in scores if phase in s]
-            row[f"{phase} (moyenne)"], row[f"{phase} (répondants)"] = _mean(values), len(values)
+            shown = PHASE_COLUMNS[phase]
+            row[f"{shown} (moyenne)"], row[f"{shown} (répondants)"] = _mean(values), len(values)
         row["progrès après − avant"] = _mean([s["apres"] - s["avant"] for s in scores if {"avant", "apres"} <= set(s)])
         row["progrès J+40 − avant"] = _mean([s["j40"] - s["avant"] for s in scores if {"avant", "j40"} <= set(s)])
         rows.append(row)
@@ -245,7 +249,8 @@ def _chart(kind: str, table: pd.DataFrame) -> bytes:
     from matplotlib.ticker import PercentFormatter
 
     label, values, limit, unit = {
-        "positionnement": ("objectif", [f"{p} (moyenne)" for p in PHASES], 5, "auto-évaluation moyenne (1 à 5)"),
+        "positionnement": ("objectif", [f"{p} (moyenne)" for p in PHASE_COLUMNS.values()], 5,
+                           "auto-évaluation moyenne (1 à 5)"),
         "satisfaction": ("module", ["satisfaction (moyenne)"], 5, "satisfaction moyenne (1 à 5)"),
         "evaluation": ("question", ["part correcte"], 1, "part de bonnes réponses")}[kind]
     values = [v for v in values if table[v].notna().any()]
@@ -256,7 +261,7 @@ def _chart(kind: str, table: pd.DataFrame) -> bytes:
     height = 0.8 / max(1, len(values))
     colors = ("#9aa5b1", "#1f6feb", "#1a7f37")
     for k, column in enumerate(values):
-        shown = PHASES[column.split(" ")[0]] if kind == "positionnement" else column
+        shown = PHASES[_PHASE_OF[column.split(" (")[0]]] if kind == "positionnement" else column
         ax.barh([i - 0.4 + height * (k + 0.5) for i in range(len(table))], table[column].fillna(0), height=height,
                 color=colors[k if len(values) > 1 else 1], label=shown)
     ax.set_yticks(range(len(table)), names)
