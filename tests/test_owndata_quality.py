@@ -104,6 +104,12 @@ def test_no_header_and_missing_columns_are_french_errors():
     with pytest.raises(DataFileError) as err:
         read_export(b"a;b;c\r\n1;2;3\r\n", "x.csv")
     assert "aucune ligne d'en-tête" in str(err.value) and "Que faire" in str(err.value)
+    # the preview still shows such a file, for the user to map every column herself
+    preview = preview_export(b"Titre\r\n\r\na;b;c\r\n1;2;3\r\n", "x.csv")
+    assert preview.header == ["a", "b", "c"] and preview.sample.to_numpy().tolist() == [["1", "2", "3"]]
+    assert preview.layout.confidence == 0 and "ligne 3, disposition inconnue" in preview.layout.why
+    with pytest.raises(DataFileError, match="aucune ligne d'intitulés"):
+        preview_export(b"seul\r\n\r\nrien\r\n", "y.csv")
     with pytest.raises(DataFileError) as err:
         read_export(_csv("C1;A;F1;15/01/2026;15/02/2026", header="Code client;Nom;N° pièce;Date pièce;Échéance"),
                     "x.csv")

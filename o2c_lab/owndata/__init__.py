@@ -17,15 +17,16 @@ Typical use::
 from .analysis import PROMPT_IDS, KpiLine, OwnAnalysis, analyse_open_items, anonymised_prompts, open_items_worklist
 from .layouts import FIELDS, LAYOUTS, Layout, LayoutGuess, detect_layout
 from .mapping import (PROFILE_DIR_ENV, TO_CHOOSE, ColumnMapping, default_profile_folder, guess_mapping, list_profiles,
-                      load_profile, save_profile)
+                      load_profile, pending_conventions, save_profile)
 from .quality import Finding, QualityReport, SetAside
-from .reader import ITEM_COLUMNS, BankStatement, ExportPreview, OwnData, preview_export, read_bank_statement, read_export
+from .reader import (ITEM_COLUMNS, BankStatement, ExportPreview, OwnData, is_fec, preview_export, read_bank_statement,
+                     read_export)
 
 __all__ = [
     "FIELDS", "LAYOUTS", "Layout", "LayoutGuess", "detect_layout",
-    "ColumnMapping", "TO_CHOOSE", "PROFILE_DIR_ENV", "guess_mapping", "default_profile_folder", "save_profile",
+    "ColumnMapping", "TO_CHOOSE", "PROFILE_DIR_ENV", "guess_mapping", "pending_conventions", "default_profile_folder", "save_profile",
     "load_profile", "list_profiles",
     "SetAside", "Finding", "QualityReport",
-    "ITEM_COLUMNS", "OwnData", "ExportPreview", "preview_export", "read_export", "BankStatement", "read_bank_statement",
+    "ITEM_COLUMNS", "OwnData", "ExportPreview", "is_fec", "preview_export", "read_export", "BankStatement", "read_bank_statement",
     "KpiLine", "OwnAnalysis", "analyse_open_items", "open_items_worklist", "anonymised_prompts", "PROMPT_IDS",
 ]

@@ -20,7 +20,7 @@ from ..conventions import DATE_ORDERS, DECIMALS, read_amounts, read_dates
 from ..errors import AmbiguousFormatError, InvalidParameterError, OutputFolderError
 from .layouts import DEBIT_CREDIT, FIELDS, LAYOUTS, SIGNED, SIGNS, Layout, _match, normalise_header
 
-__all__ = ["PROFILE_DIR_ENV", "TO_CHOOSE", "ColumnMapping", "guess_mapping", "default_profile_folder", "save_profile",
+__all__ = ["PROFILE_DIR_ENV", "TO_CHOOSE", "ColumnMapping", "guess_mapping", "pending_conventions", "default_profile_folder", "save_profile",
            "load_profile", "list_profiles"]
 
 #: Environment variable that moves the saved profiles elsewhere (a shared folder, a test).
@@ -134,6 +134,12 @@ def _conventions(sample_rows, columns) -> tuple[dict, dict]:
         except AmbiguousFormatError:
             readable[f] = 1.0  # readable both ways: the convention is pending, not the column
     return pending, readable
+
+
+def pending_conventions(sample_rows, columns: dict[str, int]) -> dict[str, str]:
+    """The conventions (``date_order``, ``decimal``) that the cells of ``columns`` (field → column
+    index) read two ways, with their French explanation: they are « à choisir »."""
+    return _conventions(sample_rows, columns)[0]
 
 
 def guess_mapping(header, sample_rows=(), *, layout: Layout | str | None = None) -> ColumnMapping:

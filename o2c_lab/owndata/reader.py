@@ -28,7 +28,7 @@ from .layouts import DEBIT_CREDIT, FIELDS, INVERTED, LAYOUTS, LayoutGuess, _two_
 from .mapping import ColumnMapping, guess_mapping, list_profiles, load_profile
 from .quality import Finding, QualityReport, SetAside
 
-__all__ = ["ITEM_COLUMNS", "OwnData", "ExportPreview", "preview_export", "read_export", "read_bank_statement",
+__all__ = ["ITEM_COLUMNS", "OwnData", "ExportPreview", "is_fec", "preview_export", "read_export", "read_bank_statement",
            "BankStatement"]
 
 #: Columns of :attr:`OwnData.items`: those of :func:`o2c_lab.analytics.read_open_items`, plus the currency.
@@ -95,6 +95,11 @@ def _separator_score(lines: list[str], sep: str) -> int:
         return -1
     mode = max(set(wide), key=wide.count)
     return wide.count(mode) * mode
+
+
+def is_fec(data, filename: str = "") -> bool:
+    """Whether the file (bytes or path) is a FEC: it needs no correspondence of columns."""
+    return _is_fec(*_load(data, filename))
 
 
 def _is_fec(raw: bytes, name: str) -> bool:
@@ -187,10 +192,12 @@ def preview_export(data, filename: str = "", *, mapping: ColumnMapping | None = 
                    rows: int = 20, profile_folder=None) -> ExportPreview:
     """The layout and the proposed mapping of an export, and its first ``rows`` data rows, for the
     user to check and correct (missing fields, conventions « à choisir ») before
-    :func:`read_export`. The mapping is guessed from the first 2 000 rows."""
+    :func:`read_export`. The mapping is guessed from the first 2 000 rows. A layout no tool writes
+    is previewed too: its header is the first row of two cells or more, the mapping a bare guess for
+    the user to complete (``read_export`` refuses such a file without a mapping)."""
     raw, name = _load(data, filename)
     grid = _grid(raw, name)
-    setup = _prepare(grid, name, mapping, profile, profile_folder)
+    setup = _prepare(grid, name, mapping, profile, profile_folder, unknown_layout=True)
     width = len(setup.header)
     body = [list(cells)[:width] + [""] * (width - len(cells))
             for _, cells in grid[setup.header_index + setup.header_rows:][:rows]]
@@ -198,7 +205,19 @@ def preview_export(data, filename: str = "", *, mapping: ColumnMapping | None = 
     return replace(setup, sample=pd.DataFrame(body, columns=names, dtype=object))
 
 
-def _prepare(rows, name, mapping, profile, folder) -> ExportPreview:
+def _unknown_layout(rows, name) -> LayoutGuess:
+    """A layout no tool writes: its header is the first row of two filled cells or more."""
+    index = next((i for i, (_, cells) in enumerate(rows[:30]) if sum(bool(_text(c)) for c in cells) >= 2), None)
+    if index is None:
+        raise DataFileError("aucune ligne d'intitulés de colonnes dans les 30 premières lignes.", path=name,
+                            valid="une ligne d'intitulés (code client, pièce, échéance, montant…) puis une ligne par pièce",
+                            todo="vérifiez le fichier : il doit lister les pièces ouvertes ou la balance âgée")
+    header = tuple(_text(c) for c in rows[index][1])
+    return LayoutGuess(LAYOUTS[-1], 0.0, f"intitulés lus ligne {rows[index][0]}, disposition inconnue : indiquez la "
+                       "colonne de chaque champ ci-dessous", index, 1, header)
+
+
+def _prepare(rows, name, mapping, profile, folder, *, unknown_layout: bool = False) -> ExportPreview:
     """Header, layout and mapping of a grid: the given mapping, else the named profile, else a
     saved profile whose columns are in the file, else the best guess of the layouts."""
     notes: list[str] = []
@@ -217,6 +236,8 @@ def _prepare(rows, name, mapping, profile, folder) -> ExportPreview:
             guess = LayoutGuess(next((lay for lay in LAYOUTS if lay.key == mapping.layout), LAYOUTS[-1]), 1.0,
                                 "correspondance indiquée", index, n_rows, tuple(header))
     else:
+        if guess is None and unknown_layout:
+            guess = _unknown_layout(rows, name)
         if guess is None:
             raise DataFileError(
                 "aucune ligne d'en-tête reconnue dans les 30 premières lignes.", path=name,
@@ -224,7 +245,7 @@ def _prepare(rows, name, mapping, profile, folder) -> ExportPreview:
                 todo="indiquez la correspondance des colonnes (ColumnMapping), puis relancez")
         index, n_rows, header = guess.header_index, guess.header_rows, list(guess.header)
         sample = [cells for _, cells in rows[index + n_rows:index + n_rows + 2000]]
-        mapping = guess_mapping(header, sample, layout=guess.layout)
+        mapping = guess_mapping(header, sample, layout=guess.layout if guess.confidence else None)
         mapping.header_rows = n_rows
     return ExportPreview(guess, mapping, index, n_rows, list(header), pd.DataFrame(), notes)
 

@@ -235,42 +235,21 @@ class OwnDataWizard(View):
 
     def load(self, name: str, data: bytes) -> None:
         """Take a file (the upload, or a file given to the notebook): guess its correspondence."""
-        from ..errors import DataFileError
-        from ..owndata import guess_mapping, preview_export
-        from ..owndata.reader import _grid, _is_fec
+        from ..owndata import is_fec, preview_export
 
         self._raw, self._name = bytes(data), name
         self.quality.outputs, self.analyses.outputs = (), ()
         self.analysis_box.layout.display = "none"
-        if _is_fec(self._raw, name):
+        if is_fec(self._raw, name):
             self.mapping_box.layout.display = "none"
             self.found.value = f"<p>« {escape(name)} » : fichier des écritures comptables (FEC).</p>"
             self._read()
             return
-        try:
-            preview = preview_export(self._raw, name, rows=_CONVENTION_ROWS, profile_folder=self.profile_folder)
-        except DataFileError as exc:
-            if "en-tête" not in exc.what:
-                raise
-            preview = None  # a layout no tool of the library writes: she maps every column herself
-        if preview is not None:
-            header, mapping = preview.header, preview.mapping
-            body = preview.sample.to_numpy().tolist()
-            why = escape(" ; ".join(preview.notes) or preview.layout.why)
-        else:
-            rows = [cells for _, cells in _grid(self._raw, name)]
-            index = next((i for i, cells in enumerate(rows[:30]) if sum(bool(_cell(c).strip()) for c in cells) >= 2),
-                         None)
-            if index is None:
-                raise InvalidParameterError(
-                    f"Aucune ligne d'intitulés de colonnes dans les 30 premières lignes de « {name} ».",
-                    valid="une ligne d'intitulés (code client, pièce, échéance, montant…) puis une ligne par pièce",
-                    todo="vérifiez le fichier : il doit lister les pièces ouvertes ou la balance âgée")
-            header = [_cell(c).strip() for c in rows[index]]
-            body = rows[index + 1:index + 1 + _CONVENTION_ROWS]
-            mapping = guess_mapping(header, body)
-            why = (f"intitulés lus ligne {index + 1}, disposition inconnue : indiquez la colonne de chaque champ "
-                   "ci-dessous")
+        # a layout no tool writes is previewed too: she maps every column herself
+        preview = preview_export(self._raw, name, rows=_CONVENTION_ROWS, profile_folder=self.profile_folder)
+        header, mapping = preview.header, preview.mapping
+        body = preview.sample.to_numpy().tolist()
+        why = escape(" ; ".join(preview.notes) or preview.layout.why)
         self._header, self._body = header, body
         self._show_mapping(mapping)
         self.preview.value = "<p><b>Aperçu</b> (dix premières lignes)</p>" + _scrolled(
@@ -291,12 +270,12 @@ class OwnDataWizard(View):
 
     def _refresh_conventions(self, _change=None) -> None:
         """What the mapped columns settle: a convention they read two ways is « à choisir »."""
-        from ..owndata.mapping import _conventions
+        from ..owndata import pending_conventions
 
         if self._mapping is None:
             return
         columns = {f: self._header.index(d.value) for f, d in self.fields.items() if d.value != _NONE}
-        self._pending, _ = _conventions(self._body[:2000], columns)
+        self._pending = pending_conventions(self._body[:2000], columns)
         for toggle, key in ((self.date_order, "date_order"), (self.decimal, "decimal")):
             chosen = toggle.value
             first = "à choisir" if key in self._pending else "déduit du fichier"
