@@ -66,6 +66,23 @@ def test_anonymised_copy_holds_none_of_the_identifiers_and_keeps_the_figures(exp
     assert "copie anonymisée" in view.links_html and "ne la transmettez jamais" in view.links_html
 
 
+def test_an_excel_97_2003_workbook_with_a_title_is_anonymised_into_an_xlsx_copy(tmp_path):
+    """An export read from its real header, below its title: the names column is found and hidden."""
+    from pathlib import Path
+
+    source = Path(__file__).parent / "data" / "balance_excel_97_2003.xls"
+    view = WorkbookAnonymiser(tmp_path, use_nlp=False)
+    _upload(view, source.name, source.read_bytes())
+    assert view.panel.result == "" and not view.button.disabled
+    assert "2 ligne(s) de titre au-dessus des intitulés" in view.status.value  # the title and a blank row
+    view.button.click()
+    assert view.panel.result == ""
+    copy_path, _ = view.paths
+    assert copy_path.name == "balance_excel_97_2003_anonymise.xlsx"
+    text = _cells(pd.read_excel(copy_path, dtype=str, header=None).fillna(""))
+    assert "Dupont SA" not in text and "Martin SARL" not in text and "1481.47" in text
+
+
 def test_unticked_column_is_kept_and_nothing_ticked_is_refused(export, tmp_path):
     view = WorkbookAnonymiser(tmp_path, use_nlp=False)
     view.load("balance.xlsx", xlsx_bytes(export))

@@ -83,7 +83,7 @@ class ColumnGuess:
 
 
 def read_workbook(data: bytes, filename: str) -> dict[str, pd.DataFrame]:
-    """Every sheet of an uploaded ``.xlsx``, or the one table of a CSV (its cells kept as text)."""
+    """Every sheet of an uploaded ``.xlsx`` or ``.xls``, or the one table of a CSV (its cells kept as text)."""
     from ..analytics.importers import _guess_separator
     from ..formats.tabular import OLE_MAGIC
     from ..formats.tabular import decode_text
@@ -102,6 +102,14 @@ def read_workbook(data: bytes, filename: str) -> dict[str, pd.DataFrame]:
             raise DataFileError(f"{what} ({type(exc).__name__}).", path=filename,
                                 valid="un classeur .xlsx enregistré par Excel ou LibreOffice",
                                 todo="ouvrez-le dans Excel et enregistrez-le de nouveau au format .xlsx") from None
+    elif suffix == ".xls":  # Excel 97-2003, still exported by accounting tools; the copy is written as .xlsx
+        try:
+            sheets = pd.read_excel(io.BytesIO(bytes(data)), sheet_name=None, engine="calamine")
+        except Exception as exc:  # a damaged or encrypted workbook raises several types
+            raise DataFileError(f"classeur Excel 97-2003 illisible ou protégé par un mot de passe ({type(exc).__name__}).",
+                                path=filename, valid="un classeur .xls ou .xlsx sans mot de passe d'ouverture",
+                                todo="ouvrez-le dans Excel, retirez le mot de passe s'il y en a un et enregistrez-le "
+                                     "en .xlsx") from None
     elif suffix in (".csv", ".txt"):
         text = decode_text(bytes(data), filename)
         separator = _guess_separator(text.splitlines()[:30])
@@ -114,13 +122,32 @@ def read_workbook(data: bytes, filename: str) -> dict[str, pd.DataFrame]:
                                 todo="exportez-le à nouveau, ou enregistrez-le en .xlsx depuis Excel") from None
     else:
         raise DataFileError(f"format « {suffix or 'sans extension'} » non pris en charge.", path=filename,
-                            valid="un classeur .xlsx ou un fichier .csv",
+                            valid="un classeur .xlsx ou .xls, ou un fichier .csv",
                             todo="enregistrez votre fichier au format .xlsx depuis Excel")
     sheets = {str(name): df for name, df in sheets.items() if not df.empty or len(df.columns)}
     if not sheets:
         raise DataFileError("le fichier ne contient aucune donnée.", path=filename,
                             todo="vérifiez que vous avez choisi le bon fichier")
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        sheets = {name: _below_titles(df, data, name, suffix) for name, df in sheets.items()}
     return sheets
+
+
+def _below_titles(df: pd.DataFrame, data: bytes, sheet: str, suffix: str) -> pd.DataFrame:
+    """The sheet read from its real header when title rows sit above it (an export's « Balance âgée
+    au … » line): the header is the first row of two filled cells or more. The title rows are not
+    in the copy; ``attrs["title_rows"]`` says how many."""
+    named = sum(not str(c).startswith("Unnamed:") for c in df.columns)
+    if named >= 2 or len(df.columns) < 2:
+        return df
+    filled = df.notna().sum(axis=1)
+    first = next((k for k, n in enumerate(filled.iloc[:30]) if n >= 2), None)
+    if first is None:
+        return df
+    again = pd.read_excel(io.BytesIO(bytes(data)), sheet_name=sheet, header=first + 1,
+                          engine="calamine" if suffix == ".xls" else None)
+    again.attrs["title_rows"] = first + 1
+    return again
 
 
 def _value_kind(text: str) -> str | None:

@@ -1,7 +1,7 @@
 """The participant's own data in the notebooks: her file is uploaded in the browser, read and
 processed on her machine, and the results are written next to the notebooks with download links.
 
-* :class:`WorkbookAnonymiser` — upload a workbook (.xlsx or .csv), tick the columns to hide (each
+* :class:`WorkbookAnonymiser` — upload a workbook (.xlsx, .xls or .csv), tick the columns to hide (each
   pre-ticked from what :func:`o2c_lab.ai.workbook.detect_columns` found), download the anonymised copy
   and the correspondence table (which stays on her machine);
 * :class:`OwnDataWizard` — her open-items export or FEC: column mapping, quality report, analyses;
@@ -69,7 +69,7 @@ class WorkbookAnonymiser(View):
         self._choices: dict[tuple[str, str], tuple[widgets.Checkbox, widgets.Dropdown]] = {}
         self._sheets: dict = {}
         self._name = ""
-        self.widget = widgets.VBox([widgets.HTML("<b>Anonymiser votre fichier (Excel .xlsx ou CSV)</b>"),
+        self.widget = widgets.VBox([widgets.HTML("<b>Anonymiser votre fichier (Excel .xlsx ou .xls, ou CSV)</b>"),
                                     self.upload, self.status, self.columns, self.button, self.output,
                                     self.panel.widget])
 
@@ -94,8 +94,11 @@ class WorkbookAnonymiser(View):
             self._choices[(guess.sheet, guess.column)] = (tick, kind)
             rows.append(widgets.HBox([tick, kind, widgets.HTML(f"<small>{escape(guess.reason)}</small>")]))
         hidden = sum(g.kind is not None for g in guesses)
+        titles = sum(df.attrs.get("title_rows", 0) for df in self._sheets.values())
         self.status.value = (f"<p>« {escape(name)} » : {sum(len(df) for df in self._sheets.values())} ligne(s), "
-                             f"{len(guesses)} colonne(s) ; {hidden} colonne(s) à masquer proposée(s). Cochez ou "
+                             + (f"{titles} ligne(s) de titre au-dessus des intitulés (elles ne seront pas dans la "
+                                "copie), " if titles else "")
+                             + f"{len(guesses)} colonne(s) ; {hidden} colonne(s) à masquer proposée(s). Cochez ou "
                              f"décochez, choisissez le type, puis cliquez sur le bouton.</p><p>{escape(_PRIVACY)}</p>")
         self.columns.children = rows
         self.button.disabled = False
@@ -180,7 +183,7 @@ class OwnDataWizard(View):
         self.upload = _upload_widget("Choisir mon export")
         self.upload.observe(self.panel.guard(self._on_upload), names="value")
         self.found = widgets.HTML(f"<p>{escape(_PRIVACY)} Formats acceptés : export de pièces ouvertes ou de "
-                                  "balance âgée (.xlsx ou .csv), FEC.</p>")
+                                  "balance âgée (.xlsx, .xls ou .csv), FEC.</p>")
         style = {"description_width": "12em"}
         self.fields = {f: widgets.Dropdown(options=[("— aucune —", _NONE)], description=label, style=style,
                                            layout=widgets.Layout(width="32em"))
