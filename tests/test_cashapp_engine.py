@@ -381,15 +381,48 @@ def test_cited_invoices_all_paid_but_one_short_paid_for_a_penalty():
     assert short[0].dispute == ("FA-2026-00001", 6000)
 
 
-def test_discount_on_the_amount_incl_vat_is_the_other_reading_of_a_surplus():
+def test_cited_invoices_all_paid_but_the_only_one_whose_balance_exceeds_the_gap():
+    # C1 names FA-1 (1 200 €) and FA-2 (500 €) and pays 900 €: 800 € are missing, more than
+    # FA-2's whole balance, so FA-2 is paid in full and FA-1 receives the other 400 €.
+    line = _line("S1", 90000, iban=IBAN_C1, remittance="FA-2026-00001 FA-2026-00002")
+    r = _match(line)[0]["S1"]
+    assert r.status == STATUS_AUTO and r.chosen.pass_id == "partiel_designe"
+    assert sorted(r.chosen.allocations) == [("FA-2026-00001", 40000), ("FA-2026-00002", 50000)]
+    assert "reste dû 800,00" in r.explanation.replace("\u202f", " ").replace("\xa0", " ")
+    # 1 350 € paid: 350 € missing could be short on either invoice, a human decides.
+    r = _match(dict(line, amount_cents=135000))[0]["S1"]
+    assert r.status != STATUS_AUTO
+    assert frozenset({("FA-2026-00001", 85000), ("FA-2026-00002", 50000)}) in _proposed(r)
+    # A cited invoice already partly paid: instalments of both are as likely.
+    matcher = CashMatcher(ITEMS, CUSTOMERS)
+    matcher.adjust("FA-2026-00002", -10000)
+    assert matcher.match_line(dict(line, amount_cents=80000)).status != STATUS_AUTO
+
+
+def test_a_large_surplus_or_one_paid_within_the_discount_days_is_only_proposed():
+    # 80 € above the cited invoice: more than a few euros, perhaps another invoice.
+    r = _match(_line("S2", 128000, iban=IBAN_C1, remittance="FA-2026-00001"))[0]["S2"]
+    assert r.status != STATUS_AUTO
+    assert frozenset({("FA-2026-00001", 120000)}) in _proposed(r)
+    # C2 (1 % within 10 days) pays 1 003 € for FA-4 (999 €) on day 7: 4 € too many, or the
+    # discount taken and 13,99 € too many.
+    r = _match(_line("S3", 100300, remittance="FA-2026-00004", day="2026-01-12"))[0]["S3"]
+    assert r.status != STATUS_AUTO
+    assert {frozenset({("FA-2026-00004", 99900)}),
+            frozenset({("FA-2026-00004", 99900 - 999)})} <= set(_proposed(r))
+
+
+def test_discount_on_the_amount_excl_vat_is_the_other_reading_of_a_surplus():
     # 999,00 € incl. VAT (832,50 € excl.) paid 991,00 € within the discount window: 1 % of
-    # the amount excl. VAT leaves 2,32 € too many (applied), 1 % incl. VAT leaves 1,99 € more.
+    # the amount incl. VAT (the escompte lowers the VAT too) leaves 0,99 € too many (applied),
+    # 1 % of the amount excl. VAT only leaves 2,32 €.
     items = _ledger(("FA-2026-00004", "C2", "2026-01-05", "2026-02-04", 99900, 83250))
     res, _ = _match(_line("P7", 99100, remittance="FA-2026-00004", day="2026-01-12"),
                     items=items)
     r = res["P7"]
-    assert r.status == STATUS_AUTO and r.chosen.discount == ("FA-2026-00004", 832)
-    assert frozenset({("FA-2026-00004", 99900 - 999)}) in _proposed(r)
+    assert r.status == STATUS_AUTO and r.chosen.discount == ("FA-2026-00004", 999)
+    assert r.chosen.unapplied_cents == 99100 - (99900 - 999)
+    assert frozenset({("FA-2026-00004", 99900 - 832)}) in _proposed(r)
 
 
 def test_unknown_payer_paying_one_instalment_of_an_invoice_of_the_ledger():

@@ -882,11 +882,11 @@ class CashMatcher:
                                   unapplied_cents=amount - net)]
             discounted = [p for p in self._discounted(doc, day) if p < amount]
             if discounted:
-                # The smallest discount (on the amount excl. VAT) leaves the smallest surplus;
-                # the discount on the amount incl. VAT is the other reading.
+                # The escompte lowers the price and its VAT alike: the discount on the amount
+                # incl. VAT first; on the amount excl. VAT only (VAT kept) is the other reading.
                 return [self._discount_and_surplus(cust, label, doc, opens[doc], amount, paid,
-                                                   0.92 if paid == max(discounted) else 0.5)
-                        for paid in sorted(discounted, reverse=True)]
+                                                   0.92 if paid == min(discounted) else 0.5)
+                        for paid in sorted(discounted)]
             gap = opens[doc] - amount
             if _PENALTY.search(_ascii_upper(text)):
                 return [Candidate("deduction", cust, [(doc, amount)],
@@ -924,17 +924,24 @@ class CashMatcher:
                                   f"client pour faire exactement {format_eur(amount)}"
                                   + ("" if len(fills) == 1 else " ; autre combinaison possible"))
                         for f in fills]
-            small = rest * 10 <= total  # a few euros too many, not an uncited invoice
+            # A few euros too many (at most 50 €), not an uncited invoice.
+            small = rest <= 5000 and rest * 10 <= total
+            # Paid within the escompte's days: the discount taken as well, with a larger
+            # surplus, is as likely.
+            discounted = [(d, o, p) for d, o in opens.items() for p in self._discounted(d, day)
+                          if len(opens) == 1 and p < o]
             over = [Candidate("trop_percu", cust, list(opens.items()),
-                              min(base, PASSES["trop_percu"][1]) if small else 0.7,
+                              min(base, PASSES["trop_percu"][1]) if small and not discounted
+                              else 0.7,
                               f"{label} ; trop-perçu de {format_eur(rest)} à rembourser ou à "
-                              "imputer avec l'accord du client", unapplied_cents=rest)]
+                              "imputer avec l'accord du client"
+                              + (" ; payé dans le délai d'escompte : escompte pris et "
+                                 "trop-perçu plus grand possible, à confirmer"
+                                 if small and discounted else ""), unapplied_cents=rest)]
             if not small:
                 return over + self._reduced_fills(cust, label, opens, others, amount, day)
-            # Less likely: the early-payment discount taken as well, a larger overpayment.
             return over + [self._discount_and_surplus(cust, label, d, o, amount, p, 0.5)
-                           for d, o in opens.items() for p in self._discounted(d, day)
-                           if len(opens) == 1 and p < o]
+                           for d, o, p in discounted]
         taken = self._discount_combinations([(d, opens[d]) for d in docs], amount, day)
         if taken:
             return [Candidate("escompte", cust, alloc, 0.85 if len(taken) == 1 else 0.7,
@@ -964,18 +971,31 @@ class CashMatcher:
         # Other readings: every cited document paid in full but one, short paid (a penalty
         # withheld when the label says so, a partial payment otherwise).
         penalty = bool(_PENALTY.search(_ascii_upper(text)))
+        # Only one cited document whose balance exceeds the shortfall: the others cannot be the
+        # one paid short, so that reading is the only one where every other is paid in full.
+        # Trusted when no cited document has received anything yet (not a plan's instalments)
+        # and the list is complete: written exactly, or two documents (a list read through
+        # other numberings may have been cut).
+        short = [d for d in docs if opens[d] > total - amount]
+        sole = len(short) == 1 and (exact or len(docs) == 2) and \
+            all(self.total.get(d) == opens[d] for d in docs)
         others = []
         for d in reversed(docs):
             part = amount - (total - opens[d])
             reading = [(x, part if x == d else opens[x]) for x in docs]
-            if 0 < part < opens[d] and reading != alloc:
+            if 0 < part < opens[d] and (reading != alloc or sole):
                 others.append(Candidate(
-                    "deduction" if penalty else "partiel_designe", cust, reading, 0.6,
+                    "deduction" if penalty else "partiel_designe", cust, reading,
+                    min(base, PASSES["partiel_designe"][1]) - 0.02 if sole else 0.6,
                     f"{label} ; toutes payées sauf {d} : {format_eur(part)} sur "
-                    f"{format_eur(opens[d])}" + (", litige à ouvrir (art. L441-17 C. com.)"
-                                                 if penalty else "") + ", à confirmer",
+                    f"{format_eur(opens[d])}"
+                    + (f" (seule pièce citée dont le solde dépasse l'écart de "
+                       f"{format_eur(total - amount)})" if sole else "")
+                    + (", litige à ouvrir (art. L441-17 C. com.)" if penalty else
+                       f", reste dû {format_eur(opens[d] - part)}" if sole else "")
+                    + ("" if sole else ", à confirmer"),
                     dispute=(d, opens[d] - part) if penalty else None))
-        return [in_order] + others
+        return others + [in_order] if sole else [in_order] + others
 
     def _next_instalments(self, doc: str, open_: int, parts=(2, 3, 4),
                           last: bool = False) -> set[int]:
