@@ -345,6 +345,27 @@ def test_small_overpayment_of_the_oldest_items_when_none_older_is_due():
     assert matcher.match_line(_line("P4", 101250, iban=IBAN_C1)).status != STATUS_AUTO
 
 
+def test_rest_of_an_item_after_a_transfer_left_unapplied():
+    # C1 sends 700 € naming nothing (a part payment: which item is a guess, left to a human),
+    # then 500 €: 700 + 500 is FA-40's balance, so the second transfer pays its rest.
+    items = _ledger(("FA-2026-00040", "C1", "2026-01-05", "2026-02-04", 120000),
+                    ("FA-2026-00041", "C1", "2026-01-20", "2026-03-03", 90000))
+    first = _line("R1", 70000, iban=IBAN_C1)
+    second = _line("R2", 50000, iban=IBAN_C1, day="2026-03-10")
+    res, _ = _match(first, second, items=items)
+    assert res["R1"].status != STATUS_AUTO
+    r = res["R2"]
+    assert r.status == STATUS_AUTO and r.chosen.pass_id == "solde_client"
+    assert r.chosen.allocations == [("FA-2026-00040", 50000)]
+    assert "R1" in r.explanation and "FA-2026-00040" in r.explanation
+    # Two items of that balance: the rest of which one is for a human to say.
+    twins = _ledger(("FA-2026-00040", "C1", "2026-01-05", "2026-02-04", 120000),
+                    ("FA-2026-00042", "C1", "2026-01-20", "2026-03-03", 120000))
+    r = _match(first, second, items=twins)[0]["R2"]
+    assert r.status != STATUS_AUTO
+    assert frozenset({("FA-2026-00042", 50000)}) in _proposed(r)
+
+
 def test_penalty_without_reference_goes_to_the_invoice_it_is_a_few_percent_of():
     # 9 850 € paid « déduction pénalité » : 150 € is 1,8 % of the first invoice excl. VAT,
     # 450 € is 5,2 % of the second; penalties withheld are a few % of an invoice.

@@ -31,9 +31,10 @@ Each bank line goes through passes ordered from the most certain to the least:
    items some paid by an instalment or net of the discount, a part payment of an old item —
    suggestions, because the customer may still say otherwise; applied only when the payer is
    identified with certainty, names no document, did not send the same amount days before, and
-   the reading is the only one: the next instalment of a single item to the cent, or a surplus
-   of at most 50 € over the only item just below the amount (none larger open, or no older item
-   due) or over the oldest items in full — the surplus waits as unapplied cash;
+   the reading is the only one: the rest of the only item whose balance is this amount plus a
+   transfer of the same payer left unapplied, the next instalment of a single item to the cent,
+   or a surplus of at most 50 € over the only item just below the amount (none larger open, or
+   no older item due) or over the oldest items in full — the surplus waits as unapplied cash;
 7. payer unknown: the only open item of that exact, non-round amount; otherwise hypotheses
    (items of that amount, an equal instalment of one invoice of the ledger);
 8. a transfer to a customer refunds the credit note it names, or its only open credit note
@@ -87,6 +88,7 @@ PASSES = {
     "escompte_client": ("escompte sur une pièce du client", 0.94),
     "groupe": ("paiement groupé (somme exacte de pièces)", 0.95),
     "echeance_client": ("échéance égale d'une pièce du client", 0.80),
+    "solde_client": ("solde d'une pièce après un virement non imputé", 0.93),
     "imputation_legale": ("imputation légale (art. 1342-10 Code civil)", 0.60),
     "acompte": ("acompte possible sur une pièce du client", 0.40),
     "montant_seul": ("montant identique, payeur non identifié", 0.55),
@@ -282,6 +284,9 @@ class CashMatcher:
                     self.by_discount_amount[paid].append(doc)
         self._advices(remittances)
         self._seen: dict[tuple, dt.date] = {}  # (documents, amount, payer) -> last booking day
+        # Transfers of each identified payer left unapplied: (booking day, amount, bank line).
+        self._unapplied: dict[str, list[tuple[dt.date, int, str]]] = defaultdict(list)
+        self._payer = ""  # the customer the line being matched is surely from, if any
 
     # -- set-up ------------------------------------------------------------------------
     def _customers(self, customers: pd.DataFrame) -> None:
@@ -498,9 +503,12 @@ class CashMatcher:
 
     def match_line(self, line) -> LineResult:
         """Match one bank line (a mapping with the ``bank_transactions`` columns)."""
+        self._payer = ""
         result = self._match(line)
         day = pd.Timestamp(line["booking_date"]).date()
         result.booking_date = day
+        if self._payer and result.status != STATUS_AUTO and result.amount_cents > 0:
+            self._unapplied[self._payer].append((day, result.amount_cents, result.bank_tx_id))
         if result.chosen is not None:
             granted = dict(x for x in (result.chosen.discount, result.chosen.fee) if x)
             result.settled = [d for d, c in result.chosen.allocations
@@ -538,6 +546,8 @@ class CashMatcher:
         if not payers:
             ref_customers = {self.doc_customer[d] for d, _ in refs}
             customers, method, strength, near = self._identify(line, ref_customers)
+        if len(customers) == 1 and strength > 0:
+            self._payer = customers[0]
         # The same transfer again (same documents, amount and payer within a few days): an
         # accounts-payable department paying twice, not a new payment to apply.
         payer = normalise_iban(line.get("counterparty_iban", "")) or \
@@ -1175,7 +1185,8 @@ class CashMatcher:
         equal instalment of one item (payment plan), a penalty withheld, a small overpayment,
         the legal imputation (art. 1342-10), items paid partly by an instalment or net of the
         discount, then a part payment of one of the oldest items."""
-        out = []
+        out = self._balance_after_unapplied(cid, items, who, amount, day,
+                                            sure and again is None)
         bigger = [(d, o) for d, o in items if o > amount]  # legal order: oldest due first
         plan = [(d, o) for d, o in bigger if amount in self._next_instalments(d, o)]
         # The next equal instalment of one item to the cent, and of no other, from a payer
@@ -1277,6 +1288,25 @@ class CashMatcher:
                           f"échéance {format_date(self.doc_due[d])})")
                 for d, o in bigger if d not in named][: self.config.max_hypotheses]
         return out
+
+    def _balance_after_unapplied(self, cid, items, who, amount, day, sure) -> list[Candidate]:
+        """An item whose balance is exactly this amount plus a transfer of the same payer left
+        unapplied in the last 120 days: that transfer paid part of it, this one the rest —
+        applied for a payer identified with certainty when only one item and transfer fit."""
+        earlier = [(when, cents, tx) for when, cents, tx in self._unapplied.get(cid, ())
+                   if 0 <= (day - when).days <= 120]
+        if not earlier:
+            return []
+        fits = [(d, o, when, cents, tx) for d, o in items if o > amount
+                for when, cents, tx in earlier if cents + amount == o]
+        certain = sure and len(fits) == 1
+        return [Candidate("solde_client", cid, [(d, amount)],
+                          PASSES["solde_client"][1] if certain else 0.75,
+                          f"{who} ; {format_eur(cents)} reçus le {format_date(when)} (ligne {tx}, "
+                          f"non imputée) + {format_eur(amount)} = solde de {d} "
+                          f"({format_eur(o)}) : ce virement en paie le reste, le premier est "
+                          f"un acompte sur {d} à imputer" + ("" if certain else ", à confirmer"))
+                for d, o, when, cents, tx in fits[:2]]
 
     def _reduced_groups(self, cid, items, who, strength, amount, day) -> list[Candidate]:
         """Two to four items paid in one transfer, some of them by their next instalment or net
