@@ -347,23 +347,30 @@ def test_small_overpayment_of_the_oldest_items_when_none_older_is_due():
 
 def test_rest_of_an_item_after_a_transfer_left_unapplied():
     # C1 sends 700 € naming nothing (a part payment: which item is a guess, left to a human),
-    # then 500 €: 700 + 500 is FA-40's balance, so the second transfer pays its rest.
+    # then 500 €: 700 + 500 is FA-40's balance, so the second transfer pays its rest and
+    # proves the first one was a part payment of FA-40: both are applied.
     items = _ledger(("FA-2026-00040", "C1", "2026-01-05", "2026-02-04", 120000),
                     ("FA-2026-00041", "C1", "2026-01-20", "2026-03-03", 90000))
     first = _line("R1", 70000, iban=IBAN_C1)
     second = _line("R2", 50000, iban=IBAN_C1, day="2026-03-10")
-    res, _ = _match(first, second, items=items)
-    assert res["R1"].status != STATUS_AUTO
-    r = res["R2"]
-    assert r.status == STATUS_AUTO and r.chosen.pass_id == "solde_client"
-    assert r.chosen.allocations == [("FA-2026-00040", 50000)]
-    assert "R1" in r.explanation and "FA-2026-00040" in r.explanation
+    matcher = CashMatcher(items, CUSTOMERS)
+    r1 = matcher.match_line(first)
+    assert r1.status != STATUS_AUTO
+    matcher.apply(r1)
+    r2 = matcher.match_line(second)
+    matcher.apply(r2)
+    assert r2.status == STATUS_AUTO and r2.chosen.pass_id == "solde_client"
+    assert r2.chosen.allocations == [("FA-2026-00040", 50000)]
+    assert "R1" in r2.explanation and "FA-2026-00040" in r2.explanation
+    assert r1.status == STATUS_AUTO and r1.chosen.allocations == [("FA-2026-00040", 70000)]
+    assert "R2" in r1.explanation and r1.hypotheses
+    assert matcher.open["FA-2026-00040"] == 0 and matcher.open["FA-2026-00041"] == 90000
     # Two items of that balance: the rest of which one is for a human to say.
     twins = _ledger(("FA-2026-00040", "C1", "2026-01-05", "2026-02-04", 120000),
                     ("FA-2026-00042", "C1", "2026-01-20", "2026-03-03", 120000))
-    r = _match(first, second, items=twins)[0]["R2"]
-    assert r.status != STATUS_AUTO
-    assert frozenset({("FA-2026-00042", 50000)}) in _proposed(r)
+    res, _ = _match(first, second, items=twins)
+    assert res["R1"].status != STATUS_AUTO and res["R2"].status != STATUS_AUTO
+    assert frozenset({("FA-2026-00042", 50000)}) in _proposed(res["R2"])
 
 
 def test_penalty_without_reference_goes_to_the_invoice_it_is_a_few_percent_of():

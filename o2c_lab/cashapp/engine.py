@@ -155,6 +155,8 @@ class Candidate:
     unapplied_cents: int = 0
     discount: tuple[str, int] | None = None  # (document_id, cents) granted as early-payment discount
     fee: tuple[str, int] | None = None       # (document_id, cents) of bank / FX charges written off
+    # An earlier bank line left unapplied that this one proves: (its result, document, cents).
+    completes: tuple[LineResult, str, int] | None = None
 
 
 @dataclass
@@ -285,7 +287,7 @@ class CashMatcher:
         self._advices(remittances)
         self._seen: dict[tuple, dt.date] = {}  # (documents, amount, payer) -> last booking day
         # Transfers of each identified payer left unapplied: (booking day, amount, bank line).
-        self._unapplied: dict[str, list[tuple[dt.date, int, str]]] = defaultdict(list)
+        self._unapplied: dict[str, list[tuple[dt.date, int, LineResult]]] = defaultdict(list)
         self._payer = ""  # the customer the line being matched is surely from, if any
 
     # -- set-up ------------------------------------------------------------------------
@@ -388,11 +390,31 @@ class CashMatcher:
             self.adjust(doc, int(cents) - self.open[doc])
 
     def apply(self, result: LineResult) -> None:
-        """Book an automatic result: its allocations reduce the open amounts."""
+        """Book an automatic result: its allocations reduce the open amounts (and those of the
+        earlier line it proves, see :meth:`_prove`)."""
         if result.status != STATUS_AUTO or result.chosen is None:
             return
         for doc, cents in result.chosen.allocations:
             self.adjust(doc, -cents)
+        if result.chosen.completes:
+            _, doc, cents = result.chosen.completes
+            self.adjust(doc, -cents)
+
+    def _prove(self, result: LineResult) -> None:
+        """The earlier transfer left unapplied that ``result`` pays the rest after is applied as
+        well: a part payment of the same item, the two transfers making its balance."""
+        prior, doc, cents = result.chosen.completes
+        self._unapplied[result.chosen.customer_id] = [
+            x for x in self._unapplied[result.chosen.customer_id] if x[2] is not prior]
+        chosen = Candidate("solde_client", result.chosen.customer_id, [(doc, cents)],
+                           result.chosen.confidence,
+                           f"acompte de {format_eur(cents)} sur {doc} : le virement suivant "
+                           f"(ligne {result.bank_tx_id} du {format_date(result.booking_date)}, "
+                           f"{format_eur(result.amount_cents)}) en a payé le reste, les deux font "
+                           f"exactement son solde")
+        prior.hypotheses = ([prior.chosen] if prior.chosen else []) + prior.hypotheses
+        prior.status, prior.chosen, prior.explanation = STATUS_AUTO, chosen, chosen.explanation
+        prior.customer_id, prior.settled = chosen.customer_id, []
 
     # -- payer identification -----------------------------------------------------------------
     def _rule_customer(self, line) -> str | None:
@@ -508,7 +530,9 @@ class CashMatcher:
         day = pd.Timestamp(line["booking_date"]).date()
         result.booking_date = day
         if self._payer and result.status != STATUS_AUTO and result.amount_cents > 0:
-            self._unapplied[self._payer].append((day, result.amount_cents, result.bank_tx_id))
+            self._unapplied[self._payer].append((day, result.amount_cents, result))
+        if result.status == STATUS_AUTO and result.chosen.completes:
+            self._prove(result)
         if result.chosen is not None:
             granted = dict(x for x in (result.chosen.discount, result.chosen.fee) if x)
             result.settled = [d for d, c in result.chosen.allocations
@@ -1293,20 +1317,21 @@ class CashMatcher:
         """An item whose balance is exactly this amount plus a transfer of the same payer left
         unapplied in the last 120 days: that transfer paid part of it, this one the rest —
         applied for a payer identified with certainty when only one item and transfer fit."""
-        earlier = [(when, cents, tx) for when, cents, tx in self._unapplied.get(cid, ())
+        earlier = [(when, cents, prior) for when, cents, prior in self._unapplied.get(cid, ())
                    if 0 <= (day - when).days <= 120]
         if not earlier:
             return []
-        fits = [(d, o, when, cents, tx) for d, o in items if o > amount
-                for when, cents, tx in earlier if cents + amount == o]
+        fits = [(d, o, when, cents, prior) for d, o in items if o > amount
+                for when, cents, prior in earlier if cents + amount == o]
         certain = sure and len(fits) == 1
         return [Candidate("solde_client", cid, [(d, amount)],
                           PASSES["solde_client"][1] if certain else 0.75,
-                          f"{who} ; {format_eur(cents)} reçus le {format_date(when)} (ligne {tx}, "
-                          f"non imputée) + {format_eur(amount)} = solde de {d} "
+                          f"{who} ; {format_eur(cents)} reçus le {format_date(when)} (ligne "
+                          f"{prior.bank_tx_id}, non imputée) + {format_eur(amount)} = solde de {d} "
                           f"({format_eur(o)}) : ce virement en paie le reste, le premier est "
-                          f"un acompte sur {d} à imputer" + ("" if certain else ", à confirmer"))
-                for d, o, when, cents, tx in fits[:2]]
+                          f"un acompte sur {d}" + (", imputé aussi" if certain else ", à confirmer"),
+                          completes=(prior, d, cents) if certain else None)
+                for d, o, when, cents, prior in fits[:2]]
 
     def _reduced_groups(self, cid, items, who, strength, amount, day) -> list[Candidate]:
         """Two to four items paid in one transfer, some of them by their next instalment or net
