@@ -365,6 +365,11 @@ def test_rest_of_an_item_after_a_transfer_left_unapplied():
     assert r1.status == STATUS_AUTO and r1.chosen.allocations == [("FA-2026-00040", 70000)]
     assert "R2" in r1.explanation and r1.hypotheses
     assert matcher.open["FA-2026-00040"] == 0 and matcher.open["FA-2026-00041"] == 90000
+    # The rest named by its invoice proves the first transfer the same way.
+    res, _ = _match(first, dict(second, remittance_info="SOLDE FA-2026-00040"), items=items)
+    assert res["R2"].status == STATUS_AUTO and res["R2"].chosen.pass_id == "partiel_designe"
+    assert res["R1"].status == STATUS_AUTO
+    assert res["R1"].chosen.allocations == [("FA-2026-00040", 70000)]
     # Two items of that balance: the rest of which one is for a human to say.
     twins = _ledger(("FA-2026-00040", "C1", "2026-01-05", "2026-02-04", 120000),
                     ("FA-2026-00042", "C1", "2026-01-20", "2026-03-03", 120000))

@@ -929,11 +929,21 @@ class CashMatcher:
                                   "déduction d'office interdite (art. L441-17 C. com.), "
                                   "litige à ouvrir, pas de passage en perte",
                                   dispute=(doc, gap))]
+            # The rest of the document after a transfer of this payer left unapplied: that one
+            # was a part payment of it, applied as well.
+            earlier = self._earlier_parts(cust, opens[doc], amount, day) \
+                if self._payer == cust else []
+            when, cents, prior = earlier[0] if len(earlier) == 1 else (None, 0, None)
             partial = Candidate("partiel_designe", cust, [(doc, amount)],
                                 min(base, PASSES["partiel_designe"][1]),
                                 f"{label} ; paiement partiel de {format_eur(amount)} sur "
                                 f"{format_eur(opens[doc])} : imputé sur la pièce désignée par "
-                                f"le client (art. 1342-10 C. civ.), reste dû {format_eur(gap)}")
+                                f"le client (art. 1342-10 C. civ.), reste dû {format_eur(gap)}"
+                                + (f" ; avec {format_eur(cents)} reçus le {format_date(when)} "
+                                   f"(ligne {prior.bank_tx_id}, non imputée), il fait exactement "
+                                   f"le solde : ce premier virement est un acompte sur {doc}, "
+                                   "imputé aussi" if prior else ""),
+                                completes=(prior, doc, cents) if prior else None)
             # A few euros above one equal instalment of the document: another reading, the
             # instalment and an overpayment, shown to whoever checks the line.
             return [partial] + [
@@ -1317,12 +1327,10 @@ class CashMatcher:
         """An item whose balance is exactly this amount plus a transfer of the same payer left
         unapplied in the last 120 days: that transfer paid part of it, this one the rest —
         applied for a payer identified with certainty when only one item and transfer fit."""
-        earlier = [(when, cents, prior) for when, cents, prior in self._unapplied.get(cid, ())
-                   if 0 <= (day - when).days <= 120]
-        if not earlier:
+        if not self._unapplied.get(cid):
             return []
-        fits = [(d, o, when, cents, prior) for d, o in items if o > amount
-                for when, cents, prior in earlier if cents + amount == o]
+        fits = [(d, o, *x) for d, o in items if o > amount
+                for x in self._earlier_parts(cid, o, amount, day)]
         certain = sure and len(fits) == 1
         return [Candidate("solde_client", cid, [(d, amount)],
                           PASSES["solde_client"][1] if certain else 0.75,
@@ -1332,6 +1340,12 @@ class CashMatcher:
                           f"un acompte sur {d}" + (", imputé aussi" if certain else ", à confirmer"),
                           completes=(prior, d, cents) if certain else None)
                 for d, o, when, cents, prior in fits[:2]]
+
+    def _earlier_parts(self, cid, balance, amount, day) -> list[tuple[dt.date, int, LineResult]]:
+        """Transfers of payer ``cid`` left unapplied in the last 120 days that make ``balance``
+        with ``amount``: (booking day, amount, result of that line)."""
+        return [(when, cents, prior) for when, cents, prior in self._unapplied.get(cid, ())
+                if 0 <= (day - when).days <= 120 and cents + amount == balance]
 
     def _reduced_groups(self, cid, items, who, strength, amount, day) -> list[Candidate]:
         """Two to four items paid in one transfer, some of them by their next instalment or net
