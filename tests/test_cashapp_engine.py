@@ -370,6 +370,13 @@ def test_rest_of_an_item_after_a_transfer_left_unapplied():
     assert res["R2"].status == STATUS_AUTO and res["R2"].chosen.pass_id == "partiel_designe"
     assert res["R1"].status == STATUS_AUTO
     assert res["R1"].chosen.allocations == [("FA-2026-00040", 70000)]
+    # A payer read from its acronym only: the two transfers making the balance confirm it.
+    res, _ = _match(dict(first, counterparty_iban="", counterparty_name="DI GESTION"),
+                    dict(second, counterparty_iban="", counterparty_name="DI GESTION"),
+                    items=items)
+    assert res["R2"].customer_method == "sigle du nom"
+    assert res["R2"].status == res["R1"].status == STATUS_AUTO
+    assert res["R1"].chosen.allocations == [("FA-2026-00040", 70000)]
     # Two items of that balance: the rest of which one is for a human to say.
     twins = _ledger(("FA-2026-00040", "C1", "2026-01-05", "2026-02-04", 120000),
                     ("FA-2026-00042", "C1", "2026-01-20", "2026-03-03", 120000))

@@ -32,9 +32,11 @@ Each bank line goes through passes ordered from the most certain to the least:
    suggestions, because the customer may still say otherwise; applied only when the payer is
    identified with certainty, names no document, did not send the same amount days before, and
    the reading is the only one: the rest of the only item whose balance is this amount plus a
-   transfer of the same payer left unapplied, the next instalment of a single item to the cent,
-   or a surplus of at most 50 € over the only item just below the amount (none larger open, or
-   no older item due) or over the oldest items in full — the surplus waits as unapplied cash;
+   transfer of the same payer left unapplied (that one applied too; the two amounts confirm a
+   payer read from its acronym or a learned rule), the next instalment of a single item to the
+   cent, or a surplus of at most 50 € over the only item just below the amount (none larger
+   open, or no older item due) or over the oldest items in full — the surplus waits as
+   unapplied cash;
 7. payer unknown: the only open item of that exact, non-round amount; otherwise hypotheses
    (items of that amount, an equal instalment of one invoice of the ledger);
 8. a transfer to a customer refunds the credit note it names, or its only open credit note
@@ -1150,7 +1152,7 @@ class CashMatcher:
         # for the reviewer, the most specific first.
         return found + self._customer_readings(cid, items, who, strength, amount, day, text,
                                                exact_found=bool(found), again=again,
-                                               sure=sure)
+                                               sure=sure, sole=sole)
 
     def _customer_exact(self, cid, items, who, strength, amount, day,
                         sole=True) -> list[Candidate]:
@@ -1214,13 +1216,16 @@ class CashMatcher:
                 for sol in solutions]
 
     def _customer_readings(self, cid, items, who, strength, amount, day, text,
-                           exact_found=False, again=None, sure=False) -> list[Candidate]:
+                           exact_found=False, again=None, sure=False,
+                           sole=True) -> list[Candidate]:
         """Hypotheses for a payment of the customer that matches no item exactly, ranked: an
         equal instalment of one item (payment plan), a penalty withheld, a small overpayment,
         the legal imputation (art. 1342-10), items paid partly by an instalment or net of the
         discount, then a part payment of one of the oldest items."""
+        # Two transfers making a balance to the cent confirm a payer read from its acronym or a
+        # learned rule, as an exact amount does.
         out = self._balance_after_unapplied(cid, items, who, amount, day,
-                                            sure and again is None)
+                                            (sure or sole) and again is None)
         bigger = [(d, o) for d, o in items if o > amount]  # legal order: oldest due first
         plan = [(d, o) for d, o in bigger if amount in self._next_instalments(d, o)]
         # The next equal instalment of one item to the cent, and of no other, from a payer
