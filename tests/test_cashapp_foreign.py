@@ -103,6 +103,13 @@ def test_another_customers_invoice_is_only_a_suggestion():
 def test_a_misspelt_number_with_a_wrong_amount_is_not_applied():
     r = _run(_line("T", 99900, remittance="INV-421", iban=IBAN_C1))["T"]
     assert r.status != STATUS_AUTO
+    # Paid in full and a few euros more (at most 50 €): settled, the surplus left unapplied;
+    # more than that is only proposed.
+    r = _run(_line("T", 120000 + 1250, remittance="INV-421", iban=IBAN_C1))["T"]
+    assert r.status == STATUS_AUTO and r.chosen.allocations == [("FA-2026-00412", 120000)]
+    assert r.chosen.unapplied_cents == 1250 and "deux chiffres inversés" in r.explanation
+    assert _run(_line("T", 120000 + 6000, remittance="INV-421", iban=IBAN_C1))["T"].status \
+        != STATUS_AUTO
 
 
 # ----------------------------------------------------------------------------- advices

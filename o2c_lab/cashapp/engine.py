@@ -17,7 +17,8 @@ Each bank line goes through passes ordered from the most certain to the least:
    (« INV-412 », « Rechnung Nr. 26/00412 », ISO 11649 ``RF`` references, letters scanned for
    digits), among the payer's own documents; a number one typo away from one of them (see
    :func:`~o2c_lab.cashapp.references.typo`) is trusted only when the amount settles it
-   exactly, and another customer's document is only a suggestion — are paid: exact amount, credit notes
+   (a surplus of at most 50 € left unapplied), and another customer's document is only a
+   suggestion — are paid: exact amount, credit notes
    netted, early-payment discount within the contract's terms, short payment (a penalty
    deducted is a dispute to open, French law L441-17, never a write-off), partial payment named
    by the customer, equal instalments of a payment plan, invoices cited « … ET 3 AUTRES »
@@ -852,8 +853,9 @@ class CashMatcher:
         for c in found:
             misread = [typos[d] for d, _ in c.allocations if d in typos]
             if misread:
-                # Every document named settled in full by exactly the amount paid.
-                settles = not (c.unapplied_cents or c.dispute or c.discount) and \
+                # Every document named settled in full by the amount paid (a surplus of a few
+                # euros at most, left unapplied).
+                settles = c.unapplied_cents <= 5000 and not (c.dispute or c.discount) and \
                     all(self.open_at(d, day) == v for d, v in c.allocations)
                 c.confidence = min(c.confidence, 0.93 if settles else 0.7)
                 c.explanation += " ; " + " ; ".join(misread)
