@@ -18,9 +18,9 @@ Each bank line goes through passes ordered from the most certain to the least:
    digits), among the payer's own documents; a number one typo away from one of them (see
    :func:`~o2c_lab.cashapp.references.typo`) is trusted only when the amount settles it
    (a surplus of at most 50 € left unapplied), and another customer's document is only a
-   suggestion — are paid: exact amount, credit notes
-   netted, early-payment discount within the contract's terms, short payment (a penalty
-   deducted is a dispute to open, French law L441-17, never a write-off), partial payment named
+   suggestion — are paid: exact amount, credit notes netted, early-payment discount within the
+   contract's terms, short payment (a penalty deducted is a dispute to open, French law
+   L441-17, never a write-off), partial payment named
    by the customer, equal instalments of a payment plan, invoices cited « … ET 3 AUTRES »
    completed from the customer's open items, overpayment;
 5. without a usable reference, the identified customer's open items: one item of the exact
