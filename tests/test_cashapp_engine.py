@@ -270,9 +270,14 @@ def test_exact_instalment_of_one_invoice_from_a_certain_payer_is_applied():
                     _line("P2", third, iban=IBAN_C1, day="2026-02-11"), items=items)
     assert res["P1"].status == STATUS_AUTO and res["P2"].status != STATUS_AUTO
     assert any(c.pass_id == "doublon" for c in res["P2"].hypotheses)
-    # Named only by an acronym, the payer is not certain: a suggestion.
-    r = _match(_line("P1", third, name="DIS SA"), items=items)[0]["P1"]
-    assert r.status != STATUS_AUTO
+    # Named only by an acronym, the payer is not certain: the instalment to the cent of its
+    # only plan confirms it, unless an item has that exact amount (read first).
+    r = _match(_line("P1", third, name="DI GESTION"), items=items)[0]["P1"]
+    assert r.customer_method == "sigle du nom" and r.status == STATUS_AUTO
+    assert r.chosen.allocations == [("FA-2026-00011", third)]
+    exact = pd.concat([items, _ledger(("FA-2026-00013", "C1", "2026-01-10", "2026-02-09", third))])
+    r = _match(_line("P1", third, name="DI GESTION"), items=exact)[0]["P1"]
+    assert r.chosen.allocations == [("FA-2026-00013", third)]
     # The payer names a document, here another customer's invoice: it says something else.
     other = pd.concat([items, _ledger(("FA-2026-00004", "C2", "2026-01-05", "2026-02-04", 99900))])
     r = _match(_line("P1", third, iban=IBAN_C1, remittance="FA-2026-00004"), items=other)[0]["P1"]

@@ -33,11 +33,11 @@ Each bank line goes through passes ordered from the most certain to the least:
    suggestions, because the customer may still say otherwise; applied only when the payer is
    identified with certainty, names no document, did not send the same amount days before, and
    the reading is the only one: the rest of the only item whose balance is this amount plus a
-   transfer of the same payer left unapplied (that one applied too; the two amounts confirm a
-   payer read from its acronym or a learned rule), the next instalment of a single item to the
-   cent, or a surplus of at most 50 € over the only item just below the amount (none larger
-   open, or no older item due) or over the oldest items in full — the surplus waits as
-   unapplied cash;
+   transfer of the same payer left unapplied (that one applied too), the next instalment of a
+   single item to the cent — these two, to the cent, also confirm a payer read from its acronym
+   or a learned rule —, or a surplus of at most 50 € over the only item just below the amount
+   (none larger open, or no older item due) or over the oldest items in full — the surplus
+   waits as unapplied cash;
 7. payer unknown: the only open item of that exact, non-round amount; otherwise hypotheses
    (items of that amount, an equal instalment of one invoice of the ledger);
 8. a transfer to a customer refunds the credit note it names, or its only open credit note
@@ -605,7 +605,7 @@ class CashMatcher:
             pass  # a reference or an advice decides; the customer's other items are no rivals
         elif len(customers) == 1 and strength > 0:
             candidates += self._pass_customer(customers[0], strength, method, amount, day, text,
-                                              again=again,
+                                              again=again, named=bool(refs or others),
                                               sure=strength >= 0.95 and not (refs or others)
                                               and method != "règle apprise")
         elif len(customers) > 1:
@@ -1138,11 +1138,13 @@ class CashMatcher:
 
     def _pass_customer(self, cid, strength, method, amount, day, text,
                        sole=True, again: dt.date | None = None,
-                       sure: bool = False) -> list[Candidate]:
+                       sure: bool = False, named: bool = False) -> list[Candidate]:
         """Readings among the open items of customer ``cid`` (``again``: the day the payer
         already sent this amount, naming nothing, a few days ago; ``sure``: the payer is
         identified with certainty, not by a learned rule that a group's treasury may share, and
-        the line names no document — only then may a reading without exact amount be applied)."""
+        the line names no document — only then may a reading without exact amount be applied,
+        or, for the only customer the payer may be (``sole``) naming no document (``named``),
+        a reading to the cent that confirms it)."""
         items = self._customer_items(cid, day)
         if not items:
             return []
@@ -1154,7 +1156,7 @@ class CashMatcher:
         # for the reviewer, the most specific first.
         return found + self._customer_readings(cid, items, who, strength, amount, day, text,
                                                exact_found=bool(found), again=again,
-                                               sure=sure, sole=sole)
+                                               sure=sure, sole=sole and not named)
 
     def _customer_exact(self, cid, items, who, strength, amount, day,
                         sole=True) -> list[Candidate]:
@@ -1233,9 +1235,11 @@ class CashMatcher:
         # The next equal instalment of one item to the cent, and of no other, from a payer
         # identified with certainty: the customer is following a payment plan.
         # Applied only for a payer sure (see _pass_customer), not sending the same amount again,
-        # without a penalty in the label.
-        sure = sure and again is None and not _PENALTY.search(_ascii_upper(text))
-        certain = len(plan) == 1 and sure
+        # without a penalty in the label; an instalment to the cent confirms a payer read from
+        # its acronym or a learned rule when no item has the exact amount.
+        plain = again is None and not _PENALTY.search(_ascii_upper(text))
+        sure = sure and plain
+        certain = len(plan) == 1 and (sure or (sole and plain and not exact_found))
         if again is not None:
             out.append(Candidate("doublon", cid, [], PASSES["doublon"][1],
                                  f"{who} ; même montant déjà reçu de ce payeur le "
