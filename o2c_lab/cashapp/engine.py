@@ -1019,31 +1019,18 @@ class CashMatcher:
         # Other readings: every cited document paid in full but one, short paid (a penalty
         # withheld when the label says so, a partial payment otherwise).
         penalty = bool(_PENALTY.search(_ascii_upper(text)))
-        # Only one cited document whose balance exceeds the shortfall: the others cannot be the
-        # one paid short, so that reading is the only one where every other is paid in full.
-        # Trusted when no cited document has received anything yet (not a plan's instalments)
-        # and the list is complete: written exactly, or two documents (a list read through
-        # other numberings may have been cut).
-        short = [d for d in docs if opens[d] > total - amount]
-        sole = len(short) == 1 and (exact or len(docs) == 2) and \
-            all(self.total.get(d) == opens[d] for d in docs)
         others = []
         for d in reversed(docs):
             part = amount - (total - opens[d])
             reading = [(x, part if x == d else opens[x]) for x in docs]
-            if 0 < part < opens[d] and (reading != alloc or sole):
+            if 0 < part < opens[d] and reading != alloc:
                 others.append(Candidate(
-                    "deduction" if penalty else "partiel_designe", cust, reading,
-                    min(base, PASSES["partiel_designe"][1]) - 0.02 if sole else 0.6,
+                    "deduction" if penalty else "partiel_designe", cust, reading, 0.6,
                     f"{label} ; toutes payées sauf {d} : {format_eur(part)} sur "
-                    f"{format_eur(opens[d])}"
-                    + (f" (seule pièce citée dont le solde dépasse l'écart de "
-                       f"{format_eur(total - amount)})" if sole else "")
-                    + (", litige à ouvrir (art. L441-17 C. com.)" if penalty else
-                       f", reste dû {format_eur(opens[d] - part)}" if sole else "")
-                    + ("" if sole else ", à confirmer"),
+                    f"{format_eur(opens[d])}" + (", litige à ouvrir (art. L441-17 C. com.)"
+                                                 if penalty else "") + ", à confirmer",
                     dispute=(d, opens[d] - part) if penalty else None))
-        return others + [in_order] if sole else [in_order] + others
+        return [in_order] + others
 
     def _next_instalments(self, doc: str, open_: int, parts=(2, 3, 4),
                           last: bool = False) -> set[int]:
