@@ -533,7 +533,10 @@ class CashMatcher:
         day = pd.Timestamp(line["booking_date"]).date()
         result.booking_date = day
         if self._payer and result.status != STATUS_AUTO and result.amount_cents > 0:
-            self._unapplied[self._payer].append((day, result.amount_cents, result))
+            # Kept 120 days: a part payment and its rest come within weeks of each other.
+            self._unapplied[self._payer] = [
+                x for x in self._unapplied[self._payer] if (day - x[0]).days <= 120
+            ] + [(day, result.amount_cents, result)]
         if result.status == STATUS_AUTO and result.chosen.completes:
             self._prove(result)
         if result.chosen is not None:
@@ -1321,15 +1324,17 @@ class CashMatcher:
                 for d, o in bigger if d not in named][: self.config.max_hypotheses]
         return out
 
-    def _balance_after_unapplied(self, cid, items, who, amount, day, sure) -> list[Candidate]:
+    def _balance_after_unapplied(self, cid, items, who, amount, day,
+                                 confirmed) -> list[Candidate]:
         """An item whose balance is exactly this amount plus a transfer of the same payer left
         unapplied in the last 120 days: that transfer paid part of it, this one the rest —
-        applied for a payer identified with certainty when only one item and transfer fit."""
+        applied (both) when only one item and transfer fit and the payer is ``confirmed``
+        (identified with certainty, or the only customer it may be, naming no document)."""
         if not self._unapplied.get(cid):
             return []
         fits = [(d, o, *x) for d, o in items if o > amount
                 for x in self._earlier_parts(cid, o, amount, day)]
-        certain = sure and len(fits) == 1
+        certain = confirmed and len(fits) == 1
         return [Candidate("solde_client", cid, [(d, amount)],
                           PASSES["solde_client"][1] if certain else 0.75,
                           f"{who} ; {format_eur(cents)} reçus le {format_date(when)} (ligne "
