@@ -333,7 +333,7 @@ def test_small_overpayment_of_the_oldest_items_when_none_older_is_due():
     assert r.status == STATUS_AUTO and r.chosen.pass_id == "trop_percu"
     assert r.chosen.allocations == [("FA-2026-00030", 120000)]
     assert r.chosen.unapplied_cents == 1250
-    assert "aucune pièce échue plus ancienne" in r.explanation
+    assert "aucune pièce échue avant elle encore attendue" in r.explanation
     # The two oldest items and 30 € more: both paid, the 30 € unapplied.
     r = _match(_line("P2", 203000, iban=IBAN_C1), items=items)[0]["P2"]
     assert r.status == STATUS_AUTO
@@ -348,6 +348,37 @@ def test_small_overpayment_of_the_oldest_items_when_none_older_is_due():
     matcher = CashMatcher(items, CUSTOMERS)
     matcher.adjust("FA-2026-00030", -20000)
     assert matcher.match_line(_line("P4", 101250, iban=IBAN_C1)).status != STATUS_AUTO
+
+
+def test_small_overpayment_past_an_older_item_the_customer_held_back():
+    # FA-27 (5 000 €, due 01/01) is still open, but C1 has since settled FA-28, due after it:
+    # FA-27 is held back (a dispute, a lost invoice), not awaited. 1 212,50 € on 10/02 is then
+    # FA-30 and 12,50 € too many, as when no older item is due.
+    items = _ledger(("FA-2026-00027", "C1", "2025-12-01", "2026-01-01", 500000),
+                    ("FA-2026-00028", "C1", "2025-12-20", "2026-01-20", 100000),
+                    ("FA-2026-00030", "C1", "2026-01-05", "2026-02-04", 120000),
+                    ("FA-2026-00032", "C1", "2026-02-02", "2026-03-04", 900000))
+    line = _line("P1", 121250, iban=IBAN_C1)
+    matcher = CashMatcher(items, CUSTOMERS)
+    # FA-28 still open: FA-27 is awaited, 1 212,50 € may be a part payment of it.
+    assert matcher.match_line(line).status != STATUS_AUTO
+    matcher = CashMatcher(items, CUSTOMERS)
+    matcher.adjust("FA-2026-00028", -100000)  # FA-28 settled, FA-27 left behind
+    r = matcher.match_line(line)
+    assert r.status == STATUS_AUTO and r.chosen.allocations == [("FA-2026-00030", 120000)]
+    assert r.chosen.unapplied_cents == 1250
+    assert "aucune pièce échue avant elle encore attendue" in r.explanation
+
+
+def test_small_overpayment_within_the_discount_days_is_only_proposed():
+    # C2 may deduct 1 % within 10 days: 1 009 € on 12/01 for FA-4 (999 €) is 10 € too many,
+    # or the escompte taken (989,01 €) and 19,99 € too many. A human decides.
+    r = _match(_line("D1", 100900, iban="FR7630004000031234567890143", day="2026-01-12"))[0]["D1"]
+    assert r.status != STATUS_AUTO
+    assert frozenset({("FA-2026-00004", 99900)}) in _proposed(r)
+    # After the escompte's days, the surplus reading is the only one left.
+    r = _match(_line("D2", 100900, iban="FR7630004000031234567890143", day="2026-02-10"))[0]["D2"]
+    assert r.status == STATUS_AUTO and r.chosen.allocations == [("FA-2026-00004", 99900)]
 
 
 def test_rest_of_an_item_after_a_transfer_left_unapplied():

@@ -1262,23 +1262,25 @@ class CashMatcher:
         over = sorted(((d, o) for d, o in items if 0 < o < amount <= o + max(5000, o // 50)),
                       key=lambda x: amount - x[1])
         # One item only a few euros below the amount (at most 50 €), the payer surely
-        # identified, and either no item above the amount (so not a part payment of a larger
-        # one) or no older item already due (the legal order, art. 1342-10, points to it too):
-        # that item is paid and the surplus waits in unapplied cash.
+        # identified, not within the escompte's days (the discount taken with a larger surplus
+        # is as likely), and either no item above the amount (so not a part payment of a
+        # larger one) or no older item still awaited (the legal order, art. 1342-10, points to
+        # it too): that item is paid and the surplus waits in unapplied cash.
         close = [(d, o) for d, o in over if amount - o <= 5000]
         # A reading to the cent (an instalment, items net of the discount) beats a surplus.
         to_the_cent = exact_found or any(sum(c for _, c in x.allocations) == amount for x in out)
-        older_due = any(self.doc_due[d] <= day for d, o in items[: items.index(close[0])]
-                        if o > 0) if len(close) == 1 else True
-        single = len(close) == 1 and (not bigger or not older_due) and not to_the_cent \
-            and sure and self.total.get(close[0][0]) == close[0][1]
+        single = len(close) == 1 and not to_the_cent and sure \
+            and self.total.get(close[0][0]) == close[0][1] \
+            and not self._discounted(close[0][0], day) \
+            and not (bigger and self._awaited_before(cid, items, close[0][0], day))
         for d, o in over[:2]:
             certain = single and d == close[0][0]
             out.append(Candidate("trop_percu", cid, [(d, o)], 0.91 if certain else 0.6 * strength,
                                  f"{who} ; {d} ({format_eur(o)}) payée avec un trop-perçu de "
                                  f"{format_eur(amount - o)}"
                                  + (" (seule pièce ouverte juste en dessous du montant"
-                                    + (", aucune pièce échue plus ancienne" if bigger else "")
+                                    + (", aucune pièce échue avant elle encore attendue" if bigger
+                                       else "")
                                     + "), laissé en compte d'attente pour remboursement ou "
                                     "imputation" if certain else ", à confirmer"),
                                  unapplied_cents=amount - o))
@@ -1323,6 +1325,18 @@ class CashMatcher:
                           f"échéance {format_date(self.doc_due[d])})")
                 for d, o in bigger if d not in named][: self.config.max_hypotheses]
         return out
+
+    def _awaited_before(self, cid, items, doc, day) -> bool:
+        """Whether an open item of ``cid`` fell due before ``doc`` and is still awaited: due
+        already, and not left behind by the customer (an item due after it already settled
+        means the customer held it back — a dispute, a lost invoice)."""
+        settled = [self.doc_due[d] for d in self.by_customer.get(cid, ())
+                   if self.open.get(d) == 0 and self.total.get(d, 0) > 0
+                   and self.doc_due[d] <= day and self.doc_date[d] <= day]
+        latest = max(settled, default=None)
+        return any(self.doc_due[d] < self.doc_due[doc] and self.doc_due[d] <= day
+                   and (latest is None or self.doc_due[d] >= latest)
+                   for d, o in items if o > 0)
 
     def _balance_after_unapplied(self, cid, items, who, amount, day,
                                  confirmed) -> list[Candidate]:
