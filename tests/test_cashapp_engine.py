@@ -350,6 +350,19 @@ def test_small_overpayment_of_the_oldest_items_when_none_older_is_due():
     assert matcher.match_line(_line("P4", 101250, iban=IBAN_C1)).status != STATUS_AUTO
 
 
+def test_small_overpayment_of_the_oldest_items_naming_only_the_first():
+    # C1 names FA-1 only and pays 1 720 €: FA-1 and FA-2, the two oldest items (1 700 €), and
+    # 20 € too many — the label cut after the first invoice, as a factor writes it.
+    line = _line("N1", 172000, iban=IBAN_C1, remittance="FA-2026-00001")
+    r = _match(line)[0]["N1"]
+    assert r.status == STATUS_AUTO
+    assert sorted(r.chosen.allocations) == [("FA-2026-00001", 120000), ("FA-2026-00002", 50000)]
+    assert r.chosen.unapplied_cents == 2000 and "FA-2026-00001 citée" in r.explanation
+    # Naming an item outside the oldest ones: the label contradicts the legal order.
+    r = _match(dict(line, remittance_info="FA-2026-00003"))[0]["N1"]
+    assert r.status != STATUS_AUTO
+
+
 def test_small_overpayment_past_an_older_item_the_customer_held_back():
     # FA-27 (5 000 €, due 01/01) is still open, but C1 has since settled FA-28, due after it:
     # FA-27 is held back (a dispute, a lost invoice), not awaited. 1 212,50 € on 10/02 is then

@@ -610,7 +610,10 @@ class CashMatcher:
             candidates += self._pass_customer(customers[0], strength, method, amount, day, text,
                                               again=again, named=bool(refs or others),
                                               sure=strength >= 0.95 and not (refs or others)
-                                              and method != "règle apprise")
+                                              and method != "règle apprise",
+                                              cited=[d for d, _ in refs]
+                                              if strength >= 0.95 and not (others or typos)
+                                              and method != "règle apprise" else [])
         elif len(customers) > 1:
             for cid in customers:
                 candidates += self._pass_customer(cid, 0.85, method, amount, day, text,
@@ -1128,13 +1131,15 @@ class CashMatcher:
 
     def _pass_customer(self, cid, strength, method, amount, day, text,
                        sole=True, again: dt.date | None = None,
-                       sure: bool = False, named: bool = False) -> list[Candidate]:
+                       sure: bool = False, named: bool = False,
+                       cited: list[str] = ()) -> list[Candidate]:
         """Readings among the open items of customer ``cid`` (``again``: the day the payer
         already sent this amount, naming nothing, a few days ago; ``sure``: the payer is
         identified with certainty, not by a learned rule that a group's treasury may share, and
         the line names no document — only then may a reading without exact amount be applied,
         or, for the only customer the payer may be (``sole``) naming no document (``named``),
-        a reading to the cent that confirms it)."""
+        a reading to the cent that confirms it; ``cited``: the documents the line names, read
+        exactly, its payer identified with the same certainty)."""
         items = self._customer_items(cid, day)
         if not items:
             return []
@@ -1146,7 +1151,7 @@ class CashMatcher:
         # for the reviewer, the most specific first.
         return found + self._customer_readings(cid, items, who, strength, amount, day, text,
                                                exact_found=bool(found), again=again,
-                                               sure=sure, sole=sole and not named)
+                                               sure=sure, sole=sole and not named, cited=cited)
 
     def _customer_exact(self, cid, items, who, strength, amount, day,
                         sole=True) -> list[Candidate]:
@@ -1211,7 +1216,7 @@ class CashMatcher:
 
     def _customer_readings(self, cid, items, who, strength, amount, day, text,
                            exact_found=False, again=None, sure=False,
-                           sole=True) -> list[Candidate]:
+                           sole=True, cited=()) -> list[Candidate]:
         """Hypotheses for a payment of the customer that matches no item exactly, ranked: an
         equal instalment of one item (payment plan), a penalty withheld, a small overpayment,
         the legal imputation (art. 1342-10), items paid partly by an instalment or net of the
@@ -1285,17 +1290,23 @@ class CashMatcher:
                                     "imputation" if certain else ", à confirmer"),
                                  unapplied_cents=amount - o))
         # The oldest items paid in full and a few euros more (at most 50 €): the legal order
-        # and a small overpayment read together, for a payer surely identified.
+        # and a small overpayment read together, for a payer surely identified — naming
+        # nothing, or naming only some of those items (a label cut, a factor citing the first).
         owed = [(d, o) for d, o in items if o > 0]
         cumulated = list(itertools.accumulate(o for _, o in owed))
         firsts = [k for k, c in enumerate(cumulated, start=1) if k >= 2 and 0 < amount - c <= 5000]
         if len(firsts) == 1:
             paid = owed[: firsts[0]]
             surplus = amount - cumulated[firsts[0] - 1]
-            certain = sure and not to_the_cent and all(self.total.get(d) == o for d, o in paid)
+            among = bool(cited) and plain and set(cited) <= {d for d, _ in paid}
+            certain = (sure or among) and not to_the_cent and \
+                all(self.total.get(d) == o for d, o in paid)
             out.append(Candidate("trop_percu", cid, paid, 0.91 if certain else 0.6 * strength,
                                  f"{who} ; les {len(paid)} pièces les plus anciennes "
-                                 f"({', '.join(d for d, _ in paid)}) payées en totalité "
+                                 f"({', '.join(d for d, _ in paid)}"
+                                 + (f", dont {', '.join(cited)} citée{'s' if len(cited) > 1 else ''}"
+                                    " dans le libellé" if among else "")
+                                 + ") payées en totalité "
                                  f"(art. 1342-10 C. civ.) et trop-perçu de {format_eur(surplus)}"
                                  + (", laissé en compte d'attente pour remboursement ou imputation"
                                     if certain else ", à confirmer"),
