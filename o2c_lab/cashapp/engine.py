@@ -979,7 +979,7 @@ class CashMatcher:
                                   + ("" if len(fills) == 1 else " ; autre combinaison possible"))
                         for f in fills]
             # A few euros too many (at most 50 €), not an uncited invoice.
-            small = rest <= 5000 and rest * 10 <= total
+            small = rest <= 5000 and rest * 2 <= total
             # Paid within the escompte's days: the discount taken as well, with a larger
             # surplus, is as likely.
             discounted = [(d, o, p) for d, o in opens.items() for p in self._discounted(d, day)
