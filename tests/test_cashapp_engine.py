@@ -426,6 +426,14 @@ def test_rest_of_an_item_after_a_transfer_left_unapplied():
     assert res["R2"].customer_method == "sigle du nom"
     assert res["R2"].status == res["R1"].status == STATUS_AUTO
     assert res["R1"].chosen.allocations == [("FA-2026-00040", 70000)]
+    # The first transfer from a payer unknown then (no IBAN, a name no customer bears): the
+    # second, from C1's IBAN, makes FA-40's balance with it to the cent and proves it too.
+    res, _ = _match(dict(first, counterparty_iban="", counterparty_name="STE XQZ"), second,
+                    items=items)
+    assert res["R1"].customer_method == ""
+    assert res["R2"].status == res["R1"].status == STATUS_AUTO
+    assert res["R1"].chosen.allocations == [("FA-2026-00040", 70000)]
+    assert res["R1"].customer_id == "C1" and "payeur alors non identifié" in res["R2"].explanation
     # Two items of that balance: the rest of which one is for a human to say.
     twins = _ledger(("FA-2026-00040", "C1", "2026-01-05", "2026-02-04", 120000),
                     ("FA-2026-00042", "C1", "2026-01-20", "2026-03-03", 120000))

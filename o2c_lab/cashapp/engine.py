@@ -291,6 +291,8 @@ class CashMatcher:
         self._seen: dict[tuple, dt.date] = {}  # (documents, amount, payer) -> last booking day
         # Transfers of each identified payer left unapplied: (booking day, amount, bank line).
         self._unapplied: dict[str, list[tuple[dt.date, int, LineResult]]] = defaultdict(list)
+        # Transfers left unapplied whose payer was not surely known, by amount.
+        self._unplaced: dict[int, list[tuple[dt.date, int, LineResult]]] = defaultdict(list)
         self._payer = ""  # the customer the line being matched is surely from, if any
 
     # -- set-up ------------------------------------------------------------------------
@@ -409,9 +411,11 @@ class CashMatcher:
         prior, doc, cents = result.chosen.completes
         self._unapplied[result.chosen.customer_id] = [
             x for x in self._unapplied[result.chosen.customer_id] if x[2] is not prior]
+        self._unplaced[cents] = [x for x in self._unplaced.get(cents, ()) if x[2] is not prior]
         chosen = Candidate("solde_client", result.chosen.customer_id, [(doc, cents)],
                            result.chosen.confidence,
-                           f"acompte de {format_eur(cents)} sur {doc} : le virement suivant "
+                           f"acompte de {format_eur(cents)} sur {doc} du client "
+                           f"{result.chosen.customer_id} : le virement suivant "
                            f"(ligne {result.bank_tx_id} du {format_date(result.booking_date)}, "
                            f"{format_eur(result.amount_cents)}) en a payé le reste, les deux font "
                            f"exactement son solde")
@@ -536,6 +540,10 @@ class CashMatcher:
             # Kept 120 days: a part payment and its rest come within weeks of each other.
             self._unapplied[self._payer] = [
                 x for x in self._unapplied[self._payer] if (day - x[0]).days <= 120
+            ] + [(day, result.amount_cents, result)]
+        elif result.status in (STATUS_SUGGESTION, STATUS_UNMATCHED) and result.amount_cents > 0:
+            self._unplaced[result.amount_cents] = [
+                x for x in self._unplaced[result.amount_cents] if (day - x[0]).days <= 120
             ] + [(day, result.amount_cents, result)]
         if result.status == STATUS_AUTO and result.chosen.completes:
             self._prove(result)
@@ -950,8 +958,9 @@ class CashMatcher:
                                 f"{format_eur(opens[doc])} : imputé sur la pièce désignée par "
                                 f"le client (art. 1342-10 C. civ.), reste dû {format_eur(gap)}"
                                 + (f" ; avec {format_eur(cents)} reçus le {format_date(when)} "
-                                   f"(ligne {prior.bank_tx_id}, non imputée), il fait exactement "
-                                   f"le solde : ce premier virement est un acompte sur {doc}, "
+                                   f"(ligne {prior.bank_tx_id}, non imputée"
+                                   f"{self._unknown_then(cust, prior)}), il fait exactement le "
+                                   f"solde : ce premier virement est un acompte sur {doc}, "
                                    "imputé aussi" if prior else ""),
                                 completes=(prior, doc, cents) if prior else None)
             # A few euros above one equal instalment of the document: another reading, the
@@ -1355,7 +1364,7 @@ class CashMatcher:
         unapplied in the last 120 days: that transfer paid part of it, this one the rest —
         applied (both) when only one item and transfer fit and the payer is ``confirmed``
         (identified with certainty, or the only customer it may be, naming no document)."""
-        if not self._unapplied.get(cid):
+        if not (self._unapplied.get(cid) or self._unplaced):
             return []
         fits = [(d, o, *x) for d, o in items if o > amount
                 for x in self._earlier_parts(cid, o, amount, day)]
@@ -1363,7 +1372,8 @@ class CashMatcher:
         return [Candidate("solde_client", cid, [(d, amount)],
                           PASSES["solde_client"][1] if certain else 0.75,
                           f"{who} ; {format_eur(cents)} reçus le {format_date(when)} (ligne "
-                          f"{prior.bank_tx_id}, non imputée) + {format_eur(amount)} = solde de {d} "
+                          f"{prior.bank_tx_id}, non imputée{self._unknown_then(cid, prior)}) + "
+                          f"{format_eur(amount)} = solde de {d} "
                           f"({format_eur(o)}) : ce virement en paie le reste, le premier est "
                           f"un acompte sur {d}" + (", imputé aussi" if certain else ", à confirmer"),
                           completes=(prior, d, cents) if certain else None)
@@ -1372,8 +1382,17 @@ class CashMatcher:
     def _earlier_parts(self, cid, balance, amount, day) -> list[tuple[dt.date, int, LineResult]]:
         """Transfers of payer ``cid`` left unapplied in the last 120 days that make ``balance``
         with ``amount``: (booking day, amount, result of that line)."""
-        return [(when, cents, prior) for when, cents, prior in self._unapplied.get(cid, ())
-                if 0 <= (day - when).days <= 120 and cents + amount == balance]
+        own = [(when, cents, prior) for when, cents, prior in self._unapplied.get(cid, ())
+               if 0 <= (day - when).days <= 120 and cents + amount == balance]
+        # A transfer whose payer was not known then (a cut name, no IBAN): to the cent too.
+        return own + [(when, cents, prior) for when, cents, prior
+                      in self._unplaced.get(balance - amount, ())
+                      if 0 <= (day - when).days <= 120 and prior.status != STATUS_AUTO]
+
+    def _unknown_then(self, cid, prior) -> str:
+        """Note for an earlier transfer whose payer was not surely identified."""
+        return "" if any(x[2] is prior for x in self._unapplied.get(cid, ())) else \
+            ", payeur alors non identifié"
 
     def _reduced_groups(self, cid, items, who, strength, amount, day) -> list[Candidate]:
         """Two to four items paid in one transfer, some of them by their next instalment or net
