@@ -442,6 +442,29 @@ def test_rest_of_an_item_after_a_transfer_left_unapplied():
     assert frozenset({("FA-2026-00042", 50000)}) in _proposed(res["R2"])
 
 
+def test_rest_of_an_item_from_a_payer_read_from_an_acronym_two_customers_share():
+    # « DMI » is Dupont Mécanique Industrie (C6) or Durand Maçonnerie Isolation (C7). C6 sent
+    # 300 € from its IBAN, left unapplied; 700 € from « DMI GESTION » makes FA-50's balance
+    # with it to the cent, and no item of C7 fits: C6 paid the rest of FA-50, both applied.
+    customers = pd.DataFrame({"customer_id": ["C6", "C7"],
+                              "name": ["Dupont Mécanique Industrie", "Durand Maçonnerie Isolation"],
+                              "iban": [IBAN_C1, ""]})
+    items = _ledger(("FA-2026-00050", "C6", "2026-01-05", "2026-02-04", 100000),
+                    ("FA-2026-00051", "C6", "2026-01-20", "2026-03-03", 65000),
+                    ("FA-2026-00052", "C7", "2026-01-20", "2026-03-03", 90000))
+    first = _line("R1", 30000, iban=IBAN_C1, day="2026-02-10")
+    second = _line("R2", 70000, name="DMI GESTION", day="2026-03-02")
+    res, _ = _match(first, second, items=items, customers=customers)
+    assert res["R2"].customer_method == "sigle du nom"
+    assert res["R2"].status == res["R1"].status == STATUS_AUTO
+    assert res["R2"].chosen.allocations == [("FA-2026-00050", 70000)]
+    assert res["R1"].chosen.allocations == [("FA-2026-00050", 30000)]
+    # Neither transfer's payer surely known: the sum to the cent alone is not enough.
+    res, _ = _match(dict(first, counterparty_iban="", counterparty_name="DMI GESTION"), second,
+                    items=items, customers=customers)
+    assert res["R1"].status != STATUS_AUTO and res["R2"].status != STATUS_AUTO
+
+
 def test_penalty_without_reference_goes_to_the_invoice_it_is_a_few_percent_of():
     # 9 850 € paid « déduction pénalité » : 150 € is 1,8 % of the first invoice excl. VAT,
     # 450 € is 5,2 % of the second; penalties withheld are a few % of an invoice.

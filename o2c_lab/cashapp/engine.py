@@ -294,6 +294,7 @@ class CashMatcher:
         # Transfers left unapplied whose payer was not surely known, by amount.
         self._unplaced: dict[int, list[tuple[dt.date, int, LineResult]]] = defaultdict(list)
         self._payer = ""  # the customer the line being matched is surely from, if any
+        self._known = False  # that payer identified with certainty (IBAN, exact name…)
 
     # -- set-up ------------------------------------------------------------------------
     def _customers(self, customers: pd.DataFrame) -> None:
@@ -532,7 +533,7 @@ class CashMatcher:
 
     def match_line(self, line) -> LineResult:
         """Match one bank line (a mapping with the ``bank_transactions`` columns)."""
-        self._payer = ""
+        self._payer, self._known = "", False
         result = self._match(line)
         day = pd.Timestamp(line["booking_date"]).date()
         result.booking_date = day
@@ -586,6 +587,7 @@ class CashMatcher:
             customers, method, strength, near = self._identify(line, ref_customers)
         if len(customers) == 1 and strength > 0:
             self._payer = customers[0]
+            self._known = strength >= 0.95 and method != "règle apprise"
         # The same transfer again (same documents, amount and payer within a few days): an
         # accounts-payable department paying twice, not a new payment to apply.
         payer = normalise_iban(line.get("counterparty_iban", "")) or \
@@ -623,9 +625,14 @@ class CashMatcher:
                                               if strength >= 0.95 and not (others or typos)
                                               and method != "règle apprise" else [])
         elif len(customers) > 1:
+            # Among the customers the payer may be, the only one with an item whose balance this
+            # amount makes with an earlier transfer left unapplied, to the cent: that one.
+            fits = {cid: self._balance_fits(cid, self._customer_items(cid, day), amount, day)
+                    for cid in customers}
+            alone = sum(map(len, fits.values())) == 1 and again is None and not (refs or others)
             for cid in customers:
                 candidates += self._pass_customer(cid, 0.85, method, amount, day, text,
-                                                  sole=False)
+                                                  sole=False, rest_of=alone and bool(fits[cid]))
         strong = strength >= 0.98 and method != "règle apprise"
         best = max((c.confidence for c in candidates), default=0.0)
         if (not strong and best < cfg.auto_threshold) or best < cfg.suggestion_threshold * 1.5:
@@ -1141,14 +1148,16 @@ class CashMatcher:
     def _pass_customer(self, cid, strength, method, amount, day, text,
                        sole=True, again: dt.date | None = None,
                        sure: bool = False, named: bool = False,
-                       cited: list[str] = ()) -> list[Candidate]:
+                       cited: list[str] = (), rest_of: bool = False) -> list[Candidate]:
         """Readings among the open items of customer ``cid`` (``again``: the day the payer
         already sent this amount, naming nothing, a few days ago; ``sure``: the payer is
         identified with certainty, not by a learned rule that a group's treasury may share, and
         the line names no document — only then may a reading without exact amount be applied,
         or, for the only customer the payer may be (``sole``) naming no document (``named``),
         a reading to the cent that confirms it; ``cited``: the documents the line names, read
-        exactly, its payer identified with the same certainty)."""
+        exactly, its payer identified with the same certainty; ``rest_of``: of the customers the
+        payer may be, the only one whose item this amount pays the rest of, see
+        :meth:`_balance_after_unapplied`)."""
         items = self._customer_items(cid, day)
         if not items:
             return []
@@ -1160,7 +1169,8 @@ class CashMatcher:
         # for the reviewer, the most specific first.
         return found + self._customer_readings(cid, items, who, strength, amount, day, text,
                                                exact_found=bool(found), again=again,
-                                               sure=sure, sole=sole and not named, cited=cited)
+                                               sure=sure, sole=sole and not named, cited=cited,
+                                               rest_of=rest_of)
 
     def _customer_exact(self, cid, items, who, strength, amount, day,
                         sole=True) -> list[Candidate]:
@@ -1225,7 +1235,7 @@ class CashMatcher:
 
     def _customer_readings(self, cid, items, who, strength, amount, day, text,
                            exact_found=False, again=None, sure=False,
-                           sole=True, cited=()) -> list[Candidate]:
+                           sole=True, cited=(), rest_of=False) -> list[Candidate]:
         """Hypotheses for a payment of the customer that matches no item exactly, ranked: an
         equal instalment of one item (payment plan), a penalty withheld, a small overpayment,
         the legal imputation (art. 1342-10), items paid partly by an instalment or net of the
@@ -1233,7 +1243,7 @@ class CashMatcher:
         # Two transfers making a balance to the cent confirm a payer read from its acronym or a
         # learned rule, as an exact amount does.
         out = self._balance_after_unapplied(cid, items, who, amount, day,
-                                            (sure or sole) and again is None)
+                                            (sure or sole or rest_of) and again is None)
         bigger = [(d, o) for d, o in items if o > amount]  # legal order: oldest due first
         plan = [(d, o) for d, o in bigger if amount in self._next_instalments(d, o)]
         # The next equal instalment of one item to the cent, and of no other, from a payer
@@ -1364,10 +1374,7 @@ class CashMatcher:
         unapplied in the last 120 days: that transfer paid part of it, this one the rest —
         applied (both) when only one item and transfer fit and the payer is ``confirmed``
         (identified with certainty, or the only customer it may be, naming no document)."""
-        if not (self._unapplied.get(cid) or self._unplaced):
-            return []
-        fits = [(d, o, *x) for d, o in items if o > amount
-                for x in self._earlier_parts(cid, o, amount, day)]
+        fits = self._balance_fits(cid, items, amount, day)
         certain = confirmed and len(fits) == 1
         return [Candidate("solde_client", cid, [(d, amount)],
                           PASSES["solde_client"][1] if certain else 0.75,
@@ -1379,12 +1386,23 @@ class CashMatcher:
                           completes=(prior, d, cents) if certain else None)
                 for d, o, when, cents, prior in fits[:2]]
 
+    def _balance_fits(self, cid, items, amount, day) -> list[tuple]:
+        """(item, balance, booking day, amount, result) of each earlier transfer left unapplied
+        that makes an item's balance of ``cid`` with ``amount``."""
+        if not (self._unapplied.get(cid) or self._unplaced):
+            return []
+        return [(d, o, *x) for d, o in items if o > amount
+                for x in self._earlier_parts(cid, o, amount, day)]
+
     def _earlier_parts(self, cid, balance, amount, day) -> list[tuple[dt.date, int, LineResult]]:
         """Transfers of payer ``cid`` left unapplied in the last 120 days that make ``balance``
         with ``amount``: (booking day, amount, result of that line)."""
         own = [(when, cents, prior) for when, cents, prior in self._unapplied.get(cid, ())
                if 0 <= (day - when).days <= 120 and cents + amount == balance]
-        # A transfer whose payer was not known then (a cut name, no IBAN): to the cent too.
+        # A transfer whose payer was not known then (a cut name, no IBAN): to the cent too,
+        # when this one's payer is identified with certainty.
+        if not (self._known and self._payer == cid):
+            return own
         return own + [(when, cents, prior) for when, cents, prior
                       in self._unplaced.get(balance - amount, ())
                       if 0 <= (day - when).days <= 120 and prior.status != STATUS_AUTO]
