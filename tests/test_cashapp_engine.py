@@ -363,6 +363,22 @@ def test_small_overpayment_of_the_oldest_items_naming_only_the_first():
     assert r.status != STATUS_AUTO
 
 
+def test_escompte_taken_and_a_small_surplus_without_reference():
+    # C2 may deduct 1 % within 10 days. 9 920 € from C2's IBAN on 12/01, naming nothing:
+    # FA-60 (10 000 €) net of its escompte is 9 900 €, 20 € below — the escompte taken and
+    # 20 € too many, left unapplied (not FA-60 in full: the amount is below it).
+    items = _ledger(("FA-2026-00060", "C2", "2026-01-05", "2026-02-04", 1000000),
+                    ("FA-2026-00061", "C2", "2026-01-06", "2026-02-05", 2000000))
+    line = _line("E1", 992000, iban="FR7630004000031234567890143", day="2026-01-12")
+    r = _match(line, items=items)[0]["E1"]
+    assert r.status == STATUS_AUTO and r.chosen.pass_id == "escompte"
+    assert r.chosen.allocations == [("FA-2026-00060", 990000)]
+    assert r.chosen.discount == ("FA-2026-00060", 10000) and r.chosen.unapplied_cents == 2000
+    # After the escompte's days, 9 920 € is no discounted amount: a human decides.
+    r = _match(dict(line, booking_date=pd.Timestamp("2026-02-10")), items=items)[0]["E1"]
+    assert r.status != STATUS_AUTO
+
+
 def test_small_overpayment_past_an_older_item_the_customer_held_back():
     # FA-27 (5 000 €, due 01/01) is still open, but C1 has since settled FA-28, due after it:
     # FA-27 is held back (a dispute, a lost invoice), not awaited. 1 212,50 € on 10/02 is then

@@ -1308,6 +1308,21 @@ class CashMatcher:
                                     + "), laissé en compte d'attente pour remboursement ou "
                                     "imputation" if certain else ", à confirmer"),
                                  unapplied_cents=amount - o))
+        # Paid within the escompte's days, a few euros (at most 50 €) above one item net of its
+        # discount and below its full amount (not that item in full with a surplus), no item
+        # just below the amount: the discount taken, the surplus unapplied — for a payer surely
+        # identified.
+        netted = [(d, o, min(ps)) for d, o in items if o > amount
+                  for ps in [[p for p in self._discounted(d, day) if 0 < amount - p <= 5000]]
+                  if ps]
+        if len(netted) == 1 and not close and not to_the_cent:
+            d, o, p = netted[0]
+            found = self._discount_and_surplus(cid, who, d, o, amount, p,
+                                               0.91 if sure else 0.55 * strength)
+            found.explanation += (" ; payé dans le délai d'escompte, seule pièce dont le montant "
+                                  "net d'escompte est juste en dessous du montant reçu"
+                                  + ("" if sure else ", à confirmer"))
+            out.append(found)
         # The oldest items paid in full and a few euros more (at most 50 €): the legal order
         # and a small overpayment read together, for a payer surely identified — naming
         # nothing, or naming only some of those items (a label cut, a factor citing the first).
