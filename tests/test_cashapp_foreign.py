@@ -259,29 +259,35 @@ def test_precision_of_automatic_pairs(quality):
     assert min(per_seed) >= 0.99
     # Amounts aside, as an outside benchmark scores (payment, invoice) pairs.
     precision, recall = pairs["auto"]
-    assert precision >= 0.998 and recall >= 0.92
+    assert precision >= 0.998 and recall >= 0.93
 
 
 def test_recall_per_kind_of_payment(quality):
     noise, _, tot, kinds, _ = quality
     # The issue's 93 % is met on the benchmark's 30 seeds per level; two seeds here.
-    assert tot["auto_pairs_correct"] / tot["truth_pairs"] >= 0.92
+    assert tot["auto_pairs_correct"] / tot["truth_pairs"] >= 0.93
     assert kinds["une_facture"] >= 0.98
     assert kinds["avoir"] >= 0.80
     assert kinds["plusieurs"] >= 0.85  # the issue's target for several invoices, met
     # Instalments of a plan, the rest of an item after a transfer left unapplied (both then
-    # applied), small overpayments of the oldest items: applied when certain.
-    assert kinds["partiel"] >= 0.77
-    assert kinds["trop_percu"] >= (0.70 if noise == "etranger" else 0.55)
+    # applied, even when the first one's payer was unknown then), small overpayments of the
+    # oldest items or of the only item just below the amount, an escompte taken with a small
+    # surplus: applied when certain. « difficile » adds surpluses on top of part payments and
+    # penalties, which no reading can tell from a larger part payment.
+    assert kinds["partiel"] >= 0.78
+    assert kinds["trop_percu"] >= (0.72 if noise == "etranger" else 0.65)
     if noise == "etranger":
         assert kinds["remboursement"] >= 0.9
 
 
 @pytest.mark.xfail(strict=True, reason="objectif non atteint : un paiement partiel sans référence "
                                        "ne dit pas quelle pièce il paie tant que le reste n'est "
-                                       "pas arrivé (l'ordre légal se trompe une fois sur deux), "
-                                       "un trop-perçu sur une pièce récente peut être un acompte : "
-                                       "ils restent des suggestions")
+                                       "pas arrivé (l'ordre légal se trompe une fois sur deux) ; "
+                                       "en « difficile », un trop-perçu ajouté à un paiement "
+                                       "partiel ou à une pénalité ne se distingue pas d'un "
+                                       "paiement partiel plus grand, et un trop-perçu sur une "
+                                       "pièce récente quand une plus ancienne est attendue peut "
+                                       "être un acompte : ils restent des suggestions")
 def test_recall_targets_of_the_issue(quality):
     _, _, _, kinds, _ = quality
     assert min(kinds.values()) >= 0.85
