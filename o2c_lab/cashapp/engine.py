@@ -1404,7 +1404,8 @@ class CashMatcher:
     def _balance_fits(self, cid, items, amount, day) -> list[tuple]:
         """(item, balance, booking day, amount, result) of each earlier transfer left unapplied
         that makes an item's balance of ``cid`` with ``amount``."""
-        if not (self._unapplied.get(cid) or self._unplaced):
+        if not (self._unapplied.get(cid) or
+                (self._unplaced and self._known and self._payer == cid)):
             return []
         return [(d, o, *x) for d, o in items if o > amount
                 for x in self._earlier_parts(cid, o, amount, day)]
