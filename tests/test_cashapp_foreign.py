@@ -110,6 +110,14 @@ def test_a_misspelt_number_with_a_wrong_amount_is_not_applied():
     assert r.chosen.unapplied_cents == 1250 and "deux chiffres inversés" in r.explanation
     assert _run(_line("T", 120000 + 6000, remittance="INV-421", iban=IBAN_C1))["T"].status \
         != STATUS_AUTO
+    # Part of it, after 999 € of the same payer left unapplied: the two make FA-412's balance
+    # to the cent, which confirms the reading; both are applied.
+    r = _run(_line("P", 99900, iban=IBAN_C1),
+             _line("T", 20100, remittance="INV-421", iban=IBAN_C1, day="2026-03-05"))
+    assert r["T"].status == r["P"].status == STATUS_AUTO
+    assert r["T"].chosen.allocations == [("FA-2026-00412", 20100)]
+    assert r["P"].chosen.allocations == [("FA-2026-00412", 99900)]
+    assert "deux chiffres inversés" in r["T"].explanation
 
 
 # ----------------------------------------------------------------------------- advices

@@ -875,9 +875,11 @@ class CashMatcher:
             misread = [typos[d] for d, _ in c.allocations if d in typos]
             if misread:
                 # Every document named settled in full by the amount paid (a surplus of a few
-                # euros at most, left unapplied).
+                # euros at most, left unapplied), or by this amount and an earlier transfer of
+                # the payer left unapplied, to the cent.
                 settles = c.unapplied_cents <= 5000 and not (c.dispute or c.discount) and \
-                    all(self.open_at(d, day) == v for d, v in c.allocations)
+                    (all(self.open_at(d, day) == v for d, v in c.allocations)
+                     or c.completes is not None)
                 c.confidence = min(c.confidence, 0.93 if settles else 0.7)
                 c.explanation += " ; " + " ; ".join(misread)
         return found
