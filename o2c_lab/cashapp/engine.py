@@ -17,7 +17,8 @@ Each bank line goes through passes ordered from the most certain to the least:
    (« INV-412 », « Rechnung Nr. 26/00412 », ISO 11649 ``RF`` references, letters scanned for
    digits), among the payer's own documents; a number one typo away from one of them (see
    :func:`~o2c_lab.cashapp.references.typo`) is trusted only when the amount settles it
-   (a surplus of at most 50 € left unapplied), and another customer's document is only a
+   (a surplus of at most 50 € left unapplied, or with a transfer of the payer left unapplied,
+   to the cent), and another customer's document is only a
    suggestion — are paid: exact amount, credit notes netted, early-payment discount within the
    contract's terms, short payment (a penalty deducted is a dispute to open, French law
    L441-17, never a write-off), partial payment named
@@ -33,11 +34,13 @@ Each bank line goes through passes ordered from the most certain to the least:
    suggestions, because the customer may still say otherwise; applied only when the payer is
    identified with certainty, names no document, did not send the same amount days before, and
    the reading is the only one: the rest of the only item whose balance is this amount plus a
-   transfer of the same payer left unapplied (that one applied too), the next instalment of a
-   single item to the cent — these two, to the cent, also confirm a payer read from its acronym
-   or a learned rule —, or a surplus of at most 50 € over the only item just below the amount
-   (none larger open, or no older item due) or over the oldest items in full — the surplus
-   waits as unapplied cash;
+   transfer of the same payer left unapplied, or of a payer unknown then (that one applied
+   too), the next instalment of a single item to the cent — these two, to the cent, also
+   confirm a payer read from its acronym or a learned rule —, or a surplus of at most 50 € over
+   the only item just below the amount (none larger open, or no older item still awaited: an
+   item the customer has paid past is held back), over the oldest items in full (the line may
+   name some of them), or over the only item net of its escompte, paid within its days — the
+   surplus waits as unapplied cash;
 7. payer unknown: the only open item of that exact, non-round amount; otherwise hypotheses
    (items of that amount, an equal instalment of one invoice of the ledger);
 8. a transfer to a customer refunds the credit note it names, or its only open credit note
