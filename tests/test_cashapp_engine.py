@@ -374,6 +374,7 @@ def test_escompte_taken_and_a_small_surplus_without_reference():
     assert r.status == STATUS_AUTO and r.chosen.pass_id == "escompte"
     assert r.chosen.allocations == [("FA-2026-00060", 990000)]
     assert r.chosen.discount == ("FA-2026-00060", 10000) and r.chosen.unapplied_cents == 2000
+    assert "FA-2026-00060" in r.explanation and "délai d'escompte" in r.explanation
     # After the escompte's days, 9 920 € is no discounted amount: a human decides.
     r = _match(dict(line, booking_date=pd.Timestamp("2026-02-10")), items=items)[0]["E1"]
     assert r.status != STATUS_AUTO

@@ -1322,8 +1322,8 @@ class CashMatcher:
                   if ps]
         if len(netted) == 1 and not close and not to_the_cent:
             d, o, p = netted[0]
-            found = self._discount_and_surplus(cid, who, d, o, amount, p,
-                                               0.91 if sure else 0.55 * strength)
+            found = self._discount_and_surplus(cid, f"{who} ; {d} ({format_eur(o)})", d, o,
+                                               amount, p, 0.91 if sure else 0.55 * strength)
             found.explanation += (" ; payé dans le délai d'escompte, seule pièce dont le montant "
                                   "net d'escompte est juste en dessous du montant reçu"
                                   + ("" if sure else ", à confirmer"))
