@@ -103,6 +103,21 @@ def test_another_customers_invoice_is_only_a_suggestion():
 def test_a_misspelt_number_with_a_wrong_amount_is_not_applied():
     r = _run(_line("T", 99900, remittance="INV-421", iban=IBAN_C1))["T"]
     assert r.status != STATUS_AUTO
+    # Paid in full and a few euros more (at most 50 €): settled, the surplus left unapplied;
+    # more than that is only proposed.
+    r = _run(_line("T", 120000 + 1250, remittance="INV-421", iban=IBAN_C1))["T"]
+    assert r.status == STATUS_AUTO and r.chosen.allocations == [("FA-2026-00412", 120000)]
+    assert r.chosen.unapplied_cents == 1250 and "deux chiffres inversés" in r.explanation
+    assert _run(_line("T", 120000 + 6000, remittance="INV-421", iban=IBAN_C1))["T"].status \
+        != STATUS_AUTO
+    # Part of it, after 999 € of the same payer left unapplied: the two make FA-412's balance
+    # to the cent, which confirms the reading; both are applied.
+    r = _run(_line("P", 99900, iban=IBAN_C1),
+             _line("T", 20100, remittance="INV-421", iban=IBAN_C1, day="2026-03-05"))
+    assert r["T"].status == r["P"].status == STATUS_AUTO
+    assert r["T"].chosen.allocations == [("FA-2026-00412", 20100)]
+    assert r["P"].chosen.allocations == [("FA-2026-00412", 99900)]
+    assert "deux chiffres inversés" in r["T"].explanation
 
 
 # ----------------------------------------------------------------------------- advices
@@ -252,27 +267,35 @@ def test_precision_of_automatic_pairs(quality):
     assert min(per_seed) >= 0.99
     # Amounts aside, as an outside benchmark scores (payment, invoice) pairs.
     precision, recall = pairs["auto"]
-    assert precision >= 0.998 and recall >= 0.86
+    assert precision >= 0.998 and recall >= 0.93
 
 
 def test_recall_per_kind_of_payment(quality):
     noise, _, tot, kinds, _ = quality
-    assert tot["auto_pairs_correct"] / tot["truth_pairs"] >= 0.90
+    # The issue's 93 % is met on the benchmark's 30 seeds per level; two seeds here.
+    assert tot["auto_pairs_correct"] / tot["truth_pairs"] >= 0.93
     assert kinds["une_facture"] >= 0.98
     assert kinds["avoir"] >= 0.80
     assert kinds["plusieurs"] >= 0.85  # the issue's target for several invoices, met
-    # Instalments of a plan, small overpayments of the oldest items: applied when certain.
-    assert kinds["partiel"] >= 0.70
-    assert kinds["trop_percu"] >= (0.65 if noise == "etranger" else 0.5)
+    # Instalments of a plan, the rest of an item after a transfer left unapplied (both then
+    # applied, even when the first one's payer was unknown then), small overpayments of the
+    # oldest items or of the only item just below the amount, an escompte taken with a small
+    # surplus: applied when certain. « difficile » adds surpluses on top of part payments and
+    # penalties, which no reading can tell from a larger part payment.
+    assert kinds["partiel"] >= 0.78
+    assert kinds["trop_percu"] >= (0.72 if noise == "etranger" else 0.65)
     if noise == "etranger":
         assert kinds["remboursement"] >= 0.9
 
 
 @pytest.mark.xfail(strict=True, reason="objectif non atteint : un paiement partiel sans référence "
-                                       "ne dit pas quelle pièce il paie (l'ordre légal se trompe "
-                                       "une fois sur deux), un trop-perçu sur une pièce récente "
-                                       "peut être un acompte : ils restent des suggestions")
+                                       "ne dit pas quelle pièce il paie tant que le reste n'est "
+                                       "pas arrivé (l'ordre légal se trompe une fois sur deux) ; "
+                                       "en « difficile », un trop-perçu ajouté à un paiement "
+                                       "partiel ou à une pénalité ne se distingue pas d'un "
+                                       "paiement partiel plus grand, et un trop-perçu sur une "
+                                       "pièce récente quand une plus ancienne est attendue peut "
+                                       "être un acompte : ils restent des suggestions")
 def test_recall_targets_of_the_issue(quality):
-    _, _, tot, kinds, _ = quality
-    assert tot["auto_pairs_correct"] / tot["truth_pairs"] >= 0.93
+    _, _, _, kinds, _ = quality
     assert min(kinds.values()) >= 0.85

@@ -17,9 +17,11 @@ Each bank line goes through passes ordered from the most certain to the least:
    (« INV-412 », « Rechnung Nr. 26/00412 », ISO 11649 ``RF`` references, letters scanned for
    digits), among the payer's own documents; a number one typo away from one of them (see
    :func:`~o2c_lab.cashapp.references.typo`) is trusted only when the amount settles it
-   exactly, and another customer's document is only a suggestion — are paid: exact amount, credit notes
-   netted, early-payment discount within the contract's terms, short payment (a penalty
-   deducted is a dispute to open, French law L441-17, never a write-off), partial payment named
+   (a surplus of at most 50 € left unapplied, or with a transfer of the payer left unapplied,
+   to the cent), and another customer's document is only a
+   suggestion — are paid: exact amount, credit notes netted, early-payment discount within the
+   contract's terms, short payment (a penalty deducted is a dispute to open, French law
+   L441-17, never a write-off), partial payment named
    by the customer, equal instalments of a payment plan, invoices cited « … ET 3 AUTRES »
    completed from the customer's open items, overpayment;
 5. without a usable reference, the identified customer's open items: one item of the exact
@@ -31,9 +33,14 @@ Each bank line goes through passes ordered from the most certain to the least:
    items some paid by an instalment or net of the discount, a part payment of an old item —
    suggestions, because the customer may still say otherwise; applied only when the payer is
    identified with certainty, names no document, did not send the same amount days before, and
-   the reading is the only one: the next instalment of a single item to the cent, or a surplus
-   of at most 50 € over the only item just below the amount (none larger open, or no older item
-   due) or over the oldest items in full — the surplus waits as unapplied cash;
+   the reading is the only one: the rest of the only item whose balance is this amount plus a
+   transfer of the same payer left unapplied, or of a payer unknown then (that one applied
+   too), the next instalment of a single item to the cent — these two, to the cent, also
+   confirm a payer read from its acronym or a learned rule —, or a surplus of at most 50 € over
+   the only item just below the amount (none larger open, or no older item still awaited: an
+   item the customer has paid past is held back), over the oldest items in full (the line may
+   name some of them), or over the only item net of its escompte, paid within its days — the
+   surplus waits as unapplied cash;
 7. payer unknown: the only open item of that exact, non-round amount; otherwise hypotheses
    (items of that amount, an equal instalment of one invoice of the ledger);
 8. a transfer to a customer refunds the credit note it names, or its only open credit note
@@ -87,6 +94,7 @@ PASSES = {
     "escompte_client": ("escompte sur une pièce du client", 0.94),
     "groupe": ("paiement groupé (somme exacte de pièces)", 0.95),
     "echeance_client": ("échéance égale d'une pièce du client", 0.80),
+    "solde_client": ("solde d'une pièce après un virement non imputé", 0.93),
     "imputation_legale": ("imputation légale (art. 1342-10 Code civil)", 0.60),
     "acompte": ("acompte possible sur une pièce du client", 0.40),
     "montant_seul": ("montant identique, payeur non identifié", 0.55),
@@ -153,6 +161,8 @@ class Candidate:
     unapplied_cents: int = 0
     discount: tuple[str, int] | None = None  # (document_id, cents) granted as early-payment discount
     fee: tuple[str, int] | None = None       # (document_id, cents) of bank / FX charges written off
+    # An earlier bank line left unapplied that this one proves: (its result, document, cents).
+    completes: tuple[LineResult, str, int] | None = None
 
 
 @dataclass
@@ -282,6 +292,12 @@ class CashMatcher:
                     self.by_discount_amount[paid].append(doc)
         self._advices(remittances)
         self._seen: dict[tuple, dt.date] = {}  # (documents, amount, payer) -> last booking day
+        # Transfers of each identified payer left unapplied: (booking day, amount, bank line).
+        self._unapplied: dict[str, list[tuple[dt.date, int, LineResult]]] = defaultdict(list)
+        # Transfers left unapplied whose payer was not surely known, by amount.
+        self._unplaced: dict[int, list[tuple[dt.date, int, LineResult]]] = defaultdict(list)
+        self._payer = ""  # the customer the line being matched is surely from, if any
+        self._known = False  # that payer identified with certainty (IBAN, exact name…)
 
     # -- set-up ------------------------------------------------------------------------
     def _customers(self, customers: pd.DataFrame) -> None:
@@ -383,11 +399,33 @@ class CashMatcher:
             self.adjust(doc, int(cents) - self.open[doc])
 
     def apply(self, result: LineResult) -> None:
-        """Book an automatic result: its allocations reduce the open amounts."""
+        """Book an automatic result: its allocations reduce the open amounts (and those of the
+        earlier line it proves, see :meth:`_prove`)."""
         if result.status != STATUS_AUTO or result.chosen is None:
             return
         for doc, cents in result.chosen.allocations:
             self.adjust(doc, -cents)
+        if result.chosen.completes:
+            _, doc, cents = result.chosen.completes
+            self.adjust(doc, -cents)
+
+    def _prove(self, result: LineResult) -> None:
+        """The earlier transfer left unapplied that ``result`` pays the rest after is applied as
+        well: a part payment of the same item, the two transfers making its balance."""
+        prior, doc, cents = result.chosen.completes
+        self._unapplied[result.chosen.customer_id] = [
+            x for x in self._unapplied[result.chosen.customer_id] if x[2] is not prior]
+        self._unplaced[cents] = [x for x in self._unplaced.get(cents, ()) if x[2] is not prior]
+        chosen = Candidate("solde_client", result.chosen.customer_id, [(doc, cents)],
+                           result.chosen.confidence,
+                           f"acompte de {format_eur(cents)} sur {doc} du client "
+                           f"{result.chosen.customer_id} : le virement suivant "
+                           f"(ligne {result.bank_tx_id} du {format_date(result.booking_date)}, "
+                           f"{format_eur(result.amount_cents)}) en a payé le reste, les deux font "
+                           f"exactement son solde")
+        prior.hypotheses = ([prior.chosen] if prior.chosen else []) + prior.hypotheses
+        prior.status, prior.chosen, prior.explanation = STATUS_AUTO, chosen, chosen.explanation
+        prior.customer_id, prior.settled = chosen.customer_id, []
 
     # -- payer identification -----------------------------------------------------------------
     def _rule_customer(self, line) -> str | None:
@@ -498,9 +536,21 @@ class CashMatcher:
 
     def match_line(self, line) -> LineResult:
         """Match one bank line (a mapping with the ``bank_transactions`` columns)."""
+        self._payer, self._known = "", False
         result = self._match(line)
         day = pd.Timestamp(line["booking_date"]).date()
         result.booking_date = day
+        if self._payer and result.status != STATUS_AUTO and result.amount_cents > 0:
+            # Kept 120 days: a part payment and its rest come within weeks of each other.
+            self._unapplied[self._payer] = [
+                x for x in self._unapplied[self._payer] if (day - x[0]).days <= 120
+            ] + [(day, result.amount_cents, result)]
+        elif result.status in (STATUS_SUGGESTION, STATUS_UNMATCHED) and result.amount_cents > 0:
+            self._unplaced[result.amount_cents] = [
+                x for x in self._unplaced[result.amount_cents] if (day - x[0]).days <= 120
+            ] + [(day, result.amount_cents, result)]
+        if result.status == STATUS_AUTO and result.chosen.completes:
+            self._prove(result)
         if result.chosen is not None:
             granted = dict(x for x in (result.chosen.discount, result.chosen.fee) if x)
             result.settled = [d for d, c in result.chosen.allocations
@@ -538,6 +588,9 @@ class CashMatcher:
         if not payers:
             ref_customers = {self.doc_customer[d] for d, _ in refs}
             customers, method, strength, near = self._identify(line, ref_customers)
+        if len(customers) == 1 and strength > 0:
+            self._payer = customers[0]
+            self._known = strength >= 0.95 and method != "règle apprise"
         # The same transfer again (same documents, amount and payer within a few days): an
         # accounts-payable department paying twice, not a new payment to apply.
         payer = normalise_iban(line.get("counterparty_iban", "")) or \
@@ -568,13 +621,21 @@ class CashMatcher:
             pass  # a reference or an advice decides; the customer's other items are no rivals
         elif len(customers) == 1 and strength > 0:
             candidates += self._pass_customer(customers[0], strength, method, amount, day, text,
-                                              again=again,
+                                              again=again, named=bool(refs or others),
                                               sure=strength >= 0.95 and not (refs or others)
-                                              and method != "règle apprise")
+                                              and method != "règle apprise",
+                                              cited=[d for d, _ in refs]
+                                              if strength >= 0.95 and not (others or typos)
+                                              and method != "règle apprise" else [])
         elif len(customers) > 1:
+            # Among the customers the payer may be, the only one with an item whose balance this
+            # amount makes with an earlier transfer left unapplied, to the cent: that one.
+            fits = {cid: self._balance_fits(cid, self._customer_items(cid, day), amount, day)
+                    for cid in customers}
+            alone = sum(map(len, fits.values())) == 1 and again is None and not (refs or others)
             for cid in customers:
                 candidates += self._pass_customer(cid, 0.85, method, amount, day, text,
-                                                  sole=False)
+                                                  sole=False, rest_of=alone and bool(fits[cid]))
         strong = strength >= 0.98 and method != "règle apprise"
         best = max((c.confidence for c in candidates), default=0.0)
         if (not strong and best < cfg.auto_threshold) or best < cfg.suggestion_threshold * 1.5:
@@ -816,9 +877,12 @@ class CashMatcher:
         for c in found:
             misread = [typos[d] for d, _ in c.allocations if d in typos]
             if misread:
-                # Every document named settled in full by exactly the amount paid.
-                settles = not (c.unapplied_cents or c.dispute or c.discount) and \
-                    all(self.open_at(d, day) == v for d, v in c.allocations)
+                # Every document named settled in full by the amount paid (a surplus of a few
+                # euros at most, left unapplied), or by this amount and an earlier transfer of
+                # the payer left unapplied, to the cent.
+                settles = c.unapplied_cents <= 5000 and not (c.dispute or c.discount) and \
+                    (all(self.open_at(d, day) == v for d, v in c.allocations)
+                     or c.completes is not None)
                 c.confidence = min(c.confidence, 0.93 if settles else 0.7)
                 c.explanation += " ; " + " ; ".join(misread)
         return found
@@ -882,11 +946,11 @@ class CashMatcher:
                                   unapplied_cents=amount - net)]
             discounted = [p for p in self._discounted(doc, day) if p < amount]
             if discounted:
-                # The smallest discount (on the amount excl. VAT) leaves the smallest surplus;
-                # the discount on the amount incl. VAT is the other reading.
+                # The escompte lowers the price and its VAT alike: the discount on the amount
+                # incl. VAT first; on the amount excl. VAT only (VAT kept) is the other reading.
                 return [self._discount_and_surplus(cust, label, doc, opens[doc], amount, paid,
-                                                   0.92 if paid == max(discounted) else 0.5)
-                        for paid in sorted(discounted, reverse=True)]
+                                                   0.92 if paid == min(discounted) else 0.5)
+                        for paid in sorted(discounted)]
             gap = opens[doc] - amount
             if _PENALTY.search(_ascii_upper(text)):
                 return [Candidate("deduction", cust, [(doc, amount)],
@@ -895,11 +959,22 @@ class CashMatcher:
                                   "déduction d'office interdite (art. L441-17 C. com.), "
                                   "litige à ouvrir, pas de passage en perte",
                                   dispute=(doc, gap))]
+            # The rest of the document after a transfer of this payer left unapplied: that one
+            # was a part payment of it, applied as well.
+            earlier = self._earlier_parts(cust, opens[doc], amount, day) \
+                if self._payer == cust else []
+            when, cents, prior = earlier[0] if len(earlier) == 1 else (None, 0, None)
             partial = Candidate("partiel_designe", cust, [(doc, amount)],
                                 min(base, PASSES["partiel_designe"][1]),
                                 f"{label} ; paiement partiel de {format_eur(amount)} sur "
                                 f"{format_eur(opens[doc])} : imputé sur la pièce désignée par "
-                                f"le client (art. 1342-10 C. civ.), reste dû {format_eur(gap)}")
+                                f"le client (art. 1342-10 C. civ.), reste dû {format_eur(gap)}"
+                                + (f" ; avec {format_eur(cents)} reçus le {format_date(when)} "
+                                   f"(ligne {prior.bank_tx_id}, non imputée"
+                                   f"{self._unknown_then(cust, prior)}), il fait exactement le "
+                                   f"solde : ce premier virement est un acompte sur {doc}, "
+                                   "imputé aussi" if prior else ""),
+                                completes=(prior, doc, cents) if prior else None)
             # A few euros above one equal instalment of the document: another reading, the
             # instalment and an overpayment, shown to whoever checks the line.
             return [partial] + [
@@ -924,17 +999,24 @@ class CashMatcher:
                                   f"client pour faire exactement {format_eur(amount)}"
                                   + ("" if len(fills) == 1 else " ; autre combinaison possible"))
                         for f in fills]
-            small = rest * 10 <= total  # a few euros too many, not an uncited invoice
+            # A few euros too many (at most 50 €), not an uncited invoice.
+            small = rest <= 5000 and rest * 2 <= total
+            # Paid within the escompte's days: the discount taken as well, with a larger
+            # surplus, is as likely.
+            discounted = [(d, o, p) for d, o in opens.items() for p in self._discounted(d, day)
+                          if len(opens) == 1 and p < o]
             over = [Candidate("trop_percu", cust, list(opens.items()),
-                              min(base, PASSES["trop_percu"][1]) if small else 0.7,
+                              min(base, PASSES["trop_percu"][1]) if small and not discounted
+                              else 0.7,
                               f"{label} ; trop-perçu de {format_eur(rest)} à rembourser ou à "
-                              "imputer avec l'accord du client", unapplied_cents=rest)]
+                              "imputer avec l'accord du client"
+                              + (" ; payé dans le délai d'escompte : escompte pris et "
+                                 "trop-perçu plus grand possible, à confirmer"
+                                 if small and discounted else ""), unapplied_cents=rest)]
             if not small:
                 return over + self._reduced_fills(cust, label, opens, others, amount, day)
-            # Less likely: the early-payment discount taken as well, a larger overpayment.
             return over + [self._discount_and_surplus(cust, label, d, o, amount, p, 0.5)
-                           for d, o in opens.items() for p in self._discounted(d, day)
-                           if len(opens) == 1 and p < o]
+                           for d, o, p in discounted]
         taken = self._discount_combinations([(d, opens[d]) for d in docs], amount, day)
         if taken:
             return [Candidate("escompte", cust, alloc, 0.85 if len(taken) == 1 else 0.7,
@@ -1070,11 +1152,17 @@ class CashMatcher:
 
     def _pass_customer(self, cid, strength, method, amount, day, text,
                        sole=True, again: dt.date | None = None,
-                       sure: bool = False) -> list[Candidate]:
+                       sure: bool = False, named: bool = False,
+                       cited: list[str] = (), rest_of: bool = False) -> list[Candidate]:
         """Readings among the open items of customer ``cid`` (``again``: the day the payer
         already sent this amount, naming nothing, a few days ago; ``sure``: the payer is
         identified with certainty, not by a learned rule that a group's treasury may share, and
-        the line names no document — only then may a reading without exact amount be applied)."""
+        the line names no document — only then may a reading without exact amount be applied,
+        or, for the only customer the payer may be (``sole``) naming no document (``named``),
+        a reading to the cent that confirms it; ``cited``: the documents the line names, read
+        exactly, its payer identified with the same certainty; ``rest_of``: of the customers the
+        payer may be, the only one whose item this amount pays the rest of, see
+        :meth:`_balance_after_unapplied`)."""
         items = self._customer_items(cid, day)
         if not items:
             return []
@@ -1086,7 +1174,8 @@ class CashMatcher:
         # for the reviewer, the most specific first.
         return found + self._customer_readings(cid, items, who, strength, amount, day, text,
                                                exact_found=bool(found), again=again,
-                                               sure=sure)
+                                               sure=sure, sole=sole and not named, cited=cited,
+                                               rest_of=rest_of)
 
     def _customer_exact(self, cid, items, who, strength, amount, day,
                         sole=True) -> list[Candidate]:
@@ -1150,20 +1239,26 @@ class CashMatcher:
                 for sol in solutions]
 
     def _customer_readings(self, cid, items, who, strength, amount, day, text,
-                           exact_found=False, again=None, sure=False) -> list[Candidate]:
+                           exact_found=False, again=None, sure=False,
+                           sole=True, cited=(), rest_of=False) -> list[Candidate]:
         """Hypotheses for a payment of the customer that matches no item exactly, ranked: an
         equal instalment of one item (payment plan), a penalty withheld, a small overpayment,
         the legal imputation (art. 1342-10), items paid partly by an instalment or net of the
         discount, then a part payment of one of the oldest items."""
-        out = []
+        # Two transfers making a balance to the cent confirm a payer read from its acronym or a
+        # learned rule, as an exact amount does.
+        out = self._balance_after_unapplied(cid, items, who, amount, day,
+                                            (sure or sole or rest_of) and again is None)
         bigger = [(d, o) for d, o in items if o > amount]  # legal order: oldest due first
         plan = [(d, o) for d, o in bigger if amount in self._next_instalments(d, o)]
         # The next equal instalment of one item to the cent, and of no other, from a payer
         # identified with certainty: the customer is following a payment plan.
         # Applied only for a payer sure (see _pass_customer), not sending the same amount again,
-        # without a penalty in the label.
-        sure = sure and again is None and not _PENALTY.search(_ascii_upper(text))
-        certain = len(plan) == 1 and sure
+        # without a penalty in the label; an instalment to the cent confirms a payer read from
+        # its acronym or a learned rule when no item has the exact amount.
+        plain = again is None and not _PENALTY.search(_ascii_upper(text))
+        sure = sure and plain
+        certain = len(plan) == 1 and (sure or (sole and plain and not exact_found))
         if again is not None:
             out.append(Candidate("doublon", cid, [], PASSES["doublon"][1],
                                  f"{who} ; même montant déjà reçu de ce payeur le "
@@ -1196,38 +1291,61 @@ class CashMatcher:
         over = sorted(((d, o) for d, o in items if 0 < o < amount <= o + max(5000, o // 50)),
                       key=lambda x: amount - x[1])
         # One item only a few euros below the amount (at most 50 €), the payer surely
-        # identified, and either no item above the amount (so not a part payment of a larger
-        # one) or no older item already due (the legal order, art. 1342-10, points to it too):
-        # that item is paid and the surplus waits in unapplied cash.
+        # identified, not within the escompte's days (the discount taken with a larger surplus
+        # is as likely), and either no item above the amount (so not a part payment of a
+        # larger one) or no older item still awaited (the legal order, art. 1342-10, points to
+        # it too): that item is paid and the surplus waits in unapplied cash.
         close = [(d, o) for d, o in over if amount - o <= 5000]
         # A reading to the cent (an instalment, items net of the discount) beats a surplus.
         to_the_cent = exact_found or any(sum(c for _, c in x.allocations) == amount for x in out)
-        older_due = any(self.doc_due[d] <= day for d, o in items[: items.index(close[0])]
-                        if o > 0) if len(close) == 1 else True
-        single = len(close) == 1 and (not bigger or not older_due) and not to_the_cent \
-            and sure and self.total.get(close[0][0]) == close[0][1]
+        single = len(close) == 1 and not to_the_cent and sure \
+            and self.total.get(close[0][0]) == close[0][1] \
+            and not self._discounted(close[0][0], day) \
+            and not (bigger and self._awaited_before(cid, items, close[0][0], day))
         for d, o in over[:2]:
             certain = single and d == close[0][0]
             out.append(Candidate("trop_percu", cid, [(d, o)], 0.91 if certain else 0.6 * strength,
                                  f"{who} ; {d} ({format_eur(o)}) payée avec un trop-perçu de "
                                  f"{format_eur(amount - o)}"
                                  + (" (seule pièce ouverte juste en dessous du montant"
-                                    + (", aucune pièce échue plus ancienne" if bigger else "")
+                                    + (", aucune pièce échue avant elle encore attendue" if bigger
+                                       else "")
                                     + "), laissé en compte d'attente pour remboursement ou "
                                     "imputation" if certain else ", à confirmer"),
                                  unapplied_cents=amount - o))
+        # Paid within the escompte's days, a few euros (at most 50 €) above one item net of its
+        # discount and below its full amount (not that item in full with a surplus), no item
+        # just below the amount: the discount taken, the surplus unapplied — for a payer surely
+        # identified.
+        netted = [(d, o, min(ps)) for d, o in items if o > amount
+                  for ps in [[p for p in self._discounted(d, day) if 0 < amount - p <= 5000]]
+                  if ps]
+        if len(netted) == 1 and not close and not to_the_cent:
+            d, o, p = netted[0]
+            found = self._discount_and_surplus(cid, f"{who} ; {d} ({format_eur(o)})", d, o,
+                                               amount, p, 0.91 if sure else 0.55 * strength)
+            found.explanation += (" ; payé dans le délai d'escompte, seule pièce dont le montant "
+                                  "net d'escompte est juste en dessous du montant reçu"
+                                  + ("" if sure else ", à confirmer"))
+            out.append(found)
         # The oldest items paid in full and a few euros more (at most 50 €): the legal order
-        # and a small overpayment read together, for a payer surely identified.
+        # and a small overpayment read together, for a payer surely identified — naming
+        # nothing, or naming only some of those items (a label cut, a factor citing the first).
         owed = [(d, o) for d, o in items if o > 0]
         cumulated = list(itertools.accumulate(o for _, o in owed))
         firsts = [k for k, c in enumerate(cumulated, start=1) if k >= 2 and 0 < amount - c <= 5000]
         if len(firsts) == 1:
             paid = owed[: firsts[0]]
             surplus = amount - cumulated[firsts[0] - 1]
-            certain = sure and not to_the_cent and all(self.total.get(d) == o for d, o in paid)
+            among = bool(cited) and plain and set(cited) <= {d for d, _ in paid}
+            certain = (sure or among) and not to_the_cent and \
+                all(self.total.get(d) == o for d, o in paid)
             out.append(Candidate("trop_percu", cid, paid, 0.91 if certain else 0.6 * strength,
                                  f"{who} ; les {len(paid)} pièces les plus anciennes "
-                                 f"({', '.join(d for d, _ in paid)}) payées en totalité "
+                                 f"({', '.join(d for d, _ in paid)}"
+                                 + (f", dont {', '.join(cited)} citée{'s' if len(cited) > 1 else ''}"
+                                    " dans le libellé" if among else "")
+                                 + ") payées en totalité "
                                  f"(art. 1342-10 C. civ.) et trop-perçu de {format_eur(surplus)}"
                                  + (", laissé en compte d'attente pour remboursement ou imputation"
                                     if certain else ", à confirmer"),
@@ -1257,6 +1375,63 @@ class CashMatcher:
                           f"échéance {format_date(self.doc_due[d])})")
                 for d, o in bigger if d not in named][: self.config.max_hypotheses]
         return out
+
+    def _awaited_before(self, cid, items, doc, day) -> bool:
+        """Whether an open item of ``cid`` fell due before ``doc`` and is still awaited: due
+        already, and not left behind by the customer (an item due after it already settled
+        means the customer held it back — a dispute, a lost invoice)."""
+        settled = [self.doc_due[d] for d in self.by_customer.get(cid, ())
+                   if self.open.get(d) == 0 and self.total.get(d, 0) > 0
+                   and self.doc_due[d] <= day and self.doc_date[d] <= day]
+        latest = max(settled, default=None)
+        return any(self.doc_due[d] < self.doc_due[doc] and self.doc_due[d] <= day
+                   and (latest is None or self.doc_due[d] >= latest)
+                   for d, o in items if o > 0)
+
+    def _balance_after_unapplied(self, cid, items, who, amount, day,
+                                 confirmed) -> list[Candidate]:
+        """An item whose balance is exactly this amount plus a transfer of the same payer left
+        unapplied in the last 120 days: that transfer paid part of it, this one the rest —
+        applied (both) when only one item and transfer fit and the payer is ``confirmed``
+        (identified with certainty, or the only customer it may be, naming no document)."""
+        fits = self._balance_fits(cid, items, amount, day)
+        certain = confirmed and len(fits) == 1
+        return [Candidate("solde_client", cid, [(d, amount)],
+                          PASSES["solde_client"][1] if certain else 0.75,
+                          f"{who} ; {format_eur(cents)} reçus le {format_date(when)} (ligne "
+                          f"{prior.bank_tx_id}, non imputée{self._unknown_then(cid, prior)}) + "
+                          f"{format_eur(amount)} = solde de {d} "
+                          f"({format_eur(o)}) : ce virement en paie le reste, le premier est "
+                          f"un acompte sur {d}" + (", imputé aussi" if certain else ", à confirmer"),
+                          completes=(prior, d, cents) if certain else None)
+                for d, o, when, cents, prior in fits[:2]]
+
+    def _balance_fits(self, cid, items, amount, day) -> list[tuple]:
+        """(item, balance, booking day, amount, result) of each earlier transfer left unapplied
+        that makes an item's balance of ``cid`` with ``amount``."""
+        if not (self._unapplied.get(cid) or
+                (self._unplaced and self._known and self._payer == cid)):
+            return []
+        return [(d, o, *x) for d, o in items if o > amount
+                for x in self._earlier_parts(cid, o, amount, day)]
+
+    def _earlier_parts(self, cid, balance, amount, day) -> list[tuple[dt.date, int, LineResult]]:
+        """Transfers of payer ``cid`` left unapplied in the last 120 days that make ``balance``
+        with ``amount``: (booking day, amount, result of that line)."""
+        own = [(when, cents, prior) for when, cents, prior in self._unapplied.get(cid, ())
+               if 0 <= (day - when).days <= 120 and cents + amount == balance]
+        # A transfer whose payer was not known then (a cut name, no IBAN): to the cent too,
+        # when this one's payer is identified with certainty.
+        if not (self._known and self._payer == cid):
+            return own
+        return own + [(when, cents, prior) for when, cents, prior
+                      in self._unplaced.get(balance - amount, ())
+                      if 0 <= (day - when).days <= 120 and prior.status != STATUS_AUTO]
+
+    def _unknown_then(self, cid, prior) -> str:
+        """Note for an earlier transfer whose payer was not surely identified."""
+        return "" if any(x[2] is prior for x in self._unapplied.get(cid, ())) else \
+            ", payeur alors non identifié"
 
     def _reduced_groups(self, cid, items, who, strength, amount, day) -> list[Candidate]:
         """Two to four items paid in one transfer, some of them by their next instalment or net

@@ -121,7 +121,9 @@ def replay_history(company, *, method: str = "engine", config: EngineConfig | No
         else:
             res = matcher.match_line(line)
         if res.status == STATUS_AUTO and res.chosen is not None:
-            for doc, cents in res.chosen.allocations:
+            # An earlier line the engine applies now, proved by this one, books its part too.
+            proved = [res.chosen.completes[1:]] if res.chosen.completes else []
+            for doc, cents in res.chosen.allocations + proved:
                 engine_applied[doc] += cents
                 refresh(doc)
         results.append(res)
