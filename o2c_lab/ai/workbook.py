@@ -129,25 +129,24 @@ def read_workbook(data: bytes, filename: str) -> dict[str, pd.DataFrame]:
         raise DataFileError("le fichier ne contient aucune donnée.", path=filename,
                             todo="vérifiez que vous avez choisi le bon fichier")
     if suffix in (".xlsx", ".xlsm", ".xls"):
-        sheets = {name: _below_titles(df, data, name, suffix) for name, df in sheets.items()}
+        sheets = {name: _below_titles(df) for name, df in sheets.items()}
     return sheets
 
 
-def _below_titles(df: pd.DataFrame, data: bytes, sheet: str, suffix: str) -> pd.DataFrame:
-    """The sheet read from its real header when title rows sit above it (an export's « Balance âgée
+def _below_titles(df: pd.DataFrame) -> pd.DataFrame:
+    """The sheet from its real header when title rows sit above it (an export's « Balance âgée
     au … » line): the header is the first row of two filled cells or more. The title rows are not
     in the copy; ``attrs["title_rows"]`` says how many."""
     named = sum(not str(c).startswith("Unnamed:") for c in df.columns)
     if named >= 2 or len(df.columns) < 2:
         return df
-    filled = df.notna().sum(axis=1)
-    first = next((k for k, n in enumerate(filled.iloc[:30]) if n >= 2), None)
+    first = next((k for k, n in enumerate(df.notna().sum(axis=1).iloc[:30]) if n >= 2), None)
     if first is None:
         return df
-    again = pd.read_excel(io.BytesIO(bytes(data)), sheet_name=sheet, header=first + 1,
-                          engine="calamine" if suffix == ".xls" else None)
-    again.attrs["title_rows"] = first + 1
-    return again
+    body = df.iloc[first + 1:].reset_index(drop=True).infer_objects()
+    body.columns = [str(h) if pd.notna(h) else f"Unnamed: {j}" for j, h in enumerate(df.iloc[first])]
+    body.attrs["title_rows"] = first + 1
+    return body
 
 
 def _value_kind(text: str) -> str | None:

@@ -24,7 +24,7 @@ from ..law import claim_declaration_deadline
 from ..money import format_date, format_eur
 from .aging import AgedBalance, _day, _days, _open_dispute
 
-__all__ = ["PRIORITY_RULES", "worklist", "worklist_documents", "amount_ranking", "at_risk_cash", "coverage"]
+__all__ = ["PRIORITY_RULES", "reminder_action", "worklist", "worklist_documents", "amount_ranking", "at_risk_cash", "coverage"]
 
 #: Probability of late payment or loss by risk level, and reminder levels by days past due.
 PRIORITY_RULES = {
@@ -40,7 +40,8 @@ _CATEGORY_URGENT = "urgence réelle"
 _CATEGORY_NOISE = "bruit pour le recouvrement"
 
 
-def _reminder(days: int) -> str:
+def reminder_action(days: int) -> str:
+    """The reminder level the course's rules give an item ``days`` past due (French action text)."""
     first, second = PRIORITY_RULES["reminder_days"]
     if days <= first:
         return "Relance niveau 1 (amiable, par e-mail)"
@@ -128,9 +129,9 @@ def worklist(aged: AgedBalance, risk: pd.DataFrame, behaviour: pd.DataFrame, as_
         if lvl == "critique":
             action = "Escalade : appel du responsable crédit, blocage des commandes, mise en demeure"
         elif lvl == "élevé":
-            action = "Appel du client avec plan d'action (échéancier ou garantie) ; " + _reminder(oldest).lower()
+            action = "Appel du client avec plan d'action (échéancier ou garantie) ; " + reminder_action(oldest).lower()
         else:
-            action = _reminder(oldest)
+            action = reminder_action(oldest)
         why = "; ".join(reasons[:2]) if lvl != "normal" else (
             f"{format_eur(overdue)} échus, plus ancien à {oldest} jours")
         rows.append(dict(customer_id=cid, category=_CATEGORY_URGENT, team="recouvrement", action=action,

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..analytics.aging import AgedBalance, aged_balance, bucket_labels
 from ..analytics.kpis import KpiResult, best_possible_dso, dso_simple, share_of_receivables
-from ..analytics.priorities import PRIORITY_RULES, _reminder
+from ..analytics.priorities import PRIORITY_RULES, reminder_action
 from ..errors import InvalidParameterError
 from ..money import format_date, format_eur, format_number
 from .quality import money as _money
@@ -245,7 +245,7 @@ def open_items_worklist(aged: AgedBalance) -> pd.DataFrame:
         "customer_id": late.index,
         "category": np.where(covered, "bruit pour le recouvrement", "urgence réelle"),
         "action": [f"Ne pas relancer : affecter l'encaissement non affecté de {format_eur(int(c))}" if cov
-                   else _reminder(int(o)) for c, o, cov in zip(paid, late["oldest"], covered)],
+                   else reminder_action(int(o)) for c, o, cov in zip(paid, late["oldest"], covered)],
         "team": np.where(covered, "lettrage", "recouvrement"),
         "amount_cents": late["amount_cents"].to_numpy(dtype=np.int64),
         "probability": np.where(covered, 0.0, p),
