@@ -34,6 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataFileError, InvalidParameterError
+from ..formats.tabular import cell_text
 
 __all__ = ["KINDS", "Span", "AnonymizedText", "Mangled", "Reidentified", "KnownEntities", "Anonymizer",
            "ExcelAnonymization", "anonymize_excel", "cell_text", "nlp_engine"]
@@ -712,13 +713,6 @@ class Anonymizer:
 def _covered(text: str, start: int, end: int, spans) -> bool:
     """Whether every letter of ``text[start:end]`` lies inside one of ``spans``."""
     return all(any(s[0] <= i < s[1] for s in spans) for i in range(start, end) if text[i].isalnum())
-
-
-def cell_text(value) -> str:
-    """A cell as the participant sees it (an integer read as 732829320.0 reads 732829320)."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def _filled(value) -> bool:

@@ -34,7 +34,7 @@ from ..company.schema import Table, table
 from ..errors import DataFileError, InvalidParameterError, OutputFolderError
 from ..money import format_number
 
-__all__ = ["EXCEL_MAX_ROWS", "OLE_MAGIC", "decode_text", "workbook_rows", "Formula", "neutralise", "write_delimited", "append_row", "write_frames_xlsx",
+__all__ = ["EXCEL_MAX_ROWS", "OLE_MAGIC", "cell_text", "decode_text", "workbook_rows", "Formula", "neutralise", "write_delimited", "append_row", "write_frames_xlsx",
            "conform_table", "write_excel", "write_csv", "read_csv"]
 
 #: Rows in one Excel sheet, header included (Excel 2007 and later).
@@ -79,6 +79,16 @@ _NUMERIC_TEXT = re.compile(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?")  # a 
 
 class Formula(str):
     """A formula the project writes on purpose (``=SUM(F2:F4)`` in the 30-day plan workbook)."""
+
+
+def cell_text(value) -> str:
+    """A spreadsheet cell as the user sees it: a date as 31/12/2026, a whole number read as a float
+    without its « .0 » (732829320.0 reads 732829320), surrounding spaces removed."""
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return "" if pd.isna(value) else value.strftime("%d/%m/%Y")  # NaT is a datetime too
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def workbook_rows(raw: bytes, path, sheet: str | None = None) -> list[tuple[int, list]]:

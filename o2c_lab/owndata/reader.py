@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..conventions import ColumnReading, read_amounts, read_dates
 from ..errors import DataFileError
-from ..formats.tabular import OLE_MAGIC, decode_text, workbook_rows
+from ..formats.tabular import OLE_MAGIC, cell_text, decode_text, workbook_rows
 from .layouts import DEBIT_CREDIT, FIELDS, INVERTED, LAYOUTS, LayoutGuess, _two_row, find_header, normalise_header
 from .mapping import ColumnMapping, guess_mapping, list_profiles, load_profile
 from .quality import Finding, QualityReport, SetAside
@@ -124,14 +124,8 @@ def _header_from_mapping(rows, mapping: ColumnMapping, name) -> tuple[int, int, 
 
 # ------------------------------------------------------------------------------------ reading
 
-def _text(cell) -> str:
-    if isinstance(cell, (dt.datetime, dt.date)):
-        return cell.strftime("%d/%m/%Y")
-    return str(cell).strip()
-
-
 def _shown(cells) -> str:
-    text = " | ".join(_text(c) for c in cells if _text(c))
+    text = " | ".join(cell_text(c) for c in cells if cell_text(c))
     return text if len(text) <= 160 else text[:160] + "…"
 
 
@@ -207,12 +201,12 @@ def preview_export(data, filename: str = "", *, mapping: ColumnMapping | None = 
 
 def _unknown_layout(rows, name) -> LayoutGuess:
     """A layout no tool writes: its header is the first row of two filled cells or more."""
-    index = next((i for i, (_, cells) in enumerate(rows[:30]) if sum(bool(_text(c)) for c in cells) >= 2), None)
+    index = next((i for i, (_, cells) in enumerate(rows[:30]) if sum(bool(cell_text(c)) for c in cells) >= 2), None)
     if index is None:
         raise DataFileError("aucune ligne d'intitulés de colonnes dans les 30 premières lignes.", path=name,
                             valid="une ligne d'intitulés (code client, pièce, échéance, montant…) puis une ligne par pièce",
                             todo="vérifiez le fichier : il doit lister les pièces ouvertes ou la balance âgée")
-    header = tuple(_text(c) for c in rows[index][1])
+    header = tuple(cell_text(c) for c in rows[index][1])
     return LayoutGuess(LAYOUTS[-1], 0.0, f"intitulés lus ligne {rows[index][0]}, disposition inconnue : indiquez la "
                        "colonne de chaque champ ci-dessous", index, 1, header)
 
@@ -273,17 +267,17 @@ _GRAND_TOTAL = re.compile(r"general|grand total|^total$|balance total")
 
 def _classify_blank_doc(cells: list, layout, fields):
     """Why a row without document number is set aside, and the customer it heads (if any)."""
-    texts = [normalise_header(c) for c in cells if _text(c)]
+    texts = [normalise_header(c) for c in cells if cell_text(c)]
     if any(re.search(p, t) for t in texts for p in layout.skip):
         general = any(_GRAND_TOTAL.search(t) for t in texts)
         return ("ligne de total général (exclue du détail)" if general else "sous-total client (exclu du détail)"), None
-    first = next((_text(c) for c in cells if _text(c)), "")
+    first = next((cell_text(c) for c in cells if cell_text(c)), "")
     m = re.match(layout.group, normalise_header(first)) if len(texts) <= 3 else None
-    if m and not _text(fields.get("amount", "")):
+    if m and not cell_text(fields.get("amount", "")):
         raw_first = first.split(":", 1)[-1].strip() if ":" in first else first.split(None, 1)[-1]
         code = raw_first.split()[0] if raw_first else m.group(1)
         return "en-tête de groupe client (code repris pour les lignes suivantes)", code
-    if not any(_text(fields.get(f, "")) for f in ("amount", "debit", "credit")):
+    if not any(cell_text(fields.get(f, "")) for f in ("amount", "debit", "credit")):
         return "ligne sans pièce ni montant (titre ou commentaire)", None
     return "pièce sans numéro", None
 
@@ -319,7 +313,7 @@ def _read_rows(body, header, mapping: ColumnMapping, guess: LayoutGuess, name, t
             blank += 1
             continue
         fields = {f: (cells[j] if j < len(cells) else "") for f, j in col.items()}
-        doc = _text(fields.get("document_id", ""))
+        doc = cell_text(fields.get("document_id", ""))
         if not doc or _TOTAL_IN_DOC.search(doc):
             reason, heads = _classify_blank_doc(cells, layout, fields)
             if heads or reason.startswith(("sous-total", "ligne de total")):
@@ -376,19 +370,19 @@ def _read_rows(body, header, mapping: ColumnMapping, guess: LayoutGuess, name, t
             problem = "montant vide"
         if mapping.sign == INVERTED:
             cents = -cents
-        customer = _text(fs.get("customer_id", "")) or group_of[k]
-        customer_name = _text(fs.get("customer_name", ""))
+        customer = cell_text(fs.get("customer_id", "")) or group_of[k]
+        customer_name = cell_text(fs.get("customer_name", ""))
         if problem is None and not customer:
             if customer_name:
                 customer = customer_name
-                findings.append(Finding(number, "client sans identifiant", _text(fs["document_id"]),
+                findings.append(Finding(number, "client sans identifiant", cell_text(fs["document_id"]),
                                         f"pas de code client : le nom « {customer_name} » sert d'identifiant"))
             else:
                 problem = "client sans identifiant ni nom"
-        currency = _text(fs.get("currency", "")).upper() or "EUR"
+        currency = cell_text(fs.get("currency", "")).upper() or "EUR"
         if problem is None and not re.fullmatch(r"[A-Z]{3}", currency):
             problem = f"devise illisible « {currency} » (code ISO à trois lettres attendu, comme EUR)"
-        doc = _text(fs["document_id"])
+        doc = cell_text(fs["document_id"])
         if problem is None and cents == 0:
             problem = f"pièce « {doc} » au solde nul (soldée)"
         key = (customer, doc, due, cents, currency)

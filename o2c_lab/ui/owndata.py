@@ -18,6 +18,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from ..errors import InvalidParameterError
+from ..formats.tabular import cell_text
 from .tables import table_html
 from .toolkit import download_link
 from .views import View
@@ -483,18 +484,8 @@ def _frame(header: list, rows: list):
 
     width = len(header)
     names = [h or f"colonne {j + 1}" for j, h in enumerate(header)]
-    cells = [[_cell(r[j]) if j < len(r) else "" for j in range(width)] for r in rows]
+    cells = [[cell_text(r[j]) if j < len(r) else "" for j in range(width)] for r in rows]
     return pd.DataFrame(cells, columns=pd.Index(names).astype(str))
-
-
-def _cell(value) -> str:
-    import datetime as dt
-
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _euro_cells(frame, columns):
@@ -510,7 +501,7 @@ def _euro_cells(frame, columns):
 
 def _texts(df):
     """Every cell as text, dates JJ/MM/AAAA, empty cells blank (never « nan » or « <NA> »)."""
-    return df.astype(object).where(df.notna(), "").map(_cell)
+    return df.astype(object).where(df.notna(), "").map(cell_text)
 
 
 def _scrolled(df) -> str:
