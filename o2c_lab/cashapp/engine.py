@@ -1032,7 +1032,27 @@ class CashMatcher:
                               f"({', '.join(format_eur(c) for _, c in alloc)})"
                               + ("" if len(plan) == 1 else " ; autre découpage possible"))
                     for alloc in plan]
-        # Several references, amount below their total: follow the customer's order.
+        # Several references, amount below their total: when only one cited document has a
+        # balance larger than the gap, it is the one left partly unpaid (the others settled).
+        penalty = bool(_PENALTY.search(_ascii_upper(text)))
+        gap = total - amount
+        carriers = [d for d in docs if opens[d] > gap]
+        # A transfer of this customer left unapplied may have paid part of a cited document
+        # that the ledger still shows in full: then the gap proves nothing.
+        recent = [x for x in self._unapplied.get(cust, ()) if 0 <= (day - x[0]).days <= 120]
+        if len(carriers) == 1 and not recent:
+            short = carriers[0]
+            reading = [(x, opens[x] - gap if x == short else opens[x]) for x in docs]
+            return [Candidate(
+                "deduction" if penalty else "partiel_designe", cust, reading,
+                min(base, PASSES["deduction" if penalty else "partiel_designe"][1]),
+                f"{label} ; {format_eur(gap)} de moins que leur total : seule {short} a un solde "
+                "plus grand que cet écart, les autres pièces citées sont soldées ; "
+                + (f"{format_eur(gap)} retenus sur {short}, déduction d'office interdite "
+                   "(art. L441-17 C. com.), litige à ouvrir" if penalty else
+                   f"paiement partiel de {short} (art. 1342-10 C. civ.), reste dû {format_eur(gap)}"),
+                dispute=(short, gap) if penalty else None)]
+        # Otherwise follow the customer's order.
         alloc, rest = [], amount
         for d in docs:
             if rest <= 0:
@@ -1045,7 +1065,6 @@ class CashMatcher:
                              "l'ordre cité, à confirmer")
         # Other readings: every cited document paid in full but one, short paid (a penalty
         # withheld when the label says so, a partial payment otherwise).
-        penalty = bool(_PENALTY.search(_ascii_upper(text)))
         others = []
         for d in reversed(docs):
             part = amount - (total - opens[d])

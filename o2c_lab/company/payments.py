@@ -301,9 +301,11 @@ def build_payment_tables(parts, story, inv, credit_notes, customers, roles, comp
     label_noise = _label_noise(len(txs), tpos, segments, roles_arr, level, rng)
     label_noise[txs["already_paid"].to_numpy()] = "obscure_label"
     over = (rng.random(len(txs)) < level["overpayment"]) & (label_noise != "obscure_label")
-    if level.get("foreign"):
-        # A surplus on top of a part payment or a discount cannot be told from them: in this
-        # level an overpayment is an invoice paid in full plus a surplus, as a benchmark sets it.
+    if noise != "defaut":
+        # A surplus on top of a part payment or a discount cannot be told from them (530 € paid
+        # on 1 000 € owed is a part payment to anyone): an overpayment is an invoice paid in
+        # full plus a surplus, as a benchmark sets it. The default level keeps its first draw
+        # so that the course's companies do not move.
         short = past["structure"].isin(["partial", "deduction", "discount"]).groupby(past["tx"]).any()
         over &= ~short.reindex(txs["tx"]).fillna(False).to_numpy()
     txs["extra"] = np.where(over, rng.integers(100, 5_000, len(txs)), 0)
