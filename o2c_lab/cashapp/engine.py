@@ -1276,7 +1276,7 @@ class CashMatcher:
         # without a penalty in the label; an instalment to the cent confirms a payer read from
         # its acronym or a learned rule when no item has the exact amount.
         plain = again is None and not _PENALTY.search(_ascii_upper(text))
-        sure = sure and plain
+        payer_sure, sure = sure, sure and plain
         certain = len(plan) == 1 and (sure or (sole and plain and not exact_found))
         if again is not None:
             out.append(Candidate("doublon", cid, [], PASSES["doublon"][1],
@@ -1301,12 +1301,18 @@ class CashMatcher:
             base = {d: self.net.get(d) or o for d, o in bigger}
             deducted = sorted(((d, o) for d, o in bigger if o - amount <= 0.1 * base[d]),
                               key=lambda x: abs((x[1] - amount) / base[x[0]] - 0.045))
+            # Only one item the amount can be that item less 10 % at most, the payer surely
+            # identified, not an amount already received: that item, the gap contested.
+            alone = len(deducted) == 1 and again is None and payer_sure and not exact_found
             for rank, (d, o) in enumerate(deducted[:3]):
                 out.append(Candidate("deduction", cid, [(d, amount)],
-                                     (0.62 - 0.02 * rank) * strength,
+                                     0.92 if alone else (0.62 - 0.02 * rank) * strength,
                                      f"{who} ; libellé de pénalité : {d} ({format_eur(o)}) payée "
-                                     f"moins {format_eur(o - amount)}, litige à ouvrir "
-                                     "(art. L441-17 C. com.)", dispute=(d, o - amount)))
+                                     f"moins {format_eur(o - amount)}"
+                                     + (" (seule pièce ouverte dont le montant moins 10 % au plus "
+                                        "fait ce virement)" if alone else "")
+                                     + ", litige à ouvrir (art. L441-17 C. com.)",
+                                     dispute=(d, o - amount)))
         over = sorted(((d, o) for d, o in items if 0 < o < amount <= o + max(5000, o // 50)),
                       key=lambda x: amount - x[1])
         # One item only a few euros below the amount (at most 50 €), the payer surely
