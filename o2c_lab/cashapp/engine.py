@@ -22,8 +22,10 @@ Each bank line goes through passes ordered from the most certain to the least:
    suggestion — are paid: exact amount, credit notes netted, early-payment discount within the
    contract's terms, short payment (a penalty deducted is a dispute to open, French law
    L441-17, never a write-off), partial payment named
-   by the customer, equal instalments of a payment plan, invoices cited « … ET 3 AUTRES »
-   completed from the customer's open items, overpayment;
+   by the customer, equal instalments of a payment plan, several cited documents paid short
+   when only one of them has a balance larger than the gap (the others settled; not while a
+   transfer of the payer waits unapplied: it may have paid part of one), invoices cited
+   « … ET 3 AUTRES » completed from the customer's open items, overpayment;
 5. without a usable reference, the identified customer's open items: one item of the exact
    amount, an invoice net of its credit note, a discount within terms, a group of items whose
    sum is the amount — kept only when that group is the only one;
@@ -33,7 +35,8 @@ Each bank line goes through passes ordered from the most certain to the least:
    items some paid by an instalment or net of the discount, a part payment of an old item —
    suggestions, because the customer may still say otherwise; applied only when the payer is
    identified with certainty, names no document, did not send the same amount days before, and
-   the reading is the only one: the rest of the only item whose balance is this amount plus a
+   the reading is the only one: a penalty label and only one item the amount can be less
+   10 % at most (the gap contested), the rest of the only item whose balance is this amount plus a
    transfer of the same payer left unapplied, or of a payer unknown then (that one applied
    too), the next instalment of a single item to the cent — these two, to the cent, also
    confirm a payer read from its acronym or a learned rule —, or a surplus of at most 50 € over
