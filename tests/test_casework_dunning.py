@@ -120,3 +120,21 @@ def test_five_reminders_batch(company):
     assert (batch["problems"].map(len) == 0).all(), batch["problems"].tolist()
     assert batch.attrs["seconds"] < 60  # the exercise: 5 reminders in 10 minutes, checked before sending
     print(f"\n5 relances rédigées et contrôlées en {batch.attrs['seconds']:.1f} s")
+
+
+def test_an_sms_names_what_it_chases_not_the_whole_overdue(company):
+    # A firm SMS announces the invoices chased at level 2 and their total — read from the plan
+    # here — never a figure that could pass for the customer's whole overdue balance.
+    plan = dunning_plan(company)
+    chased = plan[(plan["action"] == "relancer") & (plan["level"] == 2)]
+    checked = 0
+    for cid, mine in chased.groupby("customer_id"):
+        text = reminder_text(company, cid, 2, "sms", plan=plan)
+        total = int(mine["residual_cents"].sum())
+        euros = f"{total // 100:,}".replace(",", "\u202f") + f",{total % 100:02d}\u00a0€"
+        many = len(mine) > 1
+        assert (f"{len(mine)} factures échues pour {euros} restent impayées" if many else
+                f"1 facture échue pour {euros} reste impayée") in text, text
+        assert "40 € par facture" in text
+        checked += 1
+    assert checked

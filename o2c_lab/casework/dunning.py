@@ -270,10 +270,13 @@ def reminder_text(company, customer_id: str, level: int, channel: str = "email",
     items = [f"- Facture {r.invoice_id}, échéance du {format_date(r.due_date)} : "
              f"{format_eur(r.residual_cents)} restant dû." for r in mine.itertuples()]
     if channel == "sms":
-        texts = {1: f"{company.name} : sauf erreur, {len(mine)} facture(s) pour {format_eur(total)} restent "
-                    f"impayées. Merci de régulariser ou de nous appeler.",
-                 2: f"{company.name} : relance ferme, {format_eur(total)} échus et impayés. Pénalités de retard et "
-                    f"indemnité forfaitaire de 40 € exigibles. Merci de payer sous 8 jours.",
+        # What this message chases, named as such: never a figure read as the whole overdue.
+        s, nt = ("s", "nt") if len(mine) > 1 else ("", "")
+        texts = {1: f"{company.name} : sauf erreur, {len(mine)} facture{s} pour {format_eur(total)} reste{nt} "
+                    f"impayée{s}. Merci de régulariser ou de nous appeler.",
+                 2: f"{company.name} : relance ferme, {len(mine)} facture{s} échue{s} pour {format_eur(total)} "
+                    f"reste{nt} impayée{s}. Pénalités de retard et indemnité forfaitaire de 40 € par facture "
+                    f"exigibles. Merci de payer sous {_PAYMENT_DAYS} jours.",
                  3: f"{company.name} : une mise en demeure de payer {format_eur(claimed)} vous est adressée ce jour "
                     f"par lettre recommandée avec accusé de réception."}
         return texts[level]
