@@ -357,7 +357,9 @@ def test_small_overpayment_of_the_oldest_items_naming_only_the_first():
     r = _match(line)[0]["N1"]
     assert r.status == STATUS_AUTO
     assert sorted(r.chosen.allocations) == [("FA-2026-00001", 120000), ("FA-2026-00002", 50000)]
-    assert r.chosen.unapplied_cents == 2000 and "FA-2026-00001 citée" in r.explanation
+    # Read as the rest of its payment run (FA-2 falls due five days after FA-1).
+    assert r.chosen.unapplied_cents == 2000 and "FA-2026-00001" in r.explanation
+    assert "trop-perçu de 20,00" in r.explanation
     # Naming an item outside the oldest ones: the label contradicts the legal order.
     r = _match(dict(line, remittance_info="FA-2026-00003"))[0]["N1"]
     assert r.status != STATUS_AUTO

@@ -195,6 +195,24 @@ def test_overpayment_without_reference_only_when_nothing_larger_is_open():
     assert r["B"].chosen.unapplied_cents == 1200
 
 
+def test_a_payment_run_citing_its_first_invoice_with_a_surplus():
+    # « FA-2026-00412 ET 1 AUTRE », 1 570,50 €: 1 200,00 cited, 350,50 of C1 due three days
+    # later (the same payment run) and 20,00 € too much, left unapplied.
+    r = _run(_line("A", 157050, iban=IBAN_C1, remittance="FA-2026-00412 ET 1 AUTRE"))
+    assert r["A"].status == STATUS_AUTO
+    assert sorted(r["A"].chosen.allocations) == [("FA-2026-00412", 120000), ("FA-2026-00415", 35050)]
+    assert r["A"].chosen.unapplied_cents == 2000
+    assert "campagne de paiement" in r["A"].explanation and "20,00" in r["A"].explanation
+    # The same invoice falling due a month later is not of that run (and with an older one of
+    # 200,00 open, not the oldest items in full either): a human decides.
+    later = ITEMS.assign(due_date=ITEMS["due_date"].where(ITEMS["document_id"] != "FA-2026-00415",
+                                                          "2026-03-09"))
+    later = pd.concat([later, pd.DataFrame([("FA-2026-00401", "C1", "2025-12-20", "2026-01-19",
+                                             20000, "")], columns=ITEMS.columns)])
+    r = _run(_line("B", 157050, iban=IBAN_C1, remittance="FA-2026-00412 ET 1 AUTRE"), items=later)
+    assert r["B"].status != STATUS_AUTO
+
+
 def test_cited_invoices_paid_short_one_balance_only_larger_than_the_gap():
     # C1 cites 1 200,00 and 350,50 (1 550,50) and pays 1 150,50: 400,00 short. 350,50 cannot
     # carry a 400,00 gap, so it is settled and 1 200,00 is paid 800,00 (400,00 still due).

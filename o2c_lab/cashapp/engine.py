@@ -25,7 +25,9 @@ Each bank line goes through passes ordered from the most certain to the least:
    by the customer, equal instalments of a payment plan, several cited documents paid short
    when only one of them has a balance larger than the gap (the others settled; not while a
    transfer of the payer waits unapplied: it may have paid part of one), invoices cited
-   « … ET 3 AUTRES » completed from the customer's open items, overpayment;
+   « … ET 3 AUTRES » completed from the customer's open items (or from its payment run: items
+   falling due within 5 days of those cited, as many as announced, a surplus of at most 50 €
+   left unapplied), overpayment;
 5. without a usable reference, the identified customer's open items: one item of the exact
    amount, an invoice net of its credit note, a discount within terms, a group of items whose
    sum is the amount — kept only when that group is the only one;
@@ -112,6 +114,7 @@ ITEM_COLUMNS = ["document_id", "customer_id", "doc_date", "due_date", "open_cent
 
 _PENALTY = re.compile(r"P[EÉ]NALIT|PENALTY|RETENUE|D[EÉ]DUCTION|DEDUIT|D[EÉ]DUIT|LOGISTIQ|"
                       r"REFACTURATION|NON[ -]?CONFORMIT|AVARIE|LITIGE")
+_MORE = re.compile(r"\b(\d{1,2}) (?:AUTRES?|MORE|WEITERE)\b")  # « FA-… ET 3 AUTRES »
 _ACRONYM_SKIP_SHORT = {"SA", "SAS", "SARL", "ET", "DE", "LA", "LE"}
 _ACRONYM_SKIP = _ACRONYM_SKIP_SHORT | {"DU", "DES", "LES", "D", "L"}
 _LEGAL_FORMS = {"SA", "SAS", "SASU", "SARL", "EURL", "SNC", "SCI", "SCOP", "SCA", "GMBH", "AG",
@@ -1017,7 +1020,8 @@ class CashMatcher:
                                  "trop-perçu plus grand possible, à confirmer"
                                  if small and discounted else ""), unapplied_cents=rest)]
             if not small:
-                return over + self._reduced_fills(cust, label, opens, others, amount, day)
+                return self._run_and_surplus(cust, label, opens, others, amount, day, text) + \
+                    over + self._reduced_fills(cust, label, opens, others, amount, day)
             return over + [self._discount_and_surplus(cust, label, d, o, amount, p, 0.5)
                            for d, o, p in discounted]
         taken = self._discount_combinations([(d, opens[d]) for d in docs], amount, day)
@@ -1104,6 +1108,39 @@ class CashMatcher:
                          f"{label} ; escompte contractuel pris ({format_eur(open_ - paid)}) "
                          f"et trop-perçu de {format_eur(amount - paid)} à rembourser",
                          unapplied_cents=amount - paid, discount=(doc, open_ - paid))
+
+    def _run_and_surplus(self, cust, label, opens, others, amount, day, text) -> list[Candidate]:
+        """The cited invoices in full, the rest of the customer's payment run — open items
+        falling due within 5 days of those cited, as many as the label announces (« ET 3
+        AUTRES ») — and a surplus of 1 to 50 €: applied when one set of items only fits, and no
+        set of the customer's items makes the amount to the cent."""
+        dues = [self.doc_due[d] for d in opens]
+        lo, hi = min(dues) - dt.timedelta(days=5), max(dues) + dt.timedelta(days=5)
+        run = [(d, o) for d, o in others if o > 0 and lo <= self.doc_due[d] <= hi]
+        announced = _MORE.search(_ascii_upper(text))
+        count = int(announced.group(1)) if announced else 0
+        rest = amount - sum(opens.values())
+        sizes = (count or 1, count)
+        exact = self._subsets(run, rest, limit=2, sizes=sizes)
+        fills = exact or self._subsets(run, rest - 5000, limit=2, upper=rest - 100, sizes=sizes)
+        if not exact and self._subsets(list(opens.items()) + others[: self.config.subset_max_items],
+                                       amount, limit=1):
+            return []  # a set of the customer's items makes the amount to the cent
+        full = dict(run)
+        out = []
+        for f in filter(None, fills):
+            surplus = rest - sum(full[d] for d in f)
+            out.append(Candidate(
+                "groupe" if exact else "trop_percu", cust,
+                list(opens.items()) + [(d, full[d]) for d in f],
+                PASSES["groupe" if exact else "trop_percu"][1] - 0.01 if len(fills) == 1 else 0.7,
+                f"{label} ; complétée{'s' if len(opens) > 1 else ''} par {', '.join(f)}, du même "
+                f"client et échue{'s' if len(f) > 1 else ''} à quelques jours d'elles (même "
+                "campagne de paiement)" + ("" if len(fills) == 1 else ", à confirmer")
+                + (f", pour faire exactement {format_eur(amount)}" if exact else
+                   f" ; trop-perçu de {format_eur(surplus)} à rembourser ou à imputer avec "
+                   "l'accord du client"), unapplied_cents=surplus))
+        return out
 
     def _reduced_fills(self, cust, label, opens, others, amount, day) -> list[Candidate]:
         """The cited documents in full completed by one to four other items of the customer,
@@ -1598,15 +1635,19 @@ class CashMatcher:
                           unapplied_cents=amount)]
 
     # -- subset sums ------------------------------------------------------------------------
-    def _subsets(self, items: list[tuple[str, int]], target: int,
-                 limit: int) -> list[list[str]]:
-        """Up to ``limit`` sets of ≥ 2 items whose open amounts sum to ``target``.
+    def _subsets(self, items: list[tuple[str, int]], target: int, limit: int,
+                 upper: int | None = None, sizes: tuple[int, int] = (2, 0)) -> list[list[str]]:
+        """Up to ``limit`` sets of items (``sizes``: fewest and most, 0 for any number, at
+        least 2 by default) whose open amounts sum to ``target`` (or, given ``upper``, fall
+        between ``target`` and ``upper``).
 
         Depth-first with bounds (credit notes are negative) and a node budget. When the budget
         runs out after one solution, an empty second solution is returned: the search could not
         prove that the first one is the only one.
         """
-        if len(items) < 2:
+        upper = target if upper is None else upper
+        fewest, most = sizes[0], sizes[1] or len(items)
+        if len(items) < fewest:
             return []
         values = [o for _, o in items]
         n = len(values)
@@ -1622,12 +1663,13 @@ class CashMatcher:
             if len(found) >= limit or budget[0] <= 0:
                 return
             budget[0] -= 1
-            if i == n or total + pos_rest[i] < target or total + neg_rest[i] > target:
+            if i == n or total + pos_rest[i] < target or total + neg_rest[i] > upper \
+                    or len(chosen) >= most:
                 return
             chosen.append(i)
             # A set is recorded when its last item is taken, not again on every branch that
             # skips the items after it (the same set twice would read as an ambiguity).
-            if total + values[i] == target and len(chosen) >= 2:
+            if target <= total + values[i] <= upper and len(chosen) >= fewest:
                 found.append([items[k][0] for k in chosen])
             dfs(i + 1, total + values[i])
             chosen.pop()
