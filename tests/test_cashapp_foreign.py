@@ -351,9 +351,10 @@ def test_recall_per_kind_of_payment(quality):
     # applied, even when the first one's payer was unknown then), small overpayments of the
     # oldest items or of the only item just below the amount, an escompte taken with a small
     # surplus: applied when certain; cited documents paid short when only one of them has a
-    # balance larger than the gap; a penalty withheld on the only item it can be.
+    # balance larger than the gap; a penalty withheld on the only item it can be; the rest of a
+    # payment run cited by its first invoices, with a surplus.
     assert kinds["partiel"] >= 0.80
-    assert kinds["trop_percu"] >= (0.74 if noise == "etranger" else 0.88)
+    assert kinds["trop_percu"] >= (0.83 if noise == "etranger" else 0.88)
     if noise == "etranger":
         assert kinds["remboursement"] >= 0.9
 
