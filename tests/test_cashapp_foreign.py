@@ -213,6 +213,16 @@ def test_a_payment_run_citing_its_first_invoice_with_a_surplus():
     assert r["B"].status != STATUS_AUTO
 
 
+def test_cited_invoices_net_of_their_credit_note_with_a_surplus():
+    # C2 cites 870,00 (credit note of 120,00 on it) and 640,00: 1 390,00 due, 1 405,00 paid —
+    # both invoices and the credit note settled, 15,00 € left unapplied.
+    r = _run(_line("A", 140500, iban=IBAN_C2, remittance="FA-2026-00421 FA-2026-00500"))
+    assert r["A"].status == STATUS_AUTO
+    assert sorted(r["A"].chosen.allocations) == [
+        ("AV-2026-00031", -12000), ("FA-2026-00421", 87000), ("FA-2026-00500", 64000)]
+    assert r["A"].chosen.unapplied_cents == 1500 and "AV-2026-00031" in r["A"].explanation
+
+
 def test_cited_invoices_paid_short_one_balance_only_larger_than_the_gap():
     # C1 cites 1 200,00 and 350,50 (1 550,50) and pays 1 150,50: 400,00 short. 350,50 cannot
     # carry a 400,00 gap, so it is settled and 1 200,00 is paid 800,00 (400,00 still due).

@@ -19,8 +19,9 @@ Each bank line goes through passes ordered from the most certain to the least:
    :func:`~o2c_lab.cashapp.references.typo`) is trusted only when the amount settles it
    (a surplus of at most 50 € left unapplied, or with a transfer of the payer left unapplied,
    to the cent), and another customer's document is only a
-   suggestion — are paid: exact amount, credit notes netted, early-payment discount within the
-   contract's terms, short payment (a penalty deducted is a dispute to open, French law
+   suggestion — are paid: exact amount, credit notes netted (or with a surplus of at most 50 €
+   left unapplied), early-payment discount within the contract's terms, short payment (a
+   penalty deducted is a dispute to open, French law
    L441-17, never a write-off), partial payment named
    by the customer, equal instalments of a payment plan, several cited documents paid short
    when only one of them has a balance larger than the gap (the others settled; not while a
@@ -917,12 +918,19 @@ class CashMatcher:
         if total == amount:
             return [Candidate(pid, cust, list(opens.items()), base,
                               f"{label}, montant identique ({format_eur(amount)})")]
-        if credits and total + sum(credits.values()) == amount:
+        net = total + sum(credits.values())
+        many = "s" if len(credits) > 1 else ""
+        netted = (f"{label} ; avoir{many} {', '.join(credits)} déduit{many} : {format_eur(total)} − "
+                  f"{format_eur(total - net)} = {format_eur(net)}")
+        if credits and net == amount:
             return [Candidate(pid, cust, list(opens.items()) + list(credits.items()), base - 0.01,
-                              f"{label} ; avoir{'s' if len(credits) > 1 else ''} "
-                              f"{', '.join(credits)} déduit{'s' if len(credits) > 1 else ''} : "
-                              f"{format_eur(total)} − {format_eur(-sum(credits.values()))} = "
-                              f"{format_eur(amount)}")]
+                              netted)]
+        if credits and len(docs) > 1 and 100 <= amount - net <= 5000:
+            # The cited invoices net of their credit notes and a few euros too many.
+            return [Candidate("trop_percu", cust, list(opens.items()) + list(credits.items()),
+                              min(base, PASSES["trop_percu"][1]) - 0.01,
+                              f"{netted} ; trop-perçu de {format_eur(amount - net)} à rembourser "
+                              "ou à imputer avec l'accord du client", unapplied_cents=amount - net)]
         if len(docs) > 1 and amount < total:
             subset = self._subsets(list(opens.items()), amount, limit=2)
             if len(subset) == 1:
