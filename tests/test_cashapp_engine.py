@@ -461,6 +461,27 @@ def test_rest_of_an_item_after_a_transfer_left_unapplied():
     assert frozenset({("FA-2026-00042", 50000)}) in _proposed(res["R2"])
 
 
+def test_instalment_from_a_payer_read_from_an_acronym_two_customers_share():
+    # « DMI » is C6 or C7. 1 200,03 € is a third of C6's FA-60 (3 600,09 € : 1 200,03 × 3) to
+    # the cent; no item of C7 is paid by it, and no item has that amount: C6 follows its plan.
+    customers = pd.DataFrame({"customer_id": ["C6", "C7"],
+                              "name": ["Dupont Mécanique Industrie", "Durand Maçonnerie Isolation"],
+                              "iban": [IBAN_C1, ""]})
+    items = _ledger(("FA-2026-00060", "C6", "2026-01-05", "2026-02-04", 360009),
+                    ("FA-2026-00061", "C7", "2026-01-20", "2026-03-03", 250000))
+    r = _match(_line("S1", 120003, name="DMI GESTION"), items=items, customers=customers)[0]["S1"]
+    assert r.customer_method == "sigle du nom" and r.status == STATUS_AUTO
+    assert r.chosen.allocations == [("FA-2026-00060", 120003)]
+    # C7 owes 1 200,03 € exactly: the item of that amount is read first, not the instalment.
+    both = pd.concat([items, _ledger(("FA-2026-00062", "C7", "2026-01-21", "2026-03-04", 120003))])
+    r = _match(_line("S1", 120003, name="DMI GESTION"), items=both, customers=customers)[0]["S1"]
+    assert r.chosen.allocations == [("FA-2026-00062", 120003)]
+    # A third of an item of C7 as well: two plans fit, a human says which.
+    two = pd.concat([items, _ledger(("FA-2026-00063", "C7", "2026-01-22", "2026-03-05", 360009))])
+    r = _match(_line("S1", 120003, name="DMI GESTION"), items=two, customers=customers)[0]["S1"]
+    assert r.status != STATUS_AUTO
+
+
 def test_rest_of_an_item_from_a_payer_read_from_an_acronym_two_customers_share():
     # « DMI » is Dupont Mécanique Industrie (C6) or Durand Maçonnerie Isolation (C7). C6 sent
     # 300 € from its IBAN, left unapplied; 700 € from « DMI GESTION » makes FA-50's balance

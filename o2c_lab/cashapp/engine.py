@@ -42,7 +42,8 @@ Each bank line goes through passes ordered from the most certain to the least:
    10 % at most (the gap contested), the rest of the only item whose balance is this amount plus a
    transfer of the same payer left unapplied, or of a payer unknown then (that one applied
    too), the next instalment of a single item to the cent — these two, to the cent, also
-   confirm a payer read from its acronym or a learned rule —, or a surplus of at most 50 € over
+   confirm a payer read from its acronym or a learned rule, or pick among the customers an
+   acronym may be the only one they fit —, or a surplus of at most 50 € over
    the only item just below the amount (none larger open, or no older item still awaited: an
    item the customer has paid past is held back), over the oldest items in full (the line may
    name some of them), or over the only item net of its escompte, paid within its days — the
@@ -640,9 +641,19 @@ class CashMatcher:
             fits = {cid: self._balance_fits(cid, self._customer_items(cid, day), amount, day)
                     for cid in customers}
             alone = sum(map(len, fits.values())) == 1 and again is None and not (refs or others)
+            # Or the only one with an item whose next equal instalment is this amount, to the
+            # cent, when none has an item of that amount: a payment plan followed.
+            items_of = {cid: self._customer_items(cid, day) for cid in customers}
+            steps = {cid: [d for d, o in items
+                           if o > amount and amount in self._next_instalments(d, o)]
+                     for cid, items in items_of.items()}
+            one_step = sum(map(len, steps.values())) == 1 and again is None \
+                and not (refs or others) and not any(o == amount for items in items_of.values()
+                                                     for _, o in items)
             for cid in customers:
                 candidates += self._pass_customer(cid, 0.85, method, amount, day, text,
-                                                  sole=False, rest_of=alone and bool(fits[cid]))
+                                                  sole=False, rest_of=alone and bool(fits[cid]),
+                                                  step_of=one_step and bool(steps[cid]))
         strong = strength >= 0.98 and method != "règle apprise"
         best = max((c.confidence for c in candidates), default=0.0)
         if (not strong and best < cfg.auto_threshold) or best < cfg.suggestion_threshold * 1.5:
@@ -1220,7 +1231,8 @@ class CashMatcher:
     def _pass_customer(self, cid, strength, method, amount, day, text,
                        sole=True, again: dt.date | None = None,
                        sure: bool = False, named: bool = False,
-                       cited: list[str] = (), rest_of: bool = False) -> list[Candidate]:
+                       cited: list[str] = (), rest_of: bool = False,
+                       step_of: bool = False) -> list[Candidate]:
         """Readings among the open items of customer ``cid`` (``again``: the day the payer
         already sent this amount, naming nothing, a few days ago; ``sure``: the payer is
         identified with certainty, not by a learned rule that a group's treasury may share, and
@@ -1229,7 +1241,8 @@ class CashMatcher:
         a reading to the cent that confirms it; ``cited``: the documents the line names, read
         exactly, its payer identified with the same certainty; ``rest_of``: of the customers the
         payer may be, the only one whose item this amount pays the rest of, see
-        :meth:`_balance_after_unapplied`)."""
+        :meth:`_balance_after_unapplied`; ``step_of``: the only one with an item whose next
+        equal instalment this amount is, none having an item of that amount)."""
         items = self._customer_items(cid, day)
         if not items:
             return []
@@ -1242,7 +1255,7 @@ class CashMatcher:
         return found + self._customer_readings(cid, items, who, strength, amount, day, text,
                                                exact_found=bool(found), again=again,
                                                sure=sure, sole=sole and not named, cited=cited,
-                                               rest_of=rest_of)
+                                               rest_of=rest_of, step_of=step_of)
 
     def _customer_exact(self, cid, items, who, strength, amount, day,
                         sole=True) -> list[Candidate]:
@@ -1307,7 +1320,7 @@ class CashMatcher:
 
     def _customer_readings(self, cid, items, who, strength, amount, day, text,
                            exact_found=False, again=None, sure=False,
-                           sole=True, cited=(), rest_of=False) -> list[Candidate]:
+                           sole=True, cited=(), rest_of=False, step_of=False) -> list[Candidate]:
         """Hypotheses for a payment of the customer that matches no item exactly, ranked: an
         equal instalment of one item (payment plan), a penalty withheld, a small overpayment,
         the legal imputation (art. 1342-10), items paid partly by an instalment or net of the
@@ -1325,7 +1338,7 @@ class CashMatcher:
         # its acronym or a learned rule when no item has the exact amount.
         plain = again is None and not _PENALTY.search(_ascii_upper(text))
         payer_sure, sure = sure, sure and plain
-        certain = len(plan) == 1 and (sure or (sole and plain and not exact_found))
+        certain = len(plan) == 1 and (sure or ((sole or step_of) and plain and not exact_found))
         if again is not None:
             out.append(Candidate("doublon", cid, [], PASSES["doublon"][1],
                                  f"{who} ; même montant déjà reçu de ce payeur le "
