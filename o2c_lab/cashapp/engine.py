@@ -648,8 +648,8 @@ class CashMatcher:
                            if o > amount and amount in self._next_instalments(d, o)]
                      for cid, items in items_of.items()}
             one_step = sum(map(len, steps.values())) == 1 and again is None \
-                and not (refs or others) and not any(o == amount for items in items_of.values()
-                                                     for _, o in items)
+                and self._distinctive(amount) and not (refs or others) \
+                and not any(o == amount for items in items_of.values() for _, o in items)
             for cid in customers:
                 candidates += self._pass_customer(cid, 0.85, method, amount, day, text,
                                                   sole=False, rest_of=alone and bool(fits[cid]),
@@ -1611,8 +1611,7 @@ class CashMatcher:
                  if amount in self._discounted(d, day) and (d, amount) not in docs]
         # One item in the whole ledger with this exact amount, to the cent, and not a round
         # figure: strong evidence even without the payer's name (a round amount is not).
-        distinctive = amount % 10000 != 0 and amount >= self.config.amount_only_min_cents
-        conf = (self.config.amount_only_confidence if len(docs) == 1 and distinctive
+        conf = (self.config.amount_only_confidence if len(docs) == 1 and self._distinctive(amount)
                 else PASSES["montant_seul"][1] if len(docs) == 1 else 0.35)
         for d, paid in docs[: self.config.max_hypotheses]:
             cid = self.doc_customer[d]
@@ -1644,6 +1643,11 @@ class CashMatcher:
                                      f"nom du payeur proche de {self.customer_name.get(cid, '')} "
                                      f"({score:.0f} %) : {len(items)} pièce(s) ouvertes"))
         return out
+
+    def _distinctive(self, amount: int) -> bool:
+        """Not a round figure (whole hundreds of euros), nor a small one: an amount that points
+        to one document to the cent rather than by chance."""
+        return amount % 10000 != 0 and amount >= self.config.amount_only_min_cents
 
     def _pass_duplicate(self, refs, amount, day, previous=None) -> list[Candidate]:
         docs = ", ".join(d for d, _ in refs)
