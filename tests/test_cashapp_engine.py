@@ -309,6 +309,29 @@ def test_instalment_of_one_invoice_inside_a_grouped_transfer():
     assert frozenset({("FA-2026-00013", 123456), ("FA-2026-00014", 80000)}) in _proposed(r)
 
 
+def test_instalments_inside_a_grouped_transfer_of_a_customer_following_a_plan():
+    # The same transfer when C1 already pays FA-15 by thirds (1 000,00 of 3 000,00 received):
+    # FA-13 in full and the first third of FA-14 (rounded down) is the only combination of two
+    # or three items to the cent — C1 follows a plan, applied.
+    items = _ledger(("FA-2026-00012", "C1", "2026-01-02", "2026-01-20", 77777),
+                    ("FA-2026-00013", "C1", "2026-01-05", "2026-02-04", 123456),
+                    ("FA-2026-00014", "C1", "2026-01-08", "2026-02-07", 240000),
+                    ("FA-2026-00015", "C1", "2025-12-01", "2025-12-31", 300000))
+    matcher = CashMatcher(items, CUSTOMERS)
+    matcher.adjust("FA-2026-00015", -100000)
+    r = matcher.match_line(_line("P2", 123456 + 240000 // 3, iban=IBAN_C1))
+    assert r.status == STATUS_AUTO
+    assert sorted(r.chosen.allocations) == [("FA-2026-00013", 123456), ("FA-2026-00014", 80000)]
+    assert "échéances égales" in r.explanation
+    # A round amount proves nothing: 2 000,00 € is FA-13 + FA-14's third only by chance here.
+    items = _ledger(("FA-2026-00013", "C1", "2026-01-05", "2026-02-04", 120000),
+                    ("FA-2026-00014", "C1", "2026-01-08", "2026-02-07", 240000),
+                    ("FA-2026-00015", "C1", "2025-12-01", "2025-12-31", 330000))
+    matcher = CashMatcher(items, CUSTOMERS)
+    matcher.adjust("FA-2026-00015", -110000)
+    assert matcher.match_line(_line("P3", 200000, iban=IBAN_C1)).status != STATUS_AUTO
+
+
 def test_small_overpayment_does_not_hide_the_other_readings():
     # 1 210 € from C1: FA-1 (1 200 €) and 10 € too many, or the legal order. No open item is
     # larger than the amount (no part payment), FA-1 is the only one a few euros below it:

@@ -43,7 +43,10 @@ Each bank line goes through passes ordered from the most certain to the least:
    transfer of the same payer left unapplied, or of a payer unknown then (that one applied
    too), the next instalment of a single item to the cent — these two, to the cent, also
    confirm a payer read from its acronym or a learned rule, or pick among the customers an
-   acronym may be the only one they fit —, or a surplus of at most 50 € over
+   acronym may be the only one they fit —, two or three items some paid by their next equal
+   instalment (rounded down) when that combination is the only one to the cent, the amount
+   distinctive and the customer already paying an item by instalments, or a surplus of at
+   most 50 € over
    the only item just below the amount (none larger open, or no older item still awaited: an
    item the customer has paid past is held back), over the oldest items in full (the line may
    name some of them), or over the only item net of its escompte, paid within its days — the
@@ -1065,8 +1068,7 @@ class CashMatcher:
         carriers = [d for d in docs if opens[d] > gap]
         # A transfer of this customer left unapplied may have paid part of a cited document
         # that the ledger still shows in full: then the gap proves nothing.
-        recent = [x for x in self._unapplied.get(cust, ()) if 0 <= (day - x[0]).days <= 120]
-        if len(carriers) == 1 and not recent:
+        if len(carriers) == 1 and not self._transfer_waiting(cust, day):
             short = carriers[0]
             reading = [(x, opens[x] - gap if x == short else opens[x]) for x in docs]
             return [Candidate(
@@ -1103,6 +1105,17 @@ class CashMatcher:
                                                  if penalty else "") + ", à confirmer",
                     dispute=(d, opens[d] - part) if penalty else None))
         return [in_order] + others
+
+    def _transfer_waiting(self, cid: str, day: dt.date) -> bool:
+        """Whether a transfer of ``cid`` was left unapplied in the last 120 days: it may have
+        paid part of an item the ledger still shows in full."""
+        return any(0 <= (day - when).days <= 120 for when, _, _ in self._unapplied.get(cid, ()))
+
+    def _rounded_down(self, doc: str, open_: int, part: int) -> bool:
+        """Whether ``part`` is an equal instalment of ``doc`` rounded down to the cent (or the
+        next one of a plan already started, which follows its own rounding)."""
+        total = self.total.get(doc, open_)
+        return total > open_ or any(part == total // k for k in (2, 3, 4))
 
     def _next_instalments(self, doc: str, open_: int, parts=(2, 3, 4),
                           last: bool = False) -> set[int]:
@@ -1355,7 +1368,7 @@ class CashMatcher:
                                  + (" ; seule pièce du client dont c'est l'échéance suivante"
                                     if certain else " : à confirmer")))
         if not plan and not exact_found:  # a reading of exact amounts exists already
-            out += self._reduced_groups(cid, items, who, strength, amount, day)
+            out += self._reduced_groups(cid, items, who, strength, amount, day, sure)
         if _PENALTY.search(_ascii_upper(text)):
             # A penalty withheld is a few % of the invoice excl. VAT (up to 10 % here): the
             # invoice whose gap is closest to 4,5 % of it first.
@@ -1519,9 +1532,12 @@ class CashMatcher:
         return "" if any(x[2] is prior for x in self._unapplied.get(cid, ())) else \
             ", payeur alors non identifié"
 
-    def _reduced_groups(self, cid, items, who, strength, amount, day) -> list[Candidate]:
+    def _reduced_groups(self, cid, items, who, strength, amount, day,
+                        sure=False) -> list[Candidate]:
         """Two to four items paid in one transfer, some of them by their next instalment or net
-        of the contractual early-payment discount."""
+        of the contractual early-payment discount — applied when the payer is ``sure``, the
+        amount distinctive, the combination of two or three items the only one, and the
+        customer already paying one of its items by equal instalments (a plan it follows)."""
         pool = [(d, o) for d, o in items[: self.config.subset_max_items] if o > 0]
         opens = dict(pool)
         reduced = {d: {**{c: "échéance égale" for c in self._next_instalments(d, o)},
@@ -1532,13 +1548,30 @@ class CashMatcher:
                  if any(c != opens[d] for d, c in sol)]  # all items in full: a plain group
         # Less specific than one instalment: ranked after the legal imputation.
         conf = (0.55 if len(found) == 1 else 0.5) * strength
+        on_plan = any(o < self.total.get(d, o) and self._next_instalments(d, o) for d, o in pool)
+        # Four items make too many sums: a match to the cent there may be chance.
+        followed = len(found) == 1 and len(found[0]) <= 3 and sure and on_plan \
+            and self._distinctive(amount) and all(
+                reduced[d][c] == "échéance égale" for d, c in found[0] if c != opens[d])
+        if followed:
+            # Two instalments in one sum may trade a rounding cent: read with the usual rule
+            # (each part rounded down, the last one takes the rest), one combination only.
+            cuts = [[v for v in (c, *reduced[d]) if self._rounded_down(d, opens[d], v)]
+                    if c != opens[d] else [c] for d, c in found[0]]
+            followed = sum(sum(x) == amount for x in itertools.product(*map(set, cuts))) == 1 \
+                and all(self._rounded_down(d, opens[d], c) for d, c in found[0] if c != opens[d])
+        if followed:
+            conf = 0.91
         out = []
         for sol in found:
             how = ", ".join(f"{d} ({reduced[d][c]})" for d, c in sol if c != opens[d])
             discount_only = all(reduced[d][c] == "escompte" for d, c in sol if c != opens[d])
             out.append(Candidate("escompte_client" if discount_only else "echeance_client", cid,
-                                 sol, conf, f"{who} ; {len(sol)} pièces dont {how}, somme exacte "
-                                 f"{format_eur(amount)} : à confirmer"))
+                                 sol, conf, f"{who} ; {len(sol)} pièces "
+                                 f"({', '.join(d for d, _ in sol)}) dont {how}, somme exacte "
+                                 f"{format_eur(amount)}" + (
+                                     " ; seule combinaison, et le client règle déjà une pièce "
+                                     "par échéances égales" if followed else " : à confirmer")))
         return out
 
     @staticmethod
