@@ -309,6 +309,18 @@ def test_instalment_of_one_invoice_inside_a_grouped_transfer():
     assert frozenset({("FA-2026-00013", 123456), ("FA-2026-00014", 80000)}) in _proposed(r)
 
 
+def test_cited_invoices_one_paid_in_full_another_by_its_first_third():
+    # The label cites FA-70 (456,78 €) and FA-71 (3 600,09 €); 1 656,81 € is FA-70 in full and
+    # the first third of FA-71 (1 200,03 €, rounded down), the only such split to the cent.
+    items = _ledger(("FA-2026-00070", "C1", "2026-01-05", "2026-02-04", 45678),
+                    ("FA-2026-00071", "C1", "2026-01-06", "2026-02-05", 360009))
+    r = _match(_line("Q1", 165681, iban=IBAN_C1, remittance="FA-2026-00070 FA-2026-00071"),
+               items=items)[0]["Q1"]
+    assert r.status == STATUS_AUTO
+    assert sorted(r.chosen.allocations) == [("FA-2026-00070", 45678), ("FA-2026-00071", 120003)]
+    assert "échéancier" in r.explanation
+
+
 def test_instalments_inside_a_grouped_transfer_of_a_customer_following_a_plan():
     # The same transfer when C1 already pays FA-15 by thirds (1 000,00 of 3 000,00 received):
     # FA-13 in full and the first third of FA-14 (rounded down) is the only combination of two

@@ -96,11 +96,12 @@ def test_the_truth_is_applied_or_proposed_for_99_percent_of_payments(default_run
     assert summary["applied_or_proposed"] >= 0.99
     # Not by listing every open item: within the first five proposals as often.
     assert summary["applied_or_top5"] >= 0.99
-    # Of the payments left to a human (about 250 of 19 849 here), the truth is proposed for
-    # about three in five; the part payments whose rest proves them (even from a payer unknown
-    # then), cited documents paid short with one balance only larger than the gap, and penalties
-    # withheld on the only item they can be are no longer among them.
-    assert summary["coverage"] >= 0.60 and summary["coverage_top5"] >= 0.59
+    # Of the payments left to a human (221 of 19 849 here, 254 before the last readings were
+    # applied), the truth is proposed for about three in five: each time a right suggestion
+    # becomes automatic (part payments whose rest proves them, cited documents paid short with
+    # one balance only larger than the gap, penalties withheld on the only item they can be,
+    # payment runs, plans followed), the rest keeps only the harder lines.
+    assert summary["coverage"] >= 0.58 and summary["coverage_top5"] >= 0.57
 
 
 def test_hard_noise_keeps_the_precision_floor(hard_run):

@@ -23,7 +23,8 @@ Each bank line goes through passes ordered from the most certain to the least:
    left unapplied), early-payment discount within the contract's terms, short payment (a
    penalty deducted is a dispute to open, French law
    L441-17, never a write-off), partial payment named
-   by the customer, equal instalments of a payment plan, several cited documents paid short
+   by the customer, equal instalments of a payment plan (the other cited documents settled),
+   several cited documents paid short
    when only one of them has a balance larger than the gap (the others settled; not while a
    transfer of the payer waits unapplied: it may have paid part of one), invoices cited
    « … ET 3 AUTRES » completed from the customer's open items (or from its payment run: items
@@ -1057,9 +1058,12 @@ class CashMatcher:
         if plan:
             conf = base - 0.05 if len(plan) == 1 else 0.7
             return [Candidate("partiel_designe", cust, alloc, conf,
-                              f"{label} ; échéancier : une part égale de chaque pièce citée "
-                              f"({', '.join(format_eur(c) for _, c in alloc)})"
-                              + ("" if len(plan) == 1 else " ; autre découpage possible"))
+                              f"{label} ; échéancier : chaque pièce citée payée par une part "
+                              "égale ou soldée ("
+                              + ", ".join(f"{d} {format_eur(c)}"
+                                          + (" soldée" if c == opens[d] else
+                                             f" sur {format_eur(opens[d])}") for d, c in alloc)
+                              + ")" + ("" if len(plan) == 1 else " ; autre découpage possible"))
                     for alloc in plan]
         # Several references, amount below their total: when only one cited document has a
         # balance larger than the gap, it is the one left partly unpaid (the others settled).
@@ -1211,7 +1215,8 @@ class CashMatcher:
 
     def _instalments(self, docs, opens, amount) -> list[list[tuple[str, int]]]:
         """Allocations where each cited document receives one instalment of a plan in 2, 3 or 4
-        equal parts (the last part takes the rounding), summing exactly to ``amount``."""
+        equal parts (the last part takes the rounding) or its whole balance, at least one an
+        instalment, summing exactly to ``amount``."""
         if not 2 <= len(docs) <= 6:
             return []
         found = []
@@ -1220,10 +1225,11 @@ class CashMatcher:
             for d in docs:
                 total = self.total.get(d, opens[d])
                 part = total // k
-                choices = {part, total - (k - 1) * part} | ({opens[d]} if opens[d] <= part + k else set())
+                # In full as well: a small invoice is not paid by instalments.
+                choices = {part, total - (k - 1) * part, opens[d]}
                 options.append(sorted(c for c in choices if 0 < c <= opens[d]))
             for combo in itertools.product(*options):
-                if sum(combo) == amount:
+                if sum(combo) == amount and combo != tuple(opens[d] for d in docs):
                     alloc = list(zip(docs, combo))
                     if alloc not in found:
                         found.append(alloc)
