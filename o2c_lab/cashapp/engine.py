@@ -24,9 +24,9 @@ Each bank line goes through passes ordered from the most certain to the least:
    penalty deducted is a dispute to open, French law
    L441-17, never a write-off), partial payment named
    by the customer, equal instalments of a payment plan (the other cited documents settled),
-   several cited documents paid short
-   when only one of them has a balance larger than the gap (the others settled; not while a
-   transfer of the payer waits unapplied: it may have paid part of one), invoices cited
+   several cited documents paid short when only one of them has a balance larger than the gap
+   (the others settled; not while a transfer of the payer waits unapplied: it may have paid
+   part of one), invoices cited
    « … ET 3 AUTRES » completed from the customer's open items (or from its payment run: items
    falling due within 5 days of those cited, as many as announced, a surplus of at most 50 €
    left unapplied), overpayment;
