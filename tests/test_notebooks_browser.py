@@ -30,6 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium")
 playwright_sync = pytest.importorskip("playwright.sync_api",
                                       reason="Playwright absent : pip install -e \".[test]\" l'installe")
+# A loaded 2-core machine (the other test process busy) renders widgets late: wait longer than
+# Playwright's 5 s before calling a text missing.
+playwright_sync.expect.set_options(timeout=30_000)
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium absent : installez-le (apt-get install chromium) "
                                                          "pour lancer les tests dans un vrai navigateur")
 
@@ -118,7 +121,8 @@ def _open_and_run_all(page, jupyterlab, name, artefacts):
     indicator = """(args) => { const s = document.querySelector(args[0] + ' .jp-Notebook-ExecutionIndicator');
       return !!s && s.dataset.status === args[1]; }"""
     try:
-        page.wait_for_function(indicator, arg=[PANEL, "busy"], timeout=20_000)
+        # The kernel may take long to start running on a loaded machine.
+        page.wait_for_function(indicator, arg=[PANEL, "busy"], timeout=45_000)
     except playwright_sync.TimeoutError:
         pass  # already finished
     try:
