@@ -258,3 +258,21 @@ def test_attestation_names_the_configured_organisation(tmp_path, cohort, capsys)
     assert main(["cohort", "attest", "essai", "--from", str(received), "--out", str(cohort),
                  "--organisme", str(bad)]) == 2
     assert "valeurs acceptées" in capsys.readouterr().err.lower()
+
+
+def test_a_second_rating_replaces_the_first_in_the_brief_as_in_the_report():
+    # Camille rated « concepts » 2 then 4 before the day, Léo 3: the cohort's « avant » is
+    # (4 + 3) / 2 = 3,5 from two participants, in the trainer's brief and in the report alike.
+    from o2c_lab.cohort.report import positioning as report_positioning
+
+    def rated(name, *scores):
+        return {"participant": name, "self_assessments": [
+            {"objective": "concepts", "phase": "avant", "score": s} for s in scores]}
+
+    journals = [rated("Camille", 2, 4), rated("Léo", 3)]
+    brief = positioning(journals).set_index("objective")
+    assert brief.loc["concepts", "count"] == 2 and brief.loc["concepts", "mean"] == 3.5
+    assert (brief.loc["concepts", "min"], brief.loc["concepts", "max"]) == (3, 4)
+    label = OBJECTIVES["concepts"]
+    report = report_positioning(journals).set_index("objectif")
+    assert report.loc[label, "avant (moyenne)"] == 3.5 and report.loc[label, "avant (répondants)"] == 2

@@ -12,7 +12,8 @@ from ..errors import InvalidParameterError
 from ..money import format_number
 from .journal import MODES, OBJECTIVES, PHASES
 
-__all__ = ["NOT_MEASURED", "fact_accuracy", "format_duration", "self_assessment_table", "timing_table"]
+__all__ = ["NOT_MEASURED", "fact_accuracy", "format_duration", "self_assessment_table", "self_ratings",
+           "timing_table"]
 
 NOT_MEASURED = "non mesuré"
 
@@ -81,6 +82,16 @@ def _gain_text(gain: float, manual: float) -> str:
     return f"{format_duration(-gain)} perdues ({share} %)"
 
 
+def self_ratings(data: dict) -> dict[tuple[str, str], int]:
+    """A participant's self-ratings (1–5) by (objective, phase): the last one given counts.
+
+    >>> self_ratings({"self_assessments": [{"objective": "a", "phase": "avant", "score": 2},
+    ...                                    {"objective": "a", "phase": "avant", "score": 3}]})
+    {('a', 'avant'): 3}
+    """
+    return {(s["objective"], s["phase"]): int(s["score"]) for s in data.get("self_assessments", [])}
+
+
 def self_assessment_table(data: dict, phases: tuple[str, ...] = ("avant", "apres")) -> pd.DataFrame:
     """One row per course objective: the rating (1–5 scale) at each of ``phases`` and the progress.
 
@@ -88,7 +99,7 @@ def self_assessment_table(data: dict, phases: tuple[str, ...] = ("avant", "apres
     ``phases``, a column for the follow-up and ``progrès à J+40`` (follow-up minus start). A rating
     not given is « non mesuré », and no progress is computed from it.
     """
-    scores = {(s["objective"], s["phase"]): int(s["score"]) for s in data.get("self_assessments", [])}
+    scores = self_ratings(data)
     unknown = [p for p in phases if p not in PHASES]
     if unknown:
         raise InvalidParameterError(f"Moment d'auto-évaluation inconnu : « {unknown[0]} ».", valid=", ".join(PHASES))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..coaching import OBJECTIVES
+from ..coaching import OBJECTIVES, self_ratings
 from ..coaching.followup import preparation_of
 from ..deliverables.document import Document, Section, Table
 from ..money import format_number
@@ -60,11 +60,12 @@ _CASES = {"01_prompts.ipynb": "cas fil rouge 1/5 — bien demander à l'IA",
 
 def positioning(journals: list[dict], phase: str = "avant") -> pd.DataFrame:
     """Per course objective, the cohort's self-positioning at ``phase``: ``objective``, ``label``,
-    ``count`` (participants who rated it), ``mean``, ``min``, ``max`` (NaN when nobody rated it)."""
+    ``count`` (participants who rated it), ``mean``, ``min``, ``max`` (NaN when nobody rated it);
+    a participant's last rating counts, as in the cohort report."""
+    ratings = [self_ratings(data) for data in journals]
     rows = []
     for key, label in OBJECTIVES.items():
-        scores = [int(s["score"]) for data in journals for s in data.get("self_assessments", [])
-                  if s.get("objective") == key and s.get("phase") == phase]
+        scores = [r[key, phase] for r in ratings if (key, phase) in r]
         rows.append({"objective": key, "label": label, "count": len(scores),
                      "mean": sum(scores) / len(scores) if scores else float("nan"),
                      "min": min(scores) if scores else float("nan"), "max": max(scores) if scores else float("nan")})

@@ -22,7 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..coaching import (ASSESSMENT_QUIZ, COURSE_TASKS, HOT_FORM, ITEM_TITLES, MODES, NOT_MEASURED, OBJECTIVES,
-                        PHASES, PROGRESS_LEVELS, fact_accuracy, format_duration, timing_table)
+                        PHASES, PROGRESS_LEVELS, fact_accuracy, format_duration, self_ratings,
+                        timing_table)
 from ..coaching.followup import J40_FORM, j40_table
 from ..errors import OutputFolderError
 from ..money import format_number, format_pct
@@ -90,8 +91,8 @@ def positioning(journals: list[dict]) -> pd.DataFrame:
     progress « après − avant » over the participants rated at both (None: non mesuré)."""
     rows = []
     for key, label in OBJECTIVES.items():
-        scores = [{s["phase"]: s["score"] for s in data.get("self_assessments", []) if s["objective"] == key}
-                  for data in journals]
+        scores = [{phase: score for (objective, phase), score in self_ratings(data).items()
+                   if objective == key} for data in journals]
         row = {"objectif": label}
         for phase in PHASES:
             values = [s[phase] for s in scores if phase in s]
