@@ -21,8 +21,8 @@ import pandas as pd
 
 from ..analytics.position import receivable_position
 from ..errors import InvalidParameterError, MissingLegalRateError
-from ..law import (LEGAL_INTEREST_RATE_PROFESSIONALS, PENALTY_FLOOR_MULTIPLE, collective_claim, letter_terms,
-                   penalty_to_date, rate_in_force, recovery_indemnity_cents)
+from ..law import (FIXED_RECOVERY_INDEMNITY_CENTS, LEGAL_INTEREST_RATE_PROFESSIONALS, PENALTY_FLOOR_MULTIPLE,
+                   collective_claim, letter_terms, penalty_to_date, rate_in_force, recovery_indemnity_cents)
 from ..money import format_date, format_eur, format_number
 
 __all__ = ["LEVELS", "CHANNELS", "dunning_plan", "claim_lines", "reminder_text", "quality_check", "score_reminder",
@@ -36,6 +36,7 @@ LEVELS = {
 }
 CHANNELS = ("email", "courrier", "sms")
 _PAYMENT_DAYS = 8  # delay granted by the formal notice
+_INDEMNITY = f"{FIXED_RECOVERY_INDEMNITY_CENTS // 100} €"  # D441-5, read from the law table
 
 
 def _level(days_late: int) -> int:
@@ -275,8 +276,8 @@ def reminder_text(company, customer_id: str, level: int, channel: str = "email",
         texts = {1: f"{company.name} : sauf erreur, {len(mine)} facture{s} pour {format_eur(total)} reste{nt} "
                     f"impayée{s}. Merci de régulariser ou de nous appeler.",
                  2: f"{company.name} : relance ferme, {len(mine)} facture{s} échue{s} pour {format_eur(total)} "
-                    f"reste{nt} impayée{s}. Pénalités de retard et indemnité forfaitaire de 40 € par facture "
-                    f"exigibles. Merci de payer sous {_PAYMENT_DAYS} jours.",
+                    f"reste{nt} impayée{s}. Pénalités de retard et indemnité forfaitaire de {_INDEMNITY} "
+                    f"par facture exigibles. Merci de payer sous {_PAYMENT_DAYS} jours.",
                  3: f"{company.name} : une mise en demeure de payer {format_eur(claimed)} vous est adressée ce jour "
                     f"par lettre recommandée avec accusé de réception."}
         return texts[level]
@@ -299,7 +300,7 @@ def reminder_text(company, customer_id: str, level: int, channel: str = "email",
                           f"Montant total : {format_eur(total)}.",
                           f"Nous vous rappelons que tout retard de paiement rend exigibles, de plein droit, {wording} "
                           f"({terms['basis']}) et une indemnité forfaitaire pour frais de recouvrement "
-                          f"de 40 € par facture ({terms['indemnity_basis']}).",
+                          f"de {_INDEMNITY} par facture ({terms['indemnity_basis']}).",
                           f"Merci de procéder au règlement sous {_PAYMENT_DAYS} jours.",
                           "", "Nous vous prions d'agréer, Madame, Monsieur, nos salutations distinguées.", *signature])
     me_row = company.tables["company"].iloc[0]
@@ -325,8 +326,8 @@ def reminder_text(company, customer_id: str, level: int, channel: str = "email",
         "de chaque échéance jusqu'au paiement complet.",
         *([f"Le taux du {_to_confirm(to_confirm)} n'est pas encore publié : les {interest} de cette période, à "
            "confirmer, ne sont pas comprises dans le total ci-dessus."] if to_confirm else []),
-        "L'indemnité forfaitaire pour frais de recouvrement est de 40 € par facture payée en retard "
-        f"({terms['indemnity_basis']}).",
+        f"L'indemnité forfaitaire pour frais de recouvrement est de {_INDEMNITY} par facture payée en "
+        f"retard ({terms['indemnity_basis']}).",
         f"Par la présente, nous vous mettons en demeure de nous régler la somme de {format_eur(claimed)} sous "
         f"{_PAYMENT_DAYS} jours, soit au plus tard le {deadline}.",
         terms["route"],

@@ -120,6 +120,8 @@ ITEM_COLUMNS = ["document_id", "customer_id", "doc_date", "due_date", "open_cent
 
 _PENALTY = re.compile(r"P[EÉ]NALIT|PENALTY|RETENUE|D[EÉ]DUCTION|DEDUIT|D[EÉ]DUIT|LOGISTIQ|"
                       r"REFACTURATION|NON[ -]?CONFORMIT|AVARIE|LITIGE")
+#: Days a transfer left unapplied is kept: a part payment and its rest come within weeks.
+_UNAPPLIED_DAYS = 120
 _MORE = re.compile(r"\b(\d{1,2}) (?:AUTRES?|MORE|WEITERE)\b")  # « FA-… ET 3 AUTRES »
 _ACRONYM_SKIP_SHORT = {"SA", "SAS", "SARL", "ET", "DE", "LA", "LE"}
 _ACRONYM_SKIP = _ACRONYM_SKIP_SHORT | {"DU", "DES", "LES", "D", "L"}
@@ -555,11 +557,11 @@ class CashMatcher:
         if self._payer and result.status != STATUS_AUTO and result.amount_cents > 0:
             # Kept 120 days: a part payment and its rest come within weeks of each other.
             self._unapplied[self._payer] = [
-                x for x in self._unapplied[self._payer] if (day - x[0]).days <= 120
+                x for x in self._unapplied[self._payer] if (day - x[0]).days <= _UNAPPLIED_DAYS
             ] + [(day, result.amount_cents, result)]
         elif result.status in (STATUS_SUGGESTION, STATUS_UNMATCHED) and result.amount_cents > 0:
             self._unplaced[result.amount_cents] = [
-                x for x in self._unplaced[result.amount_cents] if (day - x[0]).days <= 120
+                x for x in self._unplaced[result.amount_cents] if (day - x[0]).days <= _UNAPPLIED_DAYS
             ] + [(day, result.amount_cents, result)]
         if result.status == STATUS_AUTO and result.chosen.completes:
             self._prove(result)
@@ -642,12 +644,11 @@ class CashMatcher:
         elif len(customers) > 1:
             # Among the customers the payer may be, the only one with an item whose balance this
             # amount makes with an earlier transfer left unapplied, to the cent: that one.
-            fits = {cid: self._balance_fits(cid, self._customer_items(cid, day), amount, day)
-                    for cid in customers}
+            items_of = {cid: self._customer_items(cid, day) for cid in customers}
+            fits = {cid: self._balance_fits(cid, items, amount, day) for cid, items in items_of.items()}
             alone = sum(map(len, fits.values())) == 1 and again is None and not (refs or others)
             # Or the only one with an item whose next equal instalment is this amount, to the
             # cent, when none has an item of that amount: a payment plan followed.
-            items_of = {cid: self._customer_items(cid, day) for cid in customers}
             steps = {cid: [d for d, o in items
                            if o > amount and amount in self._next_instalments(d, o)]
                      for cid, items in items_of.items()}
@@ -966,9 +967,8 @@ class CashMatcher:
                                   f"{label} ; escompte de {pct:g} % déduit "
                                   f"({format_eur(opens[doc] - amount)}), payé dans le délai "
                                   "d'escompte du contrat", discount=(doc, opens[doc] - amount))]
-            net = sum(v for _, v in self._net_of_credits(doc, day)) if credits else None
-            if net is not None and net < amount:
-                alloc = self._net_of_credits(doc, day)
+            if credits and net < amount:
+                alloc = list(opens.items()) + list(credits.items())
                 return [Candidate("trop_percu", cust, alloc, min(base, PASSES["trop_percu"][1]),
                                   f"{label} ; avoir {', '.join(credits)} déduit ({format_eur(net)} dus) et trop-perçu "
                                   f"de {format_eur(amount - net)} à rembourser ou à imputer",
@@ -1113,7 +1113,7 @@ class CashMatcher:
     def _transfer_waiting(self, cid: str, day: dt.date) -> bool:
         """Whether a transfer of ``cid`` was left unapplied in the last 120 days: it may have
         paid part of an item the ledger still shows in full."""
-        return any(0 <= (day - when).days <= 120 for when, _, _ in self._unapplied.get(cid, ()))
+        return any(0 <= (day - when).days <= _UNAPPLIED_DAYS for when, _, _ in self._unapplied.get(cid, ()))
 
     def _rounded_down(self, doc: str, open_: int, part: int) -> bool:
         """Whether ``part`` is an equal instalment of ``doc`` rounded down to the cent (or the
@@ -1524,14 +1524,14 @@ class CashMatcher:
         """Transfers of payer ``cid`` left unapplied in the last 120 days that make ``balance``
         with ``amount``: (booking day, amount, result of that line)."""
         own = [(when, cents, prior) for when, cents, prior in self._unapplied.get(cid, ())
-               if 0 <= (day - when).days <= 120 and cents + amount == balance]
+               if 0 <= (day - when).days <= _UNAPPLIED_DAYS and cents + amount == balance]
         # A transfer whose payer was not known then (a cut name, no IBAN): to the cent too,
         # when this one's payer is identified with certainty.
         if not (self._known and self._payer == cid):
             return own
         return own + [(when, cents, prior) for when, cents, prior
                       in self._unplaced.get(balance - amount, ())
-                      if 0 <= (day - when).days <= 120 and prior.status != STATUS_AUTO]
+                      if 0 <= (day - when).days <= _UNAPPLIED_DAYS and prior.status != STATUS_AUTO]
 
     def _unknown_then(self, cid, prior) -> str:
         """Note for an earlier transfer whose payer was not surely identified."""
